@@ -1,0 +1,33 @@
+# The two commands of the README: `make demo` and `make test`. Both set the
+# machine up first (Debian packages, the pinned grammar) and are idempotent.
+PRESET ?= release
+BIN := build/$(PRESET)/paramlint
+
+.PHONY: all bootstrap bootstrap-test configure build demo test bench clean
+
+all: build
+
+bootstrap:
+	./scripts/bootstrap.sh
+
+bootstrap-test:
+	./scripts/bootstrap.sh --test
+
+configure:
+	@test -f build/$(PRESET)/build.ninja || cmake --preset $(PRESET)
+
+build: bootstrap configure
+	cmake --build --preset $(PRESET) -j2
+
+demo: build
+	./scripts/demo.sh $(BIN)
+
+test: bootstrap-test configure
+	cmake --build --preset $(PRESET) -j2
+	ctest --preset $(PRESET)
+
+bench: build
+	./bench/run.sh
+
+clean:
+	rm -rf build/dev build/release build/asan

@@ -1,0 +1,50 @@
+//===- Analysis.h - One run of paramlint over a set of paths ---*- C++ -*-===//
+///
+/// \file
+/// The engine's entry point: discover the inputs, extract facts from each
+/// file in parallel, link them into the ParamGraph, run the selected checks.
+/// main.cpp, the tests and the benchmarks all go through analyze().
+///
+//===----------------------------------------------------------------------===//
+#ifndef PARAMLINT_ANALYSIS_H
+#define PARAMLINT_ANALYSIS_H
+
+#include "Diagnostic.h"
+#include "SourceFile.h"
+#include "graph/Facts.h"
+#include "graph/ParamGraph.h"
+
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace paramlint {
+
+struct AnalysisOptions {
+  /// Rule codes or prefixes (`PL1`, `PL101`, `ALL`); empty selects all.
+  std::vector<std::string> Select;
+  std::vector<std::string> Ignore;
+  unsigned Jobs = 0; ///< 0: one per core.
+  bool RunChecks = true;
+};
+
+/// Everything a run produced. Files own the text that every Location and
+/// graph node points into, so an Analysis must outlive their uses.
+struct Analysis {
+  std::vector<std::unique_ptr<SourceFile>> Files;
+  std::vector<FileFacts> Facts; ///< Parallel to Files.
+  ParamGraph Graph;
+  std::vector<Diagnostic> Diagnostics; ///< Sorted; PL001 included.
+};
+
+/// Analyses the given files and directories. Unreadable or unparsable files
+/// become PL001 diagnostics, not errors; an error is returned only for a
+/// problem with the request itself (e.g. an unknown rule code in Select).
+llvm::Expected<std::unique_ptr<Analysis>>
+analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options);
+
+} // namespace paramlint
+
+#endif // PARAMLINT_ANALYSIS_H

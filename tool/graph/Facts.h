@@ -1,0 +1,212 @@
+//===- graph/Facts.h - Language-neutral facts of one source file -*- C++ -*-===//
+///
+/// \file
+/// What one file says, with no cross-file knowledge: the classes it defines
+/// and their members, its imports, its scopes, the model instances it builds,
+/// and the attribute chains its loaders read and write. A frontend (Python,
+/// notebook, later C++) produces a FileFacts; the linker joins many of them.
+///
+/// Every location is a byte Span into the SourceFile's text; reporters turn
+/// it into rows, columns and notebook cells.
+///
+//===----------------------------------------------------------------------===//
+#ifndef PARAMLINT_GRAPH_FACTS_H
+#define PARAMLINT_GRAPH_FACTS_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace paramlint {
+
+/// A half-open byte range [Begin, End) in a SourceFile's text.
+struct Span {
+  uint32_t Begin = 0;
+  uint32_t End = 0;
+};
+
+/// One name binding made by an import, or by a module-level alias assignment
+/// such as `LayerNorm = nn.LayerNorm`.
+///
+///   import torch.nn as nn          Module "torch.nn"  Name ""    Alias "nn"
+///   import torch                   Module "torch"     Name ""    Alias "torch"
+///   import torch.nn                Module "torch.nn"  Name ""    Alias "torch"
+///   from torch import nn           Module "torch"     Name "nn"  Alias "nn"
+///   from .model import GPT as G    Module "model"     Name "GPT" Alias "G"
+///                                  Level 1
+///   LayerNorm = nn.LayerNorm       IsAssignment, Module "nn", Name "LayerNorm"
+///                                  (the dotted target split at its last dot)
+struct ImportFact {
+  std::string Module;
+  std::string Name;
+  std::string Alias;
+  unsigned Level = 0; ///< Leading dots of a relative import.
+  bool IsAssignment = false;
+  Span Where;
+};
+
+/// Literal arguments of a call, kept as source text (`True`, `4`, `"x"`), so
+/// that the linker can evaluate flags such as `bias=False`. A non-literal
+/// argument is std::nullopt.
+struct CallArgs {
+  std::vector<std::optional<std::string>> Positional;
+  std::vector<std::pair<std::string, std::optional<std::string>>> Keyword;
+};
+
+/// The module a member holds, as the constructor expression describes it.
+struct ModuleExpr {
+  enum class Kind {
+    Instance, ///< `Callee(args)`: one module of the class Callee names.
+    Indexed,  ///< `Sequential(a, b)`, `ModuleList([a, b])`: children 0..n-1.
+    Repeated, ///< `ModuleList([Block() for _ in range(n)])`: child "*".
+    Keyed,    ///< `ModuleDict({"k": m})`, `Sequential(OrderedDict(...))`.
+    Unknown,  ///< A module we cannot see into (a variable, a call result).
+  };
+  Kind K = Kind::Unknown;
+  /// Dotted callee as written: `nn.LayerNorm`, `LayerNorm`, `nn.ModuleList`.
+  std::string Callee;
+  CallArgs Args;
+  /// Children of a container: ("0", m), ("1", m) / ("*", m) / ("key", m).
+  std::vector<std::pair<std::string, ModuleExpr>> Children;
+  /// Element count of a Repeated container when it is a literal.
+  std::optional<unsigned> Count;
+  Span Where;
+};
+
+/// What kind of attribute a class member is.
+enum class MemberKind {
+  Parameter, ///< `nn.Parameter(...)`, `register_parameter("n", ...)`.
+  Buffer,    ///< `register_buffer("n", ...)`.
+  Module,    ///< A submodule or container; see Value.
+  Attribute, ///< Any other `self.x = ...` or class-level name: not state.
+};
+
+/// One member a class defines on `self` (in any of its methods) or at class
+/// level. A name assigned several times yields several facts; the linker
+/// merges them into one slot with alternatives.
+struct MemberFact {
+  std::string Name;
+  MemberKind Kind = MemberKind::Attribute;
+  ModuleExpr Value;         ///< Meaningful when Kind == Module.
+  bool Conditional = false; ///< Under `if`, or `x if c else None`.
+  bool Persistent = true;   ///< `register_buffer(..., persistent=False)`.
+  Span Where;               ///< The name as written.
+};
+
+/// A class definition (any class: the linker decides which are modules).
+struct ClassFact {
+  std::string Name;
+  std::vector<std::string> Bases; ///< Dotted, as written: `nn.Module`.
+  std::vector<MemberFact> Members;
+  std::vector<std::string> Methods;
+  bool HasDynamicAttributes = false; ///< Defines `__getattr__`/`__setattr__`.
+  Span Where;                        ///< The class name.
+};
+
+/// A function parameter with its annotation as written (may be empty).
+struct ParamFact {
+  std::string Name;
+  std::string Annotation;
+};
+
+/// A scope: scope 0 is the module; every `def` (nested or method) is another.
+struct ScopeFact {
+  std::string Name;  ///< `<module>` for scope 0.
+  std::string Class; ///< Enclosing class of a method, else empty.
+  unsigned Parent = 0;
+  std::vector<ParamFact> Params;
+  Span Where; ///< The function name.
+};
+
+/// One step of an attribute chain: `.name` or `[index]`.
+struct PathSegment {
+  enum class Kind { Attr, Index };
+  Kind K = Kind::Attr;
+  /// Attribute name, a literal index or key (`0`, `"k"` unquoted), or `*`.
+  std::string Name;
+  Span Where;
+};
+
+/// Where a tensor written into a parameter comes from, as far as names go:
+/// `params["blocks"][b]["ln_1"]["g"]` is Root "params", Keys
+/// {"blocks", "*", "ln_1", "g"}; `sd["h.0.ln_1.bias"]` is Keys
+/// {"h.0.ln_1.bias"}. Checks split keys on `.` and `/` as they need.
+struct SourceName {
+  std::string Root;
+  std::vector<std::string> Keys;
+  Span Where;
+};
+
+/// A variable bound to something the linker can follow.
+struct BindingFact {
+  enum class Kind {
+    Instance, ///< `gpt = GPTModel(cfg)`: Callee is the class expression.
+    Alias,    ///< `blk = gpt.trf_blocks[b]`, `for blk in gpt.trf_blocks`.
+  };
+  Kind K = Kind::Instance;
+  unsigned Scope = 0;
+  std::string Var;
+  std::string Callee;             ///< Instance.
+  std::string Root;               ///< Alias: the chain's root variable.
+  std::vector<PathSegment> Path;  ///< Alias: the chain after the root.
+  Span Where;                     ///< The bound variable.
+};
+
+/// An attribute chain rooted at a plain variable, as a loader uses it.
+struct AccessFact {
+  enum class Kind {
+    Read,   ///< `assign(gpt.norm.scale, ...)`, `x = m.a.b`.
+    Write,  ///< `gpt.norm.scale = ...` (the chain is the target).
+    Mutate, ///< `m.a.weight.copy_(t)`, `m.a.weight.data = t`.
+  };
+  Kind K = Kind::Read;
+  unsigned Scope = 0;
+  std::string Root;
+  Span RootWhere;
+  /// Segments after the root. For Mutate, the tensor method or `.data`
+  /// that made it a mutation is not part of the path.
+  std::vector<PathSegment> Path;
+  /// The chain is the callee of a call: `m.eval()` reads method `eval`.
+  bool Called = false;
+  /// Names the written value comes from (Write and Mutate only).
+  std::vector<SourceName> Sources;
+  /// The written value constructs a parameter (`nn.Parameter(...)`) or goes
+  /// through a helper that does (`assign(...)`); a plain write of such a
+  /// value registers a new parameter.
+  bool ValueIsParameter = false;
+  Span Statement; ///< The whole statement, for messages and fixes.
+};
+
+/// A call to a named function: enough to bind function parameters to the
+/// variables passed at call sites.
+struct CallFact {
+  unsigned Scope = 0;
+  std::string Callee; ///< Dotted: `load_weights_into_gpt`, `utils.load`.
+  /// Per positional argument: the identifier passed, or empty.
+  std::vector<std::string> Args;
+  std::vector<std::pair<std::string, std::string>> Keyword;
+  Span Where;
+};
+
+/// A file that could not be parsed completely: where the first error is.
+struct ParseProblem {
+  std::string Message;
+  Span Where;
+};
+
+/// Everything one file says.
+struct FileFacts {
+  std::vector<ImportFact> Imports;
+  std::vector<ClassFact> Classes;
+  std::vector<ScopeFact> Scopes; ///< Scopes[0] is the module scope.
+  std::vector<BindingFact> Bindings;
+  std::vector<AccessFact> Accesses;
+  std::vector<CallFact> Calls;
+  std::vector<ParseProblem> Problems;
+};
+
+} // namespace paramlint
+
+#endif // PARAMLINT_GRAPH_FACTS_H

@@ -1,0 +1,154 @@
+//===- graph/ParamGraph.h - The parameter-name graph -----------*- C++ -*-===//
+///
+/// \file
+/// The linked, whole-program view the checks read: every model's module
+/// tree and key space (parameter slots with their roles), and every name use
+/// a loader makes, bound to the model it acts on. Built by the linker from
+/// the FileFacts of all inputs; printed by GraphWriter (`paramlint graph`).
+///
+//===----------------------------------------------------------------------===//
+#ifndef PARAMLINT_GRAPH_PARAMGRAPH_H
+#define PARAMLINT_GRAPH_PARAMGRAPH_H
+
+#include "Diagnostic.h"
+#include "graph/Facts.h"
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace paramlint {
+
+struct LibraryClass;
+
+enum class SlotKind { Parameter, Buffer };
+
+/// What a parameter does in a norm layer; Other outside norms.
+enum class Role { Scale, Shift, RunningStat, Other };
+
+const char *roleName(Role R);
+const char *slotKindName(SlotKind K);
+
+/// A parameter or buffer a module owns directly.
+struct SlotDef {
+  std::string Name;
+  SlotKind Kind = SlotKind::Parameter;
+  Role TheRole = Role::Other;
+  bool Conditional = false;
+  bool Persistent = true;
+  std::optional<Location> Where; ///< Project classes only.
+};
+
+/// One module in a model's tree: a class instance with its own slots and
+/// its children. Open means paramlint cannot enumerate its names (an
+/// unresolved class, `__getattr__`): nothing under it is flagged.
+struct ModuleNode {
+  std::string ClassName; ///< `torch.nn.LayerNorm`, `GPTModel`.
+  const LibraryClass *Library = nullptr;
+  const ClassFact *Class = nullptr; ///< Project classes.
+  const SourceFile *File = nullptr; ///< Where Class is defined.
+  bool IsNorm = false;
+  bool Open = false;
+  bool Conditional = false;
+  std::vector<SlotDef> Slots;
+  /// Children in definition order; "*" is any index of a repeated container.
+  std::vector<std::pair<std::string, std::unique_ptr<ModuleNode>>> Children;
+  /// Names that exist but hold no state: plain attributes and methods.
+  std::set<std::string> OtherNames;
+
+  const SlotDef *slot(const std::string &Name) const;
+  const ModuleNode *child(const std::string &Name) const;
+  /// The slots with role R (for "did you mean").
+  std::vector<const SlotDef *> slotsWithRole(Role R) const;
+};
+
+/// One key of a model's state dict, as a pattern (`trf_blocks.*.norm1.weight`).
+struct KeySlot {
+  std::string Key;
+  const ModuleNode *Owner = nullptr;
+  const SlotDef *Slot = nullptr;
+  bool Conditional = false; ///< Under a condition paramlint cannot decide.
+};
+
+/// A module class expanded from the root: its tree and key space.
+struct Model {
+  std::string Name;
+  Location Where; ///< The class name.
+  std::unique_ptr<ModuleNode> Root;
+  std::vector<KeySlot> Keys;
+  /// A root model: not a submodule of any other project class.
+  bool IsRoot = true;
+};
+
+/// How a loader's root variable was tied to a model.
+enum class BindingKind { Constructor, CallSite, Annotation, Self, BestMatch };
+const char *bindingKindName(BindingKind K);
+
+/// A model instance some code builds: `gpt = GPTModel(cfg)`.
+struct Instance {
+  std::string Variable;
+  const Model *TheModel = nullptr;
+  Location Where;
+  unsigned Scope = 0;
+};
+
+/// Where a path through a model ends up.
+struct Resolution {
+  enum class Kind {
+    Slot,    ///< A parameter or buffer: Slot, Owner and Key are set.
+    Module,  ///< A submodule: Owner is it.
+    Other,   ///< A method or plain attribute.
+    Missing, ///< Segment MissingAt names nothing on Owner.
+    Unknown, ///< Went through an open module or an unknown index.
+  };
+  Kind K = Kind::Unknown;
+  const ModuleNode *Owner = nullptr;
+  const SlotDef *Slot = nullptr;
+  std::string Key;        ///< Key pattern up to where resolution stopped.
+  size_t MissingAt = 0;   ///< Index into the path (Missing).
+};
+
+/// Follows Path from Root through children and slots.
+Resolution resolvePath(const ModuleNode &Root,
+                       const std::vector<PathSegment> &Path);
+
+/// An access of a loader, bound to a model with its full path from the root.
+struct BoundAccess {
+  const AccessFact *Fact = nullptr;
+  const SourceFile *File = nullptr;
+  const Model *TheModel = nullptr;
+  std::vector<PathSegment> Path; ///< From the model root (aliases expanded).
+  BindingKind How = BindingKind::Constructor;
+  double Confidence = 1.0;
+  std::optional<Location> InstanceWhere; ///< Where the model was built.
+  Resolution Resolved;
+};
+
+/// The accesses of one function (or module scope) on one model.
+struct Loader {
+  std::string Function; ///< `<module>` for top-level code.
+  const SourceFile *File = nullptr;
+  Span Where;
+  const Model *TheModel = nullptr;
+  BindingKind How = BindingKind::Constructor;
+  double Confidence = 1.0;
+  std::vector<size_t> Accesses; ///< Indices into ParamGraph::Accesses.
+};
+
+struct ParamGraph {
+  std::vector<std::unique_ptr<Model>> Models;
+  std::vector<Instance> Instances;
+  std::vector<BoundAccess> Accesses;
+  std::vector<Loader> Loaders;
+
+  const Model *findModel(const std::string &Name) const;
+};
+
+/// The `<class>` and `<slot>` spelling a message uses for a module node:
+/// "`torch.nn.LayerNorm` (parameters `weight`, `bias`)".
+std::string describeModule(const ModuleNode &Node);
+
+} // namespace paramlint
+
+#endif // PARAMLINT_GRAPH_PARAMGRAPH_H

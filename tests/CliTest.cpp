@@ -9,12 +9,14 @@
 //===----------------------------------------------------------------------===//
 #include "TestSupport.h"
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <functional>
 #include <set>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,6 +52,14 @@ class Block(nn.Module):
         super().__init__()
         self.norm1 = nn.LayerNorm(4)
 )";
+
+std::string repeat(const std::string &S, size_t N) {
+  std::string Out;
+  Out.reserve(S.size() * N);
+  for (size_t I = 0; I < N; ++I)
+    Out += S;
+  return Out;
+}
 
 /// The JSON array the program printed; fails the test when it is not one.
 Json parseJsonOutput(const RunResult &R) {
@@ -102,6 +112,36 @@ void expectDiagnosticShape(const Json &D) {
   EXPECT_TRUE(Fix.is_null() || Fix.is_object()) << D.dump();
   Json Url = D.value("url", Json(0));
   EXPECT_TRUE(Url.is_null() || Url.is_string()) << D.dump();
+}
+
+// The harness itself: large pipes must not deadlock, a hung child must be
+// killed and reported.
+TEST(TestSupportTest, PipesLargeInputAndOutput) {
+  std::string Big = repeat("0123456789abcdef", 1 << 16); // 1 MiB
+  RunResult R = runCommand({"/bin/cat"}, Big);
+  EXPECT_EQ(R.ExitCode, 0);
+  EXPECT_TRUE(R.Out == Big) << R.Out.size();
+  R = runCommand({"/bin/sh", "-c", "echo out; echo err >&2; exit 3"});
+  EXPECT_EQ(R.ExitCode, 3);
+  EXPECT_EQ(R.Out, "out\n");
+  EXPECT_EQ(R.Err, "err\n");
+}
+
+TEST(TestSupportTest, TimeoutKillsAndFails) {
+  RunResult R;
+  EXPECT_NONFATAL_FAILURE(
+      R = runCommand({"/bin/sleep", "30"}, "", "",
+                     std::chrono::milliseconds(300)),
+      "did not finish");
+  EXPECT_TRUE(R.TimedOut);
+  EXPECT_EQ(R.Signal, SIGKILL);
+  EXPECT_EQ(R.ExitCode, -1);
+}
+
+TEST(TestSupportTest, SignalIsReported) {
+  RunResult R = runCommand({"/bin/sh", "-c", "kill -SEGV $$"});
+  EXPECT_EQ(R.Signal, SIGSEGV);
+  EXPECT_EQ(R.ExitCode, -1);
 }
 
 TEST(CliTest, Version) {
@@ -237,14 +277,6 @@ struct BadInput {
   enum { MustFail, MustPass, EitherWay } Expect;
 };
 
-std::string repeat(const std::string &S, size_t N) {
-  std::string Out;
-  Out.reserve(S.size() * N);
-  for (size_t I = 0; I < N; ++I)
-    Out += S;
-  return Out;
-}
-
 std::vector<BadInput> badInputs() {
   std::vector<BadInput> Cases;
   auto file = [](std::string Name, std::string Bytes) {
@@ -345,8 +377,9 @@ TEST_P(BadInputTest, OnePl001WithALocationNeverACrash) {
     EXPECT_EQ(D.value("filename", ""), Path) << D.dump();
     EXPECT_FALSE(D.value("message", "").empty()) << D.dump();
   }
-  if (Readable)
+  if (Readable) {
     EXPECT_TRUE(readFile(Path) == Before) << Path << " was modified";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 namespace paramlint {
@@ -202,6 +203,43 @@ TEST(NotebookTest, NonCodeCellsNeedNoSource) {
   ASSERT_TRUE(F);
   EXPECT_EQ(F->text(), "x = 1\n");
   EXPECT_EQ(F->cells()[0].Index, 1u);
+}
+
+TEST(NotebookTest, MutatedNotebooksNeverCrash) {
+  // A cheap deterministic fuzz: every mutation either reads or fails with
+  // a message; when it reads, the cells map positions sanely.
+  const std::string Seed = nb({R"(["%time x = 1\n", "if x:\n", "    !ls\n"])",
+                               R"("y = 'é'  # ok?\n")", R"([])"});
+  std::mt19937 Rng(1234);
+  const char Alphabet[] = "{}[]\",:\\u0n%!?\n ab\xc3\xa9\xff";
+  for (int Round = 0; Round < 3000; ++Round) {
+    std::string S = Seed;
+    int Edits = 1 + static_cast<int>(Rng() % 4);
+    for (int E = 0; E < Edits && !S.empty(); ++E) {
+      size_t At = Rng() % S.size();
+      switch (Rng() % 3) {
+      case 0:
+        S[At] = Alphabet[Rng() % (sizeof Alphabet - 1)];
+        break;
+      case 1:
+        S.erase(At, 1 + Rng() % 8);
+        break;
+      default:
+        S.insert(At, 1, Alphabet[Rng() % (sizeof Alphabet - 1)]);
+      }
+    }
+    auto NB = readNotebook("f.ipynb", S);
+    if (!NB) {
+      EXPECT_FALSE(llvm::toString(NB.takeError()).empty());
+      continue;
+    }
+    const SourceFile &F = **NB;
+    for (uint32_t B = 0; B <= F.text().size(); B += 7) {
+      Position P = F.position(B);
+      EXPECT_GE(P.Row, 1u);
+      EXPECT_EQ(P.Cell.has_value(), !F.cells().empty());
+    }
+  }
 }
 
 } // namespace

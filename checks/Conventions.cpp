@@ -1,1 +1,69 @@
-// placeholder: filled in by its owner
+//===- checks/Conventions.cpp - Naming conventions of norm parameters -----===//
+#include "checks/Conventions.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <toml++/toml.h>
+
+namespace paramlint {
+
+extern const char kConventionsToml[];
+
+namespace {
+std::vector<std::string> stringList(const toml::node_view<const toml::node> &N) {
+  std::vector<std::string> Out;
+  if (const auto *Arr = N.as_array())
+    for (const auto &E : *Arr)
+      if (auto S = E.value<std::string>())
+        Out.push_back(*S);
+  return Out;
+}
+} // namespace
+
+const Conventions &Conventions::builtin() {
+  static const Conventions Table = [] {
+    Conventions C;
+    toml::table Parsed;
+    try {
+      Parsed = toml::parse(kConventionsToml);
+    } catch (const toml::parse_error &E) {
+      // Compiled-in data checked by the tests: a parse failure is a defect.
+      std::fprintf(stderr, "paramlint: internal error: conventions.toml: %s\n",
+                   std::string(E.description()).c_str());
+      std::abort();
+    }
+    const toml::table &T = Parsed;
+    C.ScaleNames = stringList(T["roles"]["scale"]);
+    C.ShiftNames = stringList(T["roles"]["shift"]);
+    C.RunningStatNames = stringList(T["roles"]["running-stat"]);
+    if (const auto *Arr = T["convention"].as_array())
+      for (const auto &E : *Arr)
+        if (const auto *Row = E.as_table())
+          C.Libraries.push_back({(*Row)["name"].value_or(std::string()),
+                                 (*Row)["scale"].value_or(std::string()),
+                                 (*Row)["shift"].value_or(std::string())});
+    return C;
+  }();
+  return Table;
+}
+
+Role Conventions::roleOf(std::string_view Name) const {
+  auto In = [&](const std::vector<std::string> &L) {
+    return std::find(L.begin(), L.end(), Name) != L.end();
+  };
+  if (In(ScaleNames))
+    return Role::Scale;
+  if (In(ShiftNames))
+    return Role::Shift;
+  if (In(RunningStatNames))
+    return Role::RunningStat;
+  return Role::Other;
+}
+
+Role Conventions::roleOfKey(std::string_view Key) const {
+  size_t Cut = Key.find_last_of("./");
+  return roleOf(Cut == std::string_view::npos ? Key : Key.substr(Cut + 1));
+}
+
+} // namespace paramlint

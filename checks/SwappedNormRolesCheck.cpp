@@ -1,1 +1,97 @@
-// placeholder: filled in by its owner
+//===- checks/SwappedNormRolesCheck.cpp - PL104 ---------------------------===//
+#include "checks/SwappedNormRolesCheck.h"
+
+#include "checks/CheckSupport.h"
+#include "checks/Conventions.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace paramlint {
+namespace {
+
+/// The role of a source when all its names agree, else Other.
+Role sourceRole(const AccessFact &A, const SourceName **Single) {
+  Role Found = Role::Other;
+  *Single = nullptr;
+  for (const SourceName &S : A.Sources) {
+    if (S.Keys.empty())
+      continue;
+    Role R = Conventions::builtin().roleOfKey(S.Keys.back());
+    if (R != Role::Scale && R != Role::Shift)
+      continue;
+    if (*Single && R != Found)
+      return Role::Other; // Mixed sources (a concatenation): not judged.
+    Found = R;
+    *Single = &S;
+  }
+  return Found;
+}
+
+std::string sourceText(const SourceFile &File, const SourceName &S) {
+  return std::string(File.slice(S.Where));
+}
+
+} // namespace
+
+void SwappedNormRolesCheck::run(const ParamGraph &Graph,
+                                DiagnosticSink &Out) const {
+  struct Swapped {
+    const BoundAccess *B;
+    const SourceName *Source;
+    Role Target;
+  };
+  std::vector<Swapped> Found;
+  for (const BoundAccess &B : Graph.Accesses) {
+    if (B.Fact->K == AccessFact::Kind::Read ||
+        B.Resolved.K != Resolution::Kind::Slot || !B.Resolved.Owner->IsNorm)
+      continue;
+    Role Target = B.Resolved.Slot->TheRole;
+    if (Target != Role::Scale && Target != Role::Shift)
+      continue;
+    const SourceName *Source = nullptr;
+    Role From = sourceRole(*B.Fact, &Source);
+    if (!Source || From == Role::Other || From == Target)
+      continue;
+    Found.push_back({&B, Source, Target});
+  }
+
+  for (const Swapped &S : Found) {
+    const BoundAccess &B = *S.B;
+    Diagnostic D;
+    D.Code = Info.Code;
+    D.Where = Location{B.File, S.Source->Where};
+    std::string Name = S.Source->Keys.back();
+    D.Message = fmt::format(
+        "`{}` is the {} of `{}`, but the loader writes `{}` into it, which "
+        "names a {} (`{}`)",
+        B.Resolved.Key, roleName(S.Target), B.Resolved.Owner->ClassName,
+        sourceText(*B.File, *S.Source), roleName(S.Target == Role::Scale ? Role::Shift : Role::Scale),
+        Name);
+    D.Notes.push_back(modelNote(B));
+    // The partner: the other role of the same layer, written in the same
+    // scope from a source of the opposite name. Swapping both is the fix.
+    for (const Swapped &P : Found) {
+      if (P.B == S.B || P.B->File != B.File ||
+          P.B->Fact->Scope != B.Fact->Scope || P.Target == S.Target ||
+          P.B->Resolved.Owner != B.Resolved.Owner)
+        continue;
+      Fix F;
+      F.Applies = Applicability::Safe;
+      F.Message = "Swap the sources of the scale and the shift";
+      std::string Mine = sourceText(*B.File, *S.Source);
+      std::string Theirs = sourceText(*B.File, *P.Source);
+      F.Edits.push_back(Edit{S.Source->Where, Theirs});
+      F.Edits.push_back(Edit{P.Source->Where, Mine});
+      std::sort(F.Edits.begin(), F.Edits.end(), [](const Edit &A, const Edit &E) {
+        return A.Where.Begin < E.Where.Begin;
+      });
+      D.TheFix = std::move(F);
+      break;
+    }
+    Out.report(std::move(D));
+  }
+}
+
+} // namespace paramlint

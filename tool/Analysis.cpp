@@ -1,1 +1,202 @@
-// placeholder: filled in by its owner
+//===- Analysis.cpp - One run of paramlint over a set of paths ------------===//
+#include "Analysis.h"
+
+#include "Discover.h"
+#include "checks/Registry.h"
+#include "graph/Linker.h"
+#include "python/Notebook.h"
+#include "python/PythonFrontend.h"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace paramlint {
+namespace {
+
+/// Files beyond this are skipped: model code is never this large, and a
+/// generated blob would only cost time.
+constexpr size_t MaxFileBytes = 32u << 20;
+
+/// Offset of the first byte that breaks UTF-8, or npos.
+size_t firstInvalidUtf8(const std::string &S) {
+  size_t I = 0, N = S.size();
+  while (I < N) {
+    unsigned char C = S[I];
+    size_t Len = C < 0x80 ? 1 : (C >> 5) == 0x6 ? 2 : (C >> 4) == 0xE ? 3
+                                : (C >> 3) == 0x1E ? 4 : 0;
+    if (Len == 0 || I + Len > N)
+      return I;
+    for (size_t K = 1; K < Len; ++K)
+      if ((static_cast<unsigned char>(S[I + K]) & 0xC0) != 0x80)
+        return I;
+    // Overlong encodings and surrogates are invalid too.
+    if (Len == 2 && C < 0xC2)
+      return I;
+    if (Len == 3) {
+      unsigned char C1 = S[I + 1];
+      if ((C == 0xE0 && C1 < 0xA0) || (C == 0xED && C1 >= 0xA0))
+        return I;
+    }
+    if (Len == 4) {
+      unsigned char C1 = S[I + 1];
+      if ((C == 0xF0 && C1 < 0x90) || C > 0xF4 || (C == 0xF4 && C1 >= 0x90))
+        return I;
+    }
+    I += Len;
+  }
+  return std::string::npos;
+}
+
+bool endsWith(const std::string &S, const std::string &Suffix) {
+  return S.size() >= Suffix.size() &&
+         S.compare(S.size() - Suffix.size(), Suffix.size(), Suffix) == 0;
+}
+
+/// What reading one input produced: a file to analyse, or a PL001.
+struct Loaded {
+  std::unique_ptr<SourceFile> File;
+  std::optional<std::string> Problem; ///< PL001 message.
+  Span ProblemAt;
+};
+
+Loaded load(const DiscoveredPath &Input) {
+  Loaded L;
+  auto Fail = [&](std::string Message, uint32_t At = 0, std::string Text = "") {
+    L.File = std::make_unique<SourceFile>(Input.Path, std::move(Text),
+                                          SourceKind::Python);
+    L.Problem = std::move(Message);
+    L.ProblemAt = Span{At, At};
+    return std::move(L);
+  };
+  if (!Input.Problem.empty())
+    return Fail(fmt::format("cannot read `{}`: {}", Input.Path, Input.Problem));
+  std::ifstream In(Input.Path, std::ios::binary);
+  if (!In)
+    return Fail(fmt::format("cannot read `{}`", Input.Path));
+  std::string Bytes;
+  char Buffer[1 << 16];
+  while (In.read(Buffer, sizeof Buffer) || In.gcount() > 0) {
+    Bytes.append(Buffer, static_cast<size_t>(In.gcount()));
+    if (Bytes.size() > MaxFileBytes)
+      return Fail(fmt::format("skipped: larger than {} MiB", MaxFileBytes >> 20));
+  }
+  if (In.bad())
+    return Fail(fmt::format("cannot read `{}`: read error", Input.Path));
+
+  if (endsWith(Input.Path, ".ipynb")) {
+    auto NB = readNotebook(Input.Path, Bytes);
+    if (!NB)
+      return Fail(llvm::toString(NB.takeError()));
+    L.File = std::move(*NB);
+    return L;
+  }
+  // Positions in these messages are computed on a text that stops just
+  // before the bad byte, so they are right and the text shown is valid.
+  size_t Nul = Bytes.find('\0');
+  size_t Bad = firstInvalidUtf8(Bytes);
+  if (Nul != std::string::npos && (Bad == std::string::npos || Nul < Bad))
+    return Fail("file contains a NUL byte: not Python source (binary?)",
+                static_cast<uint32_t>(Nul), Bytes.substr(0, Nul));
+  if (Bad != std::string::npos)
+    return Fail(fmt::format("file is not valid UTF-8 (byte 0x{:02x})",
+                            static_cast<unsigned char>(Bytes[Bad])),
+                static_cast<uint32_t>(Bad), Bytes.substr(0, Bad));
+  L.File = std::make_unique<SourceFile>(Input.Path, std::move(Bytes),
+                                        SourceKind::Python);
+  return L;
+}
+
+/// Validates a list of codes or prefixes against the known rules.
+llvm::Error checkCodes(const std::vector<std::string> &List, const char *Flag) {
+  std::vector<CheckInfo> Rules = allRules();
+  for (const std::string &Item : List) {
+    bool Known = Item == "ALL";
+    for (const CheckInfo &R : Rules)
+      Known |= std::string(R.Code).compare(0, Item.size(), Item) == 0 && !Item.empty();
+    if (!Known)
+      return llvm::createStringError(
+          std::errc::invalid_argument,
+          "%s: unknown rule code or prefix `%s` (see `paramlint rule`)", Flag,
+          Item.c_str());
+  }
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Expected<std::unique_ptr<Analysis>>
+analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
+  if (auto E = checkCodes(Options.Select, "--select"))
+    return std::move(E);
+  if (auto E = checkCodes(Options.Ignore, "--ignore"))
+    return std::move(E);
+
+  auto Result = std::make_unique<Analysis>();
+  std::vector<DiscoveredPath> Inputs = discoverInputs(Paths);
+  size_t N = Inputs.size();
+  std::vector<Loaded> Read(N);
+  Result->Facts.resize(N);
+
+  // Reading and extraction are per file and independent: spread them over
+  // the workers, each taking the next index.
+  std::atomic<size_t> Next{0};
+  auto Work = [&] {
+    for (size_t I = Next++; I < N; I = Next++) {
+      Read[I] = load(Inputs[I]);
+      if (!Read[I].Problem)
+        Result->Facts[I] = extractPythonFacts(*Read[I].File);
+    }
+  };
+  unsigned Jobs = Options.Jobs ? Options.Jobs : std::thread::hardware_concurrency();
+  Jobs = std::max(1u, std::min<unsigned>(Jobs, static_cast<unsigned>(N)));
+  std::vector<std::thread> Workers;
+  for (unsigned J = 1; J < Jobs; ++J)
+    Workers.emplace_back(Work);
+  Work();
+  for (std::thread &T : Workers)
+    T.join();
+
+  DiagnosticSink Sink;
+  for (size_t I = 0; I < N; ++I) {
+    Result->Files.push_back(std::move(Read[I].File));
+    const SourceFile *File = Result->Files.back().get();
+    if (Read[I].Problem) {
+      Sink.report(Diagnostic{"PL001", *Read[I].Problem,
+                             Location{File, Read[I].ProblemAt}, {}, std::nullopt});
+      continue;
+    }
+    if (!Result->Facts[I].Problems.empty()) {
+      const ParseProblem &P = Result->Facts[I].Problems.front();
+      Sink.report(Diagnostic{"PL001", P.Message, Location{File, P.Where}, {},
+                             std::nullopt});
+    }
+  }
+
+  std::vector<const SourceFile *> FilePtrs;
+  std::vector<const FileFacts *> FactPtrs;
+  for (size_t I = 0; I < N; ++I) {
+    FilePtrs.push_back(Result->Files[I].get());
+    FactPtrs.push_back(&Result->Facts[I]);
+  }
+  Result->Graph = link(FilePtrs, FactPtrs);
+
+  if (Options.RunChecks)
+    for (const auto &C : makeAllChecks()) {
+      std::string Code = C->info().Code;
+      if ((Options.Select.empty() || matchesAny(Code, Options.Select)) &&
+          !matchesAny(Code, Options.Ignore))
+        C->run(Result->Graph, Sink);
+    }
+  for (Diagnostic &D : Sink.take())
+    if (D.Code != "PL001" ||
+        ((Options.Select.empty() || matchesAny(D.Code, Options.Select)) &&
+         !matchesAny(D.Code, Options.Ignore)))
+      Result->Diagnostics.push_back(std::move(D));
+  return Result;
+}
+
+} // namespace paramlint

@@ -29,3 +29,15 @@ std::vector<Diagnostic> DiagnosticSink::take() {
 }
 
 } // namespace paramlint
+
+namespace paramlint {
+std::string formatLocation(const Location &L) {
+  if (!L.File)
+    return "<unknown>";
+  Position P = L.File->position(L.Where.Begin);
+  std::string Out = L.File->path() + ":";
+  if (P.Cell)
+    Out += "cell " + std::to_string(*P.Cell) + ":";
+  return Out + std::to_string(P.Row);
+}
+} // namespace paramlint

@@ -73,3 +73,8 @@ private:
 } // namespace paramlint
 
 #endif // PARAMLINT_DIAGNOSTIC_H
+
+namespace paramlint {
+/// `path:row` (or `path:cell N:row` in a notebook) for messages and notes.
+std::string formatLocation(const Location &L);
+} // namespace paramlint

@@ -1,1 +1,810 @@
-// placeholder: filled in by its owner
+//===- graph/Linker.cpp - Facts of all files to the ParamGraph ------------===//
+#include "graph/Linker.h"
+
+#include "checks/Conventions.h"
+#include "graph/LibraryClasses.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace paramlint {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// What a dotted name denotes.
+struct Entity {
+  enum class Kind { None, ProjectClass, ProjectFunction, ProjectModule, External };
+  Kind K = Kind::None;
+  unsigned File = 0;
+  unsigned Index = 0;    ///< Class index or scope index.
+  std::string Qualified; ///< External: the dotted name it resolves to.
+};
+
+/// A variable tied to a model, with the path from the model's root.
+struct Target {
+  const Model *TheModel = nullptr;
+  std::vector<PathSegment> Path;
+  BindingKind How = BindingKind::Constructor;
+  std::optional<Location> InstanceWhere;
+};
+
+/// Limits that keep linking linear and safe on cyclic or adversarial input.
+constexpr unsigned MaxDepth = 24;
+
+std::vector<std::string> splitDots(const std::string &S) {
+  std::vector<std::string> Parts;
+  size_t Begin = 0;
+  while (true) {
+    size_t Dot = S.find('.', Begin);
+    Parts.push_back(S.substr(Begin, Dot - Begin));
+    if (Dot == std::string::npos)
+      break;
+    Begin = Dot + 1;
+  }
+  return Parts;
+}
+
+std::string joinDots(const std::vector<std::string> &Parts, size_t From,
+                     size_t To) {
+  std::string Out;
+  for (size_t I = From; I < To; ++I)
+    Out += (I == From ? "" : ".") + Parts[I];
+  return Out;
+}
+
+/// `x.to(device)`, `x.eval()`: module methods that return the module.
+bool returnsItself(const std::string &Callee) {
+  static const std::set<std::string> Methods = {
+      "to", "cuda", "cpu", "half", "float", "double", "bfloat16", "train",
+      "eval", "requires_grad_", "to_empty"};
+  size_t Dot = Callee.rfind('.');
+  return Dot != std::string::npos && Methods.count(Callee.substr(Dot + 1));
+}
+
+bool containsNorm(const std::string &Name) {
+  std::string Lower;
+  for (char C : Name)
+    Lower += static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
+  return Lower.find("norm") != std::string::npos;
+}
+
+class Linker {
+public:
+  Linker(const std::vector<const SourceFile *> &Files,
+         const std::vector<const FileFacts *> &Facts)
+      : Files(Files), Facts(Facts) {}
+
+  ParamGraph run();
+
+private:
+  const std::vector<const SourceFile *> &Files;
+  const std::vector<const FileFacts *> &Facts;
+  ParamGraph Graph;
+
+  // Per-file name tables.
+  std::vector<std::unordered_map<std::string, unsigned>> ClassByName;
+  std::vector<std::unordered_map<std::string, unsigned>> FunctionByName;
+  std::vector<std::unordered_map<std::string, std::vector<const ImportFact *>>>
+      ImportsByAlias;
+  std::vector<std::string> ModuleKey; ///< Absolute path without `.py`.
+  std::unordered_map<std::string, unsigned> FileByModuleKey;
+
+  std::map<std::pair<unsigned, std::string>, Entity> ResolveCache;
+  std::map<std::pair<unsigned, unsigned>, int> IsModuleMemo; ///< -1: visiting.
+  std::map<std::pair<unsigned, unsigned>, const Model *> ModelOf;
+  std::set<std::pair<unsigned, unsigned>> UsedAsSubmodule;
+
+  bool CallIndexBuilt = false;
+  std::map<std::pair<unsigned, unsigned>,
+           std::vector<std::pair<unsigned, const CallFact *>>>
+      CallsTo;
+
+  void indexFiles();
+  std::optional<unsigned> findModuleFile(unsigned From, unsigned Level,
+                                         const std::string &Module);
+  Entity resolve(unsigned File, const std::string &Dotted, unsigned Depth = 0);
+  Entity resolveUncached(unsigned File, const std::string &Dotted,
+                         unsigned Depth);
+  Entity resolveIn(unsigned From, unsigned Level, const std::string &Qualified,
+                   unsigned Depth);
+  bool isModuleClass(unsigned File, unsigned Class, unsigned Depth = 0);
+
+  std::unique_ptr<ModuleNode>
+  buildClass(unsigned File, unsigned Class, unsigned Depth,
+             std::vector<std::pair<unsigned, unsigned>> &Stack);
+  std::unique_ptr<ModuleNode>
+  buildExpr(unsigned File, const ModuleExpr &E, unsigned Depth,
+            std::vector<std::pair<unsigned, unsigned>> &Stack);
+  void emitKeys(const ModuleNode &Node, const std::string &Prefix,
+                bool Conditional, std::vector<KeySlot> &Out);
+
+  const Model *modelFor(const Entity &E) const;
+  const Model *modelForCallee(unsigned File, unsigned Scope,
+                              const std::string &Callee);
+  std::optional<Target> bindVar(unsigned File, unsigned Scope,
+                                const std::string &Var, uint32_t Before,
+                                unsigned Depth, bool &IsFreeParameter);
+  void buildCallIndex();
+  unsigned enclosingClassScope(unsigned File, unsigned Scope) const;
+  bool isImportedName(unsigned File, const std::string &Name) const;
+  void bindAccesses();
+  void bestMatch(unsigned File, unsigned Scope,
+                 const std::vector<const AccessFact *> &Group);
+  void addAccess(unsigned File, const AccessFact &A, const Target &T,
+                 double Confidence);
+  void groupLoaders();
+};
+
+void Linker::indexFiles() {
+  size_t N = Files.size();
+  ClassByName.resize(N);
+  FunctionByName.resize(N);
+  ImportsByAlias.resize(N);
+  ModuleKey.resize(N);
+  for (unsigned F = 0; F < N; ++F) {
+    const FileFacts &FF = *Facts[F];
+    for (unsigned C = 0; C < FF.Classes.size(); ++C)
+      ClassByName[F].emplace(FF.Classes[C].Name, C);
+    for (unsigned S = 1; S < FF.Scopes.size(); ++S)
+      if (FF.Scopes[S].Parent == 0 && FF.Scopes[S].Class.empty())
+        FunctionByName[F].emplace(FF.Scopes[S].Name, S);
+    for (const ImportFact &I : FF.Imports)
+      ImportsByAlias[F][I.Alias].push_back(&I);
+    std::error_code EC;
+    fs::path P = fs::absolute(fs::path(Files[F]->path()), EC).lexically_normal();
+    if (P.filename() == "__init__.py")
+      P = P.parent_path();
+    else
+      P.replace_extension();
+    ModuleKey[F] = P.string();
+    FileByModuleKey.emplace(ModuleKey[F], F);
+  }
+}
+
+std::optional<unsigned> Linker::findModuleFile(unsigned From, unsigned Level,
+                                               const std::string &Module) {
+  std::error_code EC;
+  fs::path Dir =
+      fs::absolute(fs::path(Files[From]->path()), EC).lexically_normal().parent_path();
+  fs::path Rel;
+  for (const std::string &Part : splitDots(Module))
+    if (!Part.empty())
+      Rel /= Part;
+  auto Lookup = [&](const fs::path &Base) -> std::optional<unsigned> {
+    auto It = FileByModuleKey.find((Base / Rel).lexically_normal().string());
+    if (It == FileByModuleKey.end() || It->second == From)
+      return std::nullopt;
+    return It->second;
+  };
+  if (Level > 0) {
+    for (unsigned I = 1; I < Level; ++I)
+      Dir = Dir.parent_path();
+    return Lookup(Dir);
+  }
+  // Absolute imports: the script's own directory first (how `python x.py`
+  // and notebooks find sibling modules), then its ancestors (packages).
+  for (unsigned I = 0; I < 8 && !Dir.empty(); ++I) {
+    if (auto F = Lookup(Dir))
+      return F;
+    if (Dir == Dir.parent_path())
+      break;
+    Dir = Dir.parent_path();
+  }
+  return std::nullopt;
+}
+
+Entity Linker::resolve(unsigned File, const std::string &Dotted,
+                       unsigned Depth) {
+  auto Key = std::make_pair(File, Dotted);
+  auto It = ResolveCache.find(Key);
+  if (It != ResolveCache.end())
+    return It->second;
+  Entity E = resolveUncached(File, Dotted, Depth);
+  if (Depth == 0)
+    ResolveCache.emplace(Key, E);
+  return E;
+}
+
+Entity Linker::resolveUncached(unsigned File, const std::string &Dotted,
+                               unsigned Depth) {
+  Entity None;
+  if (Depth > MaxDepth || Dotted.empty())
+    return None;
+  size_t Dot = Dotted.find('.');
+  std::string Head = Dotted.substr(0, Dot);
+  std::string Rest = Dot == std::string::npos ? "" : Dotted.substr(Dot + 1);
+
+  if (auto C = ClassByName[File].find(Head); C != ClassByName[File].end()) {
+    if (!Rest.empty())
+      return None;
+    return {Entity::Kind::ProjectClass, File, C->second, Dotted};
+  }
+  if (auto F = FunctionByName[File].find(Head);
+      F != FunctionByName[File].end()) {
+    if (!Rest.empty())
+      return None;
+    return {Entity::Kind::ProjectFunction, File, F->second, Dotted};
+  }
+  if (auto I = ImportsByAlias[File].find(Head); I != ImportsByAlias[File].end()) {
+    const ImportFact &Imp = *I->second.back();
+    std::string Tail = Rest.empty() ? "" : "." + Rest;
+    if (Imp.IsAssignment)
+      return resolve(File, Imp.Module + "." + Imp.Name + Tail, Depth + 1);
+    if (Imp.Name.empty()) {
+      // `import torch.nn` binds `torch`; `import torch.nn as nn` binds nn.
+      bool BindsTop = Imp.Module == Imp.Alias ||
+                      Imp.Module.compare(0, Imp.Alias.size() + 1,
+                                         Imp.Alias + ".") == 0;
+      return resolveIn(File, Imp.Level, BindsTop ? Dotted : Imp.Module + Tail,
+                       Depth + 1);
+    }
+    std::string Base = Imp.Module.empty() ? Imp.Name : Imp.Module + "." + Imp.Name;
+    return resolveIn(File, Imp.Level, Base + Tail, Depth + 1);
+  }
+  // `from model import *`: look through the star-imported modules.
+  if (auto Star = ImportsByAlias[File].find("*");
+      Star != ImportsByAlias[File].end())
+    for (const ImportFact *Imp : Star->second)
+      if (auto Target = findModuleFile(File, Imp->Level, Imp->Module)) {
+        Entity E = resolve(*Target, Dotted, Depth + 1);
+        if (E.K != Entity::Kind::None && E.K != Entity::Kind::External)
+          return E;
+      }
+  return {Entity::Kind::External, File, 0, Dotted};
+}
+
+Entity Linker::resolveIn(unsigned From, unsigned Level,
+                         const std::string &Qualified, unsigned Depth) {
+  std::vector<std::string> Parts = splitDots(Qualified);
+  // The longest prefix that is a project module; the rest is looked up in it.
+  for (size_t K = Parts.size(); K > 0; --K) {
+    std::optional<unsigned> F =
+        findModuleFile(From, Level, joinDots(Parts, 0, K));
+    if (!F)
+      continue;
+    if (K == Parts.size())
+      return {Entity::Kind::ProjectModule, *F, 0, Qualified};
+    return resolve(*F, joinDots(Parts, K, Parts.size()), Depth + 1);
+  }
+  if (Level > 0 && Parts.size() == 1) {
+    // `from . import model` where model.py is a project file.
+    if (auto F = findModuleFile(From, Level, Qualified))
+      return {Entity::Kind::ProjectModule, *F, 0, Qualified};
+  }
+  return {Entity::Kind::External, From, 0, Qualified};
+}
+
+bool Linker::isModuleClass(unsigned File, unsigned Class, unsigned Depth) {
+  auto Key = std::make_pair(File, Class);
+  auto It = IsModuleMemo.find(Key);
+  if (It != IsModuleMemo.end())
+    return It->second == 1;
+  if (Depth > MaxDepth)
+    return false;
+  IsModuleMemo[Key] = -1; // A cycle of bases is not a module.
+  bool Result = false;
+  for (const std::string &Base : Facts[File]->Classes[Class].Bases) {
+    Entity E = resolve(File, Base);
+    if (E.K == Entity::Kind::ProjectClass && isModuleClass(E.File, E.Index, Depth + 1))
+      Result = true;
+    if (E.K == Entity::Kind::External &&
+        (torchContainer(E.Qualified) != TorchContainer::None ||
+         LibraryTable::builtin().find(E.Qualified)))
+      Result = true;
+  }
+  IsModuleMemo[Key] = Result ? 1 : 0;
+  return Result;
+}
+
+std::unique_ptr<ModuleNode>
+Linker::buildClass(unsigned File, unsigned Class, unsigned Depth,
+                   std::vector<std::pair<unsigned, unsigned>> &Stack) {
+  const ClassFact &CF = Facts[File]->Classes[Class];
+  auto Node = std::make_unique<ModuleNode>();
+  Node->ClassName = CF.Name;
+  Node->Class = &CF;
+  Node->File = Files[File];
+  auto Key = std::make_pair(File, Class);
+  if (Depth > MaxDepth ||
+      std::find(Stack.begin(), Stack.end(), Key) != Stack.end()) {
+    Node->Open = true;
+    return Node;
+  }
+  Stack.push_back(Key);
+
+  for (const std::string &Base : CF.Bases) {
+    Entity E = resolve(File, Base);
+    if (E.K == Entity::Kind::ProjectClass) {
+      if (!isModuleClass(E.File, E.Index))
+        continue;
+      std::unique_ptr<ModuleNode> B = buildClass(E.File, E.Index, Depth + 1, Stack);
+      for (SlotDef &S : B->Slots)
+        Node->Slots.push_back(std::move(S));
+      for (auto &C : B->Children)
+        Node->Children.push_back(std::move(C));
+      Node->OtherNames.insert(B->OtherNames.begin(), B->OtherNames.end());
+      Node->Open |= B->Open;
+      Node->IsNorm |= B->IsNorm;
+      continue;
+    }
+    if (E.K != Entity::Kind::External)
+      continue;
+    TorchContainer Container = torchContainer(E.Qualified);
+    if (Container == TorchContainer::Module)
+      continue;
+    if (const LibraryClass *Lib = LibraryTable::builtin().find(E.Qualified)) {
+      // A subclass of a library class: its constructor arguments are not
+      // visible here, so take the library defaults.
+      std::unique_ptr<ModuleNode> B = LibraryTable::builtin().instantiate(*Lib, {});
+      for (SlotDef &S : B->Slots)
+        Node->Slots.push_back(std::move(S));
+      for (auto &C : B->Children)
+        Node->Children.push_back(std::move(C));
+      Node->OtherNames.insert(B->OtherNames.begin(), B->OtherNames.end());
+      Node->IsNorm |= Lib->IsNorm;
+      continue;
+    }
+    if (Container != TorchContainer::None || E.Qualified != "object")
+      Node->Open = true; // Unknown base: its names are not ours to judge.
+  }
+  Node->IsNorm |= containsNorm(CF.Name);
+  if (CF.HasDynamicAttributes)
+    Node->Open = true;
+
+  const Conventions &Conv = Conventions::builtin();
+  for (const MemberFact &M : CF.Members) {
+    switch (M.Kind) {
+    case MemberKind::Parameter:
+    case MemberKind::Buffer: {
+      SlotKind Kind = M.Kind == MemberKind::Parameter ? SlotKind::Parameter
+                                                      : SlotKind::Buffer;
+      auto Existing = std::find_if(Node->Slots.begin(), Node->Slots.end(),
+                                   [&](const SlotDef &S) { return S.Name == M.Name; });
+      if (Existing != Node->Slots.end()) {
+        Existing->Conditional = Existing->Conditional && M.Conditional;
+        continue;
+      }
+      Role R = Role::Other;
+      if (Node->IsNorm) {
+        R = Conv.roleOf(M.Name);
+        if (Kind == SlotKind::Parameter && R == Role::RunningStat)
+          R = Role::Other;
+      }
+      Node->Slots.push_back(SlotDef{M.Name, Kind, R, M.Conditional, M.Persistent,
+                                    Location{Files[File], M.Where}});
+      break;
+    }
+    case MemberKind::Module: {
+      std::unique_ptr<ModuleNode> Child = buildExpr(File, M.Value, Depth + 1, Stack);
+      if (!Child) {
+        Node->OtherNames.insert(M.Name);
+        break;
+      }
+      Child->Conditional = M.Conditional;
+      auto Existing = std::find_if(Node->Children.begin(), Node->Children.end(),
+                                   [&](const auto &C) { return C.first == M.Name; });
+      if (Existing == Node->Children.end()) {
+        Node->Children.emplace_back(M.Name, std::move(Child));
+        break;
+      }
+      // Assigned twice: the same class is one child; different classes
+      // leave paramlint unable to say which names exist.
+      ModuleNode &Old = *Existing->second;
+      Old.Conditional = Old.Conditional && Child->Conditional;
+      if (Old.ClassName != Child->ClassName)
+        Old.Open = true;
+      break;
+    }
+    case MemberKind::Attribute:
+      Node->OtherNames.insert(M.Name);
+      break;
+    }
+  }
+  for (const std::string &Method : CF.Methods)
+    Node->OtherNames.insert(Method);
+  Stack.pop_back();
+  return Node;
+}
+
+std::unique_ptr<ModuleNode>
+Linker::buildExpr(unsigned File, const ModuleExpr &E, unsigned Depth,
+                  std::vector<std::pair<unsigned, unsigned>> &Stack) {
+  if (Depth > MaxDepth)
+    return nullptr;
+  auto Container = [&](const std::string &DefaultName) {
+    auto Node = std::make_unique<ModuleNode>();
+    Entity C = resolve(File, E.Callee);
+    Node->ClassName = C.K == Entity::Kind::External
+                          ? canonicalTorchName(C.Qualified)
+                          : DefaultName;
+    for (const auto &[Name, ChildExpr] : E.Children) {
+      std::unique_ptr<ModuleNode> Child = buildExpr(File, ChildExpr, Depth + 1, Stack);
+      if (!Child) {
+        Child = std::make_unique<ModuleNode>();
+        Child->ClassName = "?";
+        Child->Open = true;
+      }
+      Node->Children.emplace_back(Name, std::move(Child));
+    }
+    return Node;
+  };
+  switch (E.K) {
+  case ModuleExpr::Kind::Indexed:
+  case ModuleExpr::Kind::Repeated:
+    return Container("torch.nn.ModuleList");
+  case ModuleExpr::Kind::Keyed:
+    return Container("torch.nn.ModuleDict");
+  case ModuleExpr::Kind::Unknown: {
+    auto Node = std::make_unique<ModuleNode>();
+    Node->ClassName = "?";
+    Node->Open = true;
+    return Node;
+  }
+  case ModuleExpr::Kind::Instance:
+    break;
+  }
+  Entity C = resolve(File, E.Callee);
+  if (C.K == Entity::Kind::ProjectClass) {
+    if (!isModuleClass(C.File, C.Index))
+      return nullptr;
+    UsedAsSubmodule.insert({C.File, C.Index});
+    return buildClass(C.File, C.Index, Depth + 1, Stack);
+  }
+  if (C.K != Entity::Kind::External)
+    return nullptr;
+  if (const LibraryClass *Lib = LibraryTable::builtin().find(C.Qualified))
+    return LibraryTable::builtin().instantiate(*Lib, E.Args);
+  TorchContainer TC = torchContainer(C.Qualified);
+  if (TC != TorchContainer::None) {
+    // A container built from something paramlint cannot see into.
+    auto Node = std::make_unique<ModuleNode>();
+    Node->ClassName = canonicalTorchName(C.Qualified);
+    Node->Open = TC != TorchContainer::Module;
+    return Node;
+  }
+  // An unknown class from outside the project (`transformers.X(...)`) may
+  // well be a module: keep the name, judge nothing beneath it. A lower-case
+  // callee is a function whose result is not described.
+  std::string Last = splitDots(C.Qualified).back();
+  if (Last.empty() || !std::isupper(static_cast<unsigned char>(Last[0])) ||
+      C.Qualified.compare(0, 6, "torch.") == 0)
+    return nullptr;
+  auto Node = std::make_unique<ModuleNode>();
+  Node->ClassName = C.Qualified;
+  Node->Open = true;
+  return Node;
+}
+
+void Linker::emitKeys(const ModuleNode &Node, const std::string &Prefix,
+                      bool Conditional, std::vector<KeySlot> &Out) {
+  for (const SlotDef &S : Node.Slots) {
+    if (S.Kind == SlotKind::Buffer && !S.Persistent)
+      continue;
+    Out.push_back(KeySlot{Prefix + S.Name, &Node, &S, Conditional || S.Conditional});
+  }
+  for (const auto &[Name, Child] : Node.Children)
+    emitKeys(*Child, Prefix + Name + ".", Conditional || Child->Conditional, Out);
+}
+
+const Model *Linker::modelFor(const Entity &E) const {
+  if (E.K != Entity::Kind::ProjectClass)
+    return nullptr;
+  auto It = ModelOf.find({E.File, E.Index});
+  return It == ModelOf.end() ? nullptr : It->second;
+}
+
+unsigned Linker::enclosingClassScope(unsigned File, unsigned Scope) const {
+  const auto &Scopes = Facts[File]->Scopes;
+  for (unsigned S = Scope, Steps = 0; S < Scopes.size() && Steps < MaxDepth;
+       S = Scopes[S].Parent, ++Steps) {
+    if (!Scopes[S].Class.empty())
+      return S;
+    if (S == 0)
+      break;
+  }
+  return 0;
+}
+
+const Model *Linker::modelForCallee(unsigned File, unsigned Scope,
+                                    const std::string &Callee) {
+  if (Callee == "cls" || Callee == "self.__class__" || Callee == "type(self)") {
+    unsigned S = enclosingClassScope(File, Scope);
+    if (S == 0)
+      return nullptr;
+    return modelFor(resolve(File, Facts[File]->Scopes[S].Class));
+  }
+  return modelFor(resolve(File, Callee));
+}
+
+void Linker::buildCallIndex() {
+  CallIndexBuilt = true;
+  for (unsigned F = 0; F < Facts.size(); ++F)
+    for (const CallFact &C : Facts[F]->Calls) {
+      Entity E = resolve(F, C.Callee);
+      if (E.K == Entity::Kind::ProjectFunction)
+        CallsTo[{E.File, E.Index}].push_back({F, &C});
+    }
+}
+
+std::optional<Target> Linker::bindVar(unsigned File, unsigned Scope,
+                                      const std::string &Var, uint32_t Before,
+                                      unsigned Depth, bool &IsFreeParameter) {
+  IsFreeParameter = false;
+  if (Depth > MaxDepth)
+    return std::nullopt;
+  const FileFacts &FF = *Facts[File];
+  for (unsigned S = Scope, Steps = 0; S < FF.Scopes.size() && Steps < MaxDepth;
+       S = FF.Scopes[S].Parent, ++Steps) {
+    // The binding in effect: the last one before the use, or (for globals
+    // read from a function) the last one at all.
+    const BindingFact *Found = nullptr;
+    for (const BindingFact &B : FF.Bindings) {
+      if (B.Scope != S || B.Var != Var)
+        continue;
+      if (B.Where.Begin < Before || S != Scope)
+        Found = &B;
+      else if (!Found)
+        Found = &B;
+    }
+    if (Found) {
+      if (Found->K == BindingFact::Kind::Instance &&
+          returnsItself(Found->Callee)) {
+        // `model = model.to(device)`: still the same model.
+        std::vector<std::string> Parts = splitDots(Found->Callee);
+        bool Free = false;
+        std::optional<Target> T =
+            bindVar(File, S, Parts[0], Found->Where.Begin, Depth + 1, Free);
+        if (T)
+          for (size_t I = 1; I + 1 < Parts.size(); ++I)
+            T->Path.push_back(PathSegment{PathSegment::Kind::Attr, Parts[I], {}});
+        return T;
+      }
+      if (Found->K == BindingFact::Kind::Instance) {
+        const Model *M = modelForCallee(File, S, Found->Callee);
+        if (!M)
+          return std::nullopt;
+        Target T;
+        T.TheModel = M;
+        T.How = BindingKind::Constructor;
+        T.InstanceWhere = Location{Files[File], Found->Where};
+        return T;
+      }
+      bool Free = false;
+      std::optional<Target> T =
+          bindVar(File, S, Found->Root, Found->Where.Begin, Depth + 1, Free);
+      if (!T)
+        return std::nullopt;
+      T->Path.insert(T->Path.end(), Found->Path.begin(), Found->Path.end());
+      return T;
+    }
+    const ScopeFact &SF = FF.Scopes[S];
+    for (size_t P = 0; P < SF.Params.size(); ++P) {
+      const ParamFact &Param = SF.Params[P];
+      if (Param.Name != Var)
+        continue;
+      if (!SF.Class.empty() && P == 0) {
+        // `self` of a method of a module class.
+        if (const Model *M = modelFor(resolve(File, SF.Class))) {
+          Target T;
+          T.TheModel = M;
+          T.How = BindingKind::Self;
+          return T;
+        }
+        return std::nullopt;
+      }
+      if (!Param.Annotation.empty()) {
+        std::string Ann = Param.Annotation;
+        Ann.erase(std::remove(Ann.begin(), Ann.end(), '"'), Ann.end());
+        Ann.erase(std::remove(Ann.begin(), Ann.end(), '\''), Ann.end());
+        if (const Model *M = modelFor(resolve(File, Ann))) {
+          Target T;
+          T.TheModel = M;
+          T.How = BindingKind::Annotation;
+          return T;
+        }
+      }
+      if (!CallIndexBuilt)
+        buildCallIndex();
+      // A plain function: the model passed at any call site.
+      if (SF.Class.empty()) {
+        auto It = CallsTo.find({File, S});
+        if (It != CallsTo.end())
+          for (const auto &[CallFile, Call] : It->second) {
+            std::string Arg;
+            if (P < Call->Args.size())
+              Arg = Call->Args[P];
+            for (const auto &[Name, Value] : Call->Keyword)
+              if (Name == Var)
+                Arg = Value;
+            if (Arg.empty())
+              continue;
+            bool Free = false;
+            std::optional<Target> T = bindVar(CallFile, Call->Scope, Arg,
+                                              Call->Where.Begin, Depth + 1, Free);
+            if (T) {
+              T->How = BindingKind::CallSite;
+              return T;
+            }
+          }
+      }
+      IsFreeParameter = true;
+      return std::nullopt;
+    }
+    if (S == 0)
+      break;
+  }
+  return std::nullopt;
+}
+
+bool Linker::isImportedName(unsigned File, const std::string &Name) const {
+  return ImportsByAlias[File].count(Name) != 0;
+}
+
+void Linker::addAccess(unsigned File, const AccessFact &A, const Target &T,
+                       double Confidence) {
+  BoundAccess B;
+  B.Fact = &A;
+  B.File = Files[File];
+  B.TheModel = T.TheModel;
+  B.Path = T.Path;
+  B.Path.insert(B.Path.end(), A.Path.begin(), A.Path.end());
+  B.How = T.How;
+  B.Confidence = Confidence;
+  B.InstanceWhere = T.InstanceWhere;
+  B.Resolved = resolvePath(*T.TheModel->Root, B.Path);
+  Graph.Accesses.push_back(std::move(B));
+}
+
+void Linker::bindAccesses() {
+  for (unsigned F = 0; F < Facts.size(); ++F) {
+    // Unbound accesses rooted at a free function parameter, by scope and
+    // root, for the best-match fallback.
+    std::map<std::pair<unsigned, std::string>, std::vector<const AccessFact *>>
+        Unbound;
+    for (const AccessFact &A : Facts[F]->Accesses) {
+      if (A.Path.empty() || isImportedName(F, A.Root))
+        continue;
+      bool Free = false;
+      std::optional<Target> T =
+          bindVar(F, A.Scope, A.Root, A.RootWhere.Begin, 0, Free);
+      if (T)
+        addAccess(F, A, *T, 1.0);
+      else if (Free)
+        Unbound[{A.Scope, A.Root}].push_back(&A);
+    }
+    for (const auto &[Key, Group] : Unbound)
+      bestMatch(F, Key.first, Group);
+  }
+}
+
+void Linker::bestMatch(unsigned File, unsigned Scope,
+                       const std::vector<const AccessFact *> &Group) {
+  (void)Scope;
+  // How well a model explains the paths: a path explained resolves to
+  // something, or misses only at its last step (a wrong leaf name is
+  // what the checks are for).
+  const Model *Best = nullptr;
+  size_t BestScore = 0;
+  int BestNearness = -1;
+  bool Tied = false;
+  for (const auto &M : Graph.Models) {
+    if (!M->IsRoot)
+      continue;
+    size_t Score = 0;
+    for (const AccessFact *A : Group) {
+      Resolution R = resolvePath(*M->Root, A->Path);
+      bool Deep = A->Path.size() >= 2;
+      if (Deep && (R.K == Resolution::Kind::Slot ||
+                   (R.K == Resolution::Kind::Missing &&
+                    R.MissingAt + 1 == A->Path.size())))
+        ++Score;
+    }
+    // Prefer a model of this file, then of this directory.
+    int Nearness = M->Where.File == Files[File] ? 2
+                   : fs::path(M->Where.File->path()).parent_path() ==
+                           fs::path(Files[File]->path()).parent_path()
+                       ? 1
+                       : 0;
+    if (Score > BestScore || (Score == BestScore && Nearness > BestNearness)) {
+      Tied = Score == BestScore && Nearness == BestNearness && Best &&
+             Best->Name != M->Name;
+      Best = M.get();
+      BestScore = Score;
+      BestNearness = Nearness;
+    } else if (Score == BestScore && Nearness == BestNearness && Best &&
+               Best->Name != M->Name) {
+      Tied = true;
+    }
+  }
+  double Confidence = Group.empty() ? 0 : double(BestScore) / Group.size();
+  if (!Best || Tied || BestScore < 2 || Confidence < 0.6)
+    return;
+  Target T;
+  T.TheModel = Best;
+  T.How = BindingKind::BestMatch;
+  for (const AccessFact *A : Group)
+    addAccess(File, *A, T, Confidence);
+}
+
+void Linker::groupLoaders() {
+  std::map<std::tuple<const SourceFile *, unsigned, const Model *>, size_t> Index;
+  for (size_t I = 0; I < Graph.Accesses.size(); ++I) {
+    const BoundAccess &B = Graph.Accesses[I];
+    auto Key = std::make_tuple(B.File, B.Fact->Scope, B.TheModel);
+    auto It = Index.find(Key);
+    if (It == Index.end()) {
+      Loader L;
+      L.File = B.File;
+      L.TheModel = B.TheModel;
+      L.How = B.How;
+      L.Confidence = B.Confidence;
+      // Find the FileFacts of this file for the scope's name.
+      for (unsigned F = 0; F < Files.size(); ++F)
+        if (Files[F] == B.File) {
+          const ScopeFact &SF = Facts[F]->Scopes[B.Fact->Scope];
+          L.Function = SF.Name;
+          L.Where = B.Fact->Scope == 0 ? B.Fact->Statement : SF.Where;
+        }
+      It = Index.emplace(Key, Graph.Loaders.size()).first;
+      Graph.Loaders.push_back(std::move(L));
+    }
+    Graph.Loaders[It->second].Accesses.push_back(I);
+  }
+  // A loader writes: groups that only read are not loaders.
+  Graph.Loaders.erase(
+      std::remove_if(Graph.Loaders.begin(), Graph.Loaders.end(),
+                     [&](const Loader &L) {
+                       return std::none_of(
+                           L.Accesses.begin(), L.Accesses.end(), [&](size_t I) {
+                             return Graph.Accesses[I].Fact->K !=
+                                    AccessFact::Kind::Read;
+                           });
+                     }),
+      Graph.Loaders.end());
+}
+
+ParamGraph Linker::run() {
+  indexFiles();
+  // Every module class becomes a model: its tree and key space.
+  for (unsigned F = 0; F < Facts.size(); ++F)
+    for (unsigned C = 0; C < Facts[F]->Classes.size(); ++C) {
+      if (!isModuleClass(F, C))
+        continue;
+      auto M = std::make_unique<Model>();
+      M->Name = Facts[F]->Classes[C].Name;
+      M->Where = Location{Files[F], Facts[F]->Classes[C].Where};
+      std::vector<std::pair<unsigned, unsigned>> Stack;
+      M->Root = buildClass(F, C, 0, Stack);
+      emitKeys(*M->Root, "", false, M->Keys);
+      ModelOf[{F, C}] = M.get();
+      Graph.Models.push_back(std::move(M));
+    }
+  for (auto &[Key, M] : ModelOf)
+    if (UsedAsSubmodule.count(Key))
+      const_cast<Model *>(M)->IsRoot = false;
+
+  for (unsigned F = 0; F < Facts.size(); ++F)
+    for (const BindingFact &B : Facts[F]->Bindings)
+      if (B.K == BindingFact::Kind::Instance)
+        if (const Model *M = modelForCallee(F, B.Scope, B.Callee))
+          Graph.Instances.push_back(
+              Instance{B.Var, M, Location{Files[F], B.Where}, B.Scope});
+
+  bindAccesses();
+  groupLoaders();
+  return std::move(Graph);
+}
+
+} // namespace
+
+ParamGraph link(const std::vector<const SourceFile *> &Files,
+                const std::vector<const FileFacts *> &Facts) {
+  return Linker(Files, Facts).run();
+}
+
+} // namespace paramlint

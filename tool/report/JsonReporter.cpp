@@ -1,1 +1,54 @@
-// placeholder: filled in by its owner
+//===- report/JsonReporter.cpp - Diagnostics as a Ruff-shaped JSON array --===//
+#include "report/Reporters.h"
+
+#include <nlohmann/json.hpp>
+
+namespace paramlint {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json position(const SourceFile *File, uint32_t Byte) {
+  Position P = File ? File->position(Byte) : Position{};
+  return Json{{"column", P.Column}, {"row", P.Row}};
+}
+
+} // namespace
+
+std::string ruleUrl(const std::string &Code) {
+  return "docs/rules/" + Code + ".md";
+}
+
+void writeJson(std::ostream &OS, const std::vector<Diagnostic> &Diags) {
+  Json Out = Json::array();
+  for (const Diagnostic &D : Diags) {
+    const SourceFile *File = D.Where.File;
+    Json Obj;
+    Position P = File ? File->position(D.Where.Where.Begin) : Position{};
+    Obj["cell"] = P.Cell ? Json(*P.Cell) : Json(nullptr);
+    Obj["code"] = D.Code;
+    Obj["end_location"] = position(File, D.Where.Where.End);
+    Obj["filename"] = File ? File->path() : "";
+    if (D.TheFix) {
+      Json Edits = Json::array();
+      for (const Edit &E : D.TheFix->Edits)
+        Edits.push_back(Json{{"content", E.Content},
+                             {"end_location", position(File, E.Where.End)},
+                             {"location", position(File, E.Where.Begin)}});
+      Obj["fix"] = Json{
+          {"applicability",
+           D.TheFix->Applies == Applicability::Safe ? "safe" : "unsafe"},
+          {"edits", Edits},
+          {"message", D.TheFix->Message}};
+    } else {
+      Obj["fix"] = nullptr;
+    }
+    Obj["location"] = position(File, D.Where.Where.Begin);
+    Obj["message"] = D.Message;
+    Obj["url"] = ruleUrl(D.Code);
+    Out.push_back(std::move(Obj));
+  }
+  OS << Out.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+}
+
+} // namespace paramlint

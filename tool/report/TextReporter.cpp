@@ -1,1 +1,102 @@
-// placeholder: filled in by its owner
+//===- report/TextReporter.cpp - Diagnostics as text ----------------------===//
+#include "report/Reporters.h"
+
+#include "checks/Registry.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace paramlint {
+namespace {
+
+/// Code points of Text[0, Bytes): the display width paramlint assumes.
+size_t width(std::string_view Text) {
+  size_t N = 0;
+  for (unsigned char C : Text)
+    if ((C & 0xC0) != 0x80)
+      ++N;
+  return N;
+}
+
+struct Style {
+  bool On;
+  std::string bold(const std::string &S) const {
+    return On ? "\x1b[1m" + S + "\x1b[0m" : S;
+  }
+  std::string red(const std::string &S) const {
+    return On ? "\x1b[1;31m" + S + "\x1b[0m" : S;
+  }
+  std::string blue(const std::string &S) const {
+    return On ? "\x1b[1;34m" + S + "\x1b[0m" : S;
+  }
+};
+
+void writeOne(std::ostream &OS, const Diagnostic &D, const Style &S) {
+  const SourceFile *File = D.Where.File;
+  Position P = File ? File->position(D.Where.Where.Begin) : Position{};
+  std::string Where = File ? File->path() : "<unknown>";
+  if (P.Cell)
+    Where += fmt::format(":cell {}", *P.Cell);
+  Where += fmt::format(":{}:{}", P.Row, P.Column);
+  OS << S.bold(Where) << ": " << S.red(D.Code) << (D.TheFix ? " [*] " : " ")
+     << D.Message << "\n";
+  if (!File || File->text().empty())
+    return;
+  std::string_view Line = File->lineAt(D.Where.Where.Begin);
+  std::string Row = std::to_string(P.Row);
+  std::string Gutter(Row.size() + 1, ' ');
+  OS << S.blue(Gutter + "|") << "\n";
+  OS << S.blue(Row + " |") << " " << Line << "\n";
+  // The caret covers the span, clipped to its first line.
+  uint32_t LineBegin = static_cast<uint32_t>(Line.data() - File->text().data());
+  uint32_t Begin = D.Where.Where.Begin - LineBegin;
+  uint32_t End = std::min<uint32_t>(
+      std::max(D.Where.Where.End, D.Where.Where.Begin + 1) - LineBegin,
+      static_cast<uint32_t>(Line.size()));
+  size_t Pad = width(Line.substr(0, std::min<size_t>(Begin, Line.size())));
+  size_t Len = End > Begin ? width(Line.substr(Begin, End - Begin)) : 1;
+  OS << S.blue(Gutter + "|") << " " << std::string(Pad, ' ')
+     << S.red(std::string(std::max<size_t>(Len, 1), '^')) << "\n";
+  for (const Note &N : D.Notes)
+    OS << S.blue(Gutter + "=") << " " << N.Message << "\n";
+  OS << "\n";
+}
+
+} // namespace
+
+void writeText(std::ostream &OS, const std::vector<Diagnostic> &Diags,
+               const TextOptions &Options) {
+  Style S{Options.Color};
+  if (Options.Statistics) {
+    std::map<std::string, std::pair<size_t, size_t>> Counts;
+    for (const Diagnostic &D : Diags) {
+      ++Counts[D.Code].first;
+      Counts[D.Code].second += D.TheFix ? 1 : 0;
+    }
+    std::map<std::string, std::string> Names;
+    for (const CheckInfo &R : allRules())
+      Names[R.Code] = R.Name;
+    for (const auto &[Code, Count] : Counts)
+      OS << fmt::format("{:>5}\t{}\t{}{}\n", Count.first, Code,
+                        Count.second ? "[*] " : "", Names[Code]);
+    return;
+  }
+  size_t Fixable = 0;
+  for (const Diagnostic &D : Diags) {
+    writeOne(OS, D, S);
+    Fixable += D.TheFix ? 1 : 0;
+  }
+  if (Diags.empty()) {
+    OS << "All checks passed!\n";
+    return;
+  }
+  OS << fmt::format("Found {} error{}.\n", Diags.size(),
+                    Diags.size() == 1 ? "" : "s");
+  if (Fixable)
+    OS << fmt::format("[*] {} fixable: `--output-format json` lists the "
+                      "edits (applying them arrives with the fix engine).\n",
+                      Fixable);
+}
+
+} // namespace paramlint

@@ -1,0 +1,29 @@
+//===- graph/Linker.h - Facts of all files to the ParamGraph ---*- C++ -*-===//
+///
+/// \file
+/// The whole-program step: resolves class references across files through
+/// imports (package-relative, sibling modules, notebooks importing local
+/// `.py` files), recognises module classes, expands each into its module
+/// tree and key space, and binds every loader access to the model it acts
+/// on (constructor flow, self, annotations, call sites, best match).
+///
+//===----------------------------------------------------------------------===//
+#ifndef PARAMLINT_GRAPH_LINKER_H
+#define PARAMLINT_GRAPH_LINKER_H
+
+#include "SourceFile.h"
+#include "graph/Facts.h"
+#include "graph/ParamGraph.h"
+
+#include <vector>
+
+namespace paramlint {
+
+/// Builds the graph. Files[i] is the file Facts[i] was extracted from; both
+/// must outlive the graph (it points into them).
+ParamGraph link(const std::vector<const SourceFile *> &Files,
+                const std::vector<const FileFacts *> &Facts);
+
+} // namespace paramlint
+
+#endif // PARAMLINT_GRAPH_LINKER_H

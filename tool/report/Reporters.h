@@ -1,0 +1,35 @@
+//===- report/Reporters.h - Diagnostics to text and JSON -------*- C++ -*-===//
+///
+/// \file
+/// One function per output format (one file each): the text format (Ruff /
+/// rustc style with the source line and a caret) and the Ruff-shaped JSON
+/// array the design fixes as public interface.
+///
+//===----------------------------------------------------------------------===//
+#ifndef PARAMLINT_REPORT_REPORTERS_H
+#define PARAMLINT_REPORT_REPORTERS_H
+
+#include "Diagnostic.h"
+
+#include <ostream>
+#include <vector>
+
+namespace paramlint {
+
+struct TextOptions {
+  bool Color = false;
+  bool Statistics = false; ///< Counts per rule instead of findings.
+};
+
+void writeText(std::ostream &OS, const std::vector<Diagnostic> &Diags,
+               const TextOptions &Options);
+
+/// The JSON array of `--output-format json`.
+void writeJson(std::ostream &OS, const std::vector<Diagnostic> &Diags);
+
+/// The documentation link of a rule (the rule's page in this repository).
+std::string ruleUrl(const std::string &Code);
+
+} // namespace paramlint
+
+#endif // PARAMLINT_REPORT_REPORTERS_H

@@ -70,7 +70,8 @@ void ParamNeverLoadedCheck::run(const ParamGraph &Graph,
       if (!First)
         First = &B;
     }
-    if (!First || Loaded.empty())
+    // One write is a tweak (tying, a patch), not a loader with a plan.
+    if (!First || Loaded.size() < 2)
       continue;
 
     // The layers expected: those touched, and their same-class siblings.

@@ -8,8 +8,8 @@ namespace paramlint {
 
 /// Flags a loader that fills some parameters of a layer but not the others.
 /// ## What it does
-/// For every loader (a function, or top-level code, that writes into a
-/// model), collects the layers it writes parameters of, adds the layers of
+/// For every loader (a function, or top-level code, that writes at least
+/// two parameters of a model from outside it), collects the layers it writes parameters of, adds the layers of
 /// the same class beside them (`norm2` beside `norm1`), and reports the
 /// parameters of those layers it never writes.
 /// ## Why is this bad?

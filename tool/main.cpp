@@ -42,9 +42,13 @@ int main(int Argc, char **Argv) {
   Check->add_option("--output-format", OutputFormat, "Output format")
       ->check(CLI::IsMember({"text", "json"}));
   Check->add_option("--select", Options.Select, "Rule codes or prefixes to enable")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   Check->add_option("--ignore", Options.Ignore, "Rule codes or prefixes to disable")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   Check->add_option("--jobs,-j", Options.Jobs, "Worker threads (default: one per core)");
   Check->add_flag("--exit-zero", ExitZero, "Exit 0 even when there are findings");
   Check->add_flag("--statistics", Statistics, "Count findings per rule");

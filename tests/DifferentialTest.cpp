@@ -1,1 +1,199 @@
-// placeholder: filled in by its owner
+//===- DifferentialTest.cpp - paramlint against real PyTorch ---------------===//
+///
+/// \file
+/// Differential tests: what paramlint predicts statically is checked against
+/// what the real PyTorch does when the fixture runs. The oracles live in
+/// tests/differential/ and run under the python that has torch:
+///
+/// - keyspace_oracle.py: for every `keyspace_*.py` fixture and every project
+///   directory, the predicted key patterns must match the real
+///   `state_dict()` keys of each module-level instance.
+/// - bug_oracle.py: for every PL101/PL103/PL104 fixture (and the bundled
+///   example), each reported bug must be observable at run time.
+///
+//===----------------------------------------------------------------------===//
+#include "TestSupport.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace paramlint::test {
+namespace {
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+/// Fixture paths relative to the source tree, as the tests pass them.
+std::vector<std::string> listFixtures(bool (*Wanted)(const fs::path &)) {
+  std::vector<std::string> Out;
+  fs::path Root = fs::path(PARAMLINT_SOURCE_DIR) / "fixtures" / "python";
+  std::error_code EC;
+  for (const fs::directory_entry &E : fs::directory_iterator(Root, EC))
+    if (Wanted(E.path()))
+      Out.push_back("fixtures/python/" + E.path().filename().string());
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+bool isKeySpaceFixture(const fs::path &P) {
+  if (fs::is_directory(P))
+    return true; // a multi-file project fixture
+  std::string Name = P.filename().string();
+  return Name.rfind("keyspace_", 0) == 0 && P.extension() == ".py";
+}
+
+bool isBugFixture(const fs::path &P) {
+  std::string Name = P.filename().string();
+  if (fs::is_directory(P) || P.extension() != ".py")
+    return false;
+  return Name.rfind("PL101_", 0) == 0 || Name.rfind("PL103_", 0) == 0 ||
+         Name.rfind("PL104_", 0) == 0;
+}
+
+/// A gtest-safe name for a fixture path.
+std::string testName(const testing::TestParamInfo<std::string> &Info) {
+  std::string Name = fs::path(Info.param).stem().string();
+  for (char &C : Name)
+    if (!std::isalnum(static_cast<unsigned char>(C)))
+      C = '_';
+  return Name;
+}
+
+/// Whether the oracle python can import torch; computed once.
+bool torchAvailable(std::string &Why) {
+  static const RunResult Probe =
+      runPython({"-c", "import torch, numpy; print(torch.__version__)"});
+  if (Probe.ExitCode == 0)
+    return true;
+  Why = describeRun(Probe);
+  return false;
+}
+
+#define SKIP_WITHOUT_TORCH()                                                   \
+  do {                                                                         \
+    std::string Why;                                                           \
+    if (!torchAvailable(Why))                                                  \
+      GTEST_SKIP() << "\n*** DIFFERENTIAL TESTS SKIPPED: " PARAMLINT_PYTHON    \
+                      " cannot import torch and numpy (install python3-torch " \
+                      "python3-numpy; scripts/bootstrap.sh --test does). ***\n" \
+                   << Why;                                                     \
+  } while (false)
+
+std::string oracle(const char *Name) {
+  return sourceDir() + "/tests/differential/" + Name;
+}
+
+/// `paramlint graph --format json Path`, saved in Dir; "" on failure.
+std::string writeGraph(const TempDir &Dir, const std::string &Path) {
+  RunResult Graph =
+      runParamlint({"graph", "--format", "json", Path}, "", sourceDir());
+  EXPECT_EQ(Graph.ExitCode, 0) << describeRun(Graph);
+  if (Graph.ExitCode != 0)
+    return "";
+  EXPECT_TRUE(Json::accept(Graph.Out)) << "graph output is not JSON:\n" << Graph.Out;
+  return Dir.write("graph.json", Graph.Out);
+}
+
+/// `paramlint check --output-format json Path`, saved in Dir; "" on failure.
+/// Bug fixtures have findings, so the check must exit 1.
+std::string writeDiagnostics(const TempDir &Dir, const std::string &Path,
+                             Json &Parsed) {
+  RunResult Check = runParamlint({"check", "--output-format", "json", Path},
+                                 "", sourceDir());
+  EXPECT_EQ(Check.ExitCode, 1) << describeRun(Check);
+  try {
+    Parsed = Json::parse(Check.Out);
+  } catch (const Json::exception &E) {
+    ADD_FAILURE() << "check output is not JSON: " << E.what() << "\n"
+                  << Check.Out;
+    return "";
+  }
+  return Dir.write("diagnostics.json", Check.Out);
+}
+
+/// The N of the oracle's `checked N ...` line, or -1.
+int checkedCount(const std::string &Out) {
+  std::smatch M;
+  static const std::regex Line(R"(checked (\d+) (diagnostic|instance))");
+  std::string::const_iterator Begin = Out.begin();
+  int Last = -1;
+  while (std::regex_search(Begin, Out.end(), M, Line)) {
+    Last = std::stoi(M[1]);
+    Begin = M.suffix().first;
+  }
+  return Last;
+}
+
+/// Runs bug_oracle.py on Path and expects every diagnostic confirmed.
+void expectBugsConfirmed(const std::string &Path) {
+  TempDir Dir;
+  Json Diagnostics;
+  std::string DiagFile = writeDiagnostics(Dir, Path, Diagnostics);
+  std::string GraphFile = writeGraph(Dir, Path);
+  ASSERT_FALSE(DiagFile.empty());
+  ASSERT_FALSE(GraphFile.empty());
+  RunResult Oracle = runPython(
+      {oracle("bug_oracle.py"), Path, DiagFile, GraphFile}, "", sourceDir());
+  EXPECT_EQ(Oracle.ExitCode, 0)
+      << "bug_oracle.py could not confirm the findings for " << Path << "\n"
+      << describeRun(Oracle) << "\ndiagnostics:\n"
+      << Diagnostics.dump(1);
+  EXPECT_GE(checkedCount(Oracle.Out), 1)
+      << "the oracle checked nothing for " << Path << "\n"
+      << Oracle.Out;
+}
+
+class KeySpaceDifferential : public testing::TestWithParam<std::string> {};
+
+TEST_P(KeySpaceDifferential, PredictedKeysMatchRealStateDict) {
+  SKIP_WITHOUT_TORCH();
+  const std::string &Path = GetParam();
+  TempDir Dir;
+  std::string GraphFile = writeGraph(Dir, Path);
+  ASSERT_FALSE(GraphFile.empty());
+  RunResult Oracle = runPython({oracle("keyspace_oracle.py"), Path, GraphFile},
+                               "", sourceDir());
+  EXPECT_EQ(Oracle.ExitCode, 0)
+      << "paramlint's key space disagrees with torch for " << Path << "\n"
+      << describeRun(Oracle);
+  EXPECT_GE(checkedCount(Oracle.Out), 1) << Oracle.Out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, KeySpaceDifferential,
+                         testing::ValuesIn(listFixtures(isKeySpaceFixture)),
+                         testName);
+
+class BugDifferential : public testing::TestWithParam<std::string> {};
+
+TEST_P(BugDifferential, EveryReportedBugHappensUnderTorch) {
+  SKIP_WITHOUT_TORCH();
+  expectBugsConfirmed(GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, BugDifferential,
+                         testing::ValuesIn(listFixtures(isBugFixture)),
+                         testName);
+
+// The README's first command: six PL101s, each a real AttributeError.
+TEST(ExampleDifferential, GptSwapReportsSixRealPl101) {
+  SKIP_WITHOUT_TORCH();
+  const std::string Path = "examples/gpt2-swap";
+  TempDir Dir;
+  Json Diagnostics;
+  ASSERT_FALSE(writeDiagnostics(Dir, Path, Diagnostics).empty());
+  ASSERT_TRUE(Diagnostics.is_array()) << Diagnostics.dump(1);
+  size_t Pl101 = std::count_if(
+      Diagnostics.begin(), Diagnostics.end(),
+      [](const Json &D) { return D.value("code", "") == "PL101"; });
+  EXPECT_EQ(Pl101, 6u) << Diagnostics.dump(1);
+  EXPECT_EQ(Diagnostics.size(), 6u) << Diagnostics.dump(1);
+  expectBugsConfirmed(Path);
+}
+
+} // namespace
+} // namespace paramlint::test

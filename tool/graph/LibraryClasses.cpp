@@ -206,8 +206,12 @@ LibraryTable::instantiate(const LibraryClass &Class,
       else if (!*It->second)
         Present = false;
     }
-    if (!Present)
+    if (!Present) {
+      // Switched off, the name still exists on the instance (as None):
+      // reading it is no error.
+      Node->OtherNames.insert(S.Name);
       continue;
+    }
     bool Expands = S.Name.find("{k}") != std::string::npos;
     for (int K = 0; K < (Expands ? Layers : 1); ++K)
       for (int Dir = 0; Dir < (Bidirectional ? 2 : 1); ++Dir) {

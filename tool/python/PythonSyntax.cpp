@@ -1,0 +1,318 @@
+//===- python/PythonSyntax.cpp - tree-sitter-python plumbing --------------===//
+
+#include "python/PythonSyntax.h"
+
+#include <cstring>
+#include <limits>
+#include <utility>
+
+extern "C" const TSLanguage *tree_sitter_python(void);
+
+namespace paramlint {
+namespace py {
+
+namespace {
+
+/// Grammar names of the kinds the frontend distinguishes.
+constexpr std::pair<const char *, Sym> KindNames[] = {
+    {"module", Sym::Module},
+    {"block", Sym::Block},
+    {"comment", Sym::Comment},
+    {"identifier", Sym::Identifier},
+    {"attribute", Sym::Attribute},
+    {"subscript", Sym::Subscript},
+    {"call", Sym::Call},
+    {"argument_list", Sym::ArgumentList},
+    {"keyword_argument", Sym::KeywordArgument},
+    {"list_splat", Sym::ListSplat},
+    {"dictionary_splat", Sym::DictionarySplat},
+    {"parenthesized_expression", Sym::ParenthesizedExpression},
+    {"string", Sym::String},
+    {"concatenated_string", Sym::ConcatenatedString},
+    {"interpolation", Sym::Interpolation},
+    {"string_start", Sym::StringStart},
+    {"string_end", Sym::StringEnd},
+    {"integer", Sym::Integer},
+    {"float", Sym::Float},
+    {"true", Sym::True},
+    {"false", Sym::False},
+    {"none", Sym::None},
+    {"unary_operator", Sym::UnaryOperator},
+    {"binary_operator", Sym::BinaryOperator},
+    {"list", Sym::List},
+    {"tuple", Sym::Tuple},
+    {"dictionary", Sym::Dictionary},
+    {"pair", Sym::Pair},
+    {"list_comprehension", Sym::ListComprehension},
+    {"generator_expression", Sym::GeneratorExpression},
+    {"dictionary_comprehension", Sym::DictionaryComprehension},
+    {"for_in_clause", Sym::ForInClause},
+    {"conditional_expression", Sym::ConditionalExpression},
+    {"expression_statement", Sym::ExpressionStatement},
+    {"assignment", Sym::Assignment},
+    {"augmented_assignment", Sym::AugmentedAssignment},
+    {"expression_list", Sym::ExpressionList},
+    {"pattern_list", Sym::PatternList},
+    {"tuple_pattern", Sym::TuplePattern},
+    {"list_pattern", Sym::ListPattern},
+    {"import_statement", Sym::ImportStatement},
+    {"import_from_statement", Sym::ImportFromStatement},
+    {"future_import_statement", Sym::FutureImportStatement},
+    {"dotted_name", Sym::DottedName},
+    {"aliased_import", Sym::AliasedImport},
+    {"relative_import", Sym::RelativeImport},
+    {"import_prefix", Sym::ImportPrefix},
+    {"wildcard_import", Sym::WildcardImport},
+    {"class_definition", Sym::ClassDefinition},
+    {"function_definition", Sym::FunctionDefinition},
+    {"decorated_definition", Sym::DecoratedDefinition},
+    {"parameters", Sym::Parameters},
+    {"typed_parameter", Sym::TypedParameter},
+    {"default_parameter", Sym::DefaultParameter},
+    {"typed_default_parameter", Sym::TypedDefaultParameter},
+    {"if_statement", Sym::IfStatement},
+    {"elif_clause", Sym::ElifClause},
+    {"else_clause", Sym::ElseClause},
+    {"try_statement", Sym::TryStatement},
+    {"except_clause", Sym::ExceptClause},
+    {"except_group_clause", Sym::ExceptGroupClause},
+    {"finally_clause", Sym::FinallyClause},
+    {"for_statement", Sym::ForStatement},
+    {"while_statement", Sym::WhileStatement},
+    {"with_statement", Sym::WithStatement},
+    {"match_statement", Sym::MatchStatement},
+    {"case_clause", Sym::CaseClause},
+    {"lambda", Sym::Lambda},
+};
+
+Grammar buildGrammar() {
+  Grammar G;
+  G.Language = tree_sitter_python();
+  // Map every symbol id by name, not via ts_language_symbol_for_name: a
+  // name can have several ids (aliases such as keyword identifiers), and
+  // ts_node_symbol reports whichever one the parser produced.
+  uint32_t Count = ts_language_symbol_count(G.Language);
+  G.Kinds.assign(Count, Sym::Other);
+  for (uint32_t S = 0; S < Count; ++S) {
+    TSSymbol Id = static_cast<TSSymbol>(S);
+    if (ts_language_symbol_type(G.Language, Id) != TSSymbolTypeRegular)
+      continue;
+    const char *Name = ts_language_symbol_name(G.Language, Id);
+    if (!Name)
+      continue;
+    for (const auto &[KindName, Kind] : KindNames)
+      if (std::strcmp(Name, KindName) == 0) {
+        G.Kinds[S] = Kind;
+        break;
+      }
+  }
+  auto Field = [&](const char *Name) {
+    return ts_language_field_id_for_name(G.Language, Name,
+                                         static_cast<uint32_t>(strlen(Name)));
+  };
+  G.Left = Field("left");
+  G.Right = Field("right");
+  G.Type = Field("type");
+  G.Function = Field("function");
+  G.Arguments = Field("arguments");
+  G.Object = Field("object");
+  G.AttributeField = Field("attribute");
+  G.Value = Field("value");
+  G.SubscriptField = Field("subscript");
+  G.Name = Field("name");
+  G.Alias = Field("alias");
+  G.ModuleName = Field("module_name");
+  G.Body = Field("body");
+  G.Superclasses = Field("superclasses");
+  G.ParametersField = Field("parameters");
+  G.Key = Field("key");
+  G.Operator = Field("operator");
+  G.Definition = Field("definition");
+  G.Condition = Field("condition");
+  G.Consequence = Field("consequence");
+  G.Alternative = Field("alternative");
+  return G;
+}
+
+/// One parser per thread: analyze() extracts files on several threads and a
+/// TSParser must not be shared.
+struct ThreadParser {
+  TSParser *Parser;
+  ThreadParser() : Parser(ts_parser_new()) {
+    ts_parser_set_language(Parser, Grammar::get().Language);
+  }
+  ~ThreadParser() { ts_parser_delete(Parser); }
+  ThreadParser(const ThreadParser &) = delete;
+  ThreadParser &operator=(const ThreadParser &) = delete;
+};
+
+} // namespace
+
+const Grammar &Grammar::get() {
+  static const Grammar G = buildGrammar();
+  return G;
+}
+
+TreePtr parseWithThreadParser(const std::string &Text) {
+  if (Text.size() > std::numeric_limits<uint32_t>::max())
+    return nullptr;
+  thread_local ThreadParser TP;
+  return TreePtr(ts_parser_parse_string(TP.Parser, nullptr, Text.data(),
+                                        static_cast<uint32_t>(Text.size())));
+}
+
+std::optional<uint32_t> findParserOverflowRisk(std::string_view Text) {
+  // Far below 65536, since reductions and error recovery add entries.
+  constexpr uint32_t Limit = 50000;
+  const size_t N = Text.size();
+  uint32_t Total = 0; // Estimated stack entries.
+  uint32_t Level = 0; // Of which pending at the innermost bracket level.
+  std::vector<uint32_t> Saved; // Level of each enclosing open bracket.
+  // Lines more indented than the one before stay pending on the stack (a
+  // block is reduced only when it ends), so every indentation level keeps
+  // the total it started from.
+  struct Indent {
+    size_t Width;
+    uint32_t TotalAtStart;
+  };
+  std::vector<Indent> Indents;
+  bool AtLineStart = true;
+  size_t LineStart = 0;
+  auto IsWord = [](unsigned char C) {
+    return C == '_' || C >= 0x80 || (C >= '0' && C <= '9') ||
+           ((C | 0x20) >= 'a' && (C | 0x20) <= 'z');
+  };
+  size_t I = 0;
+  while (I < N) {
+    unsigned char C = static_cast<unsigned char>(Text[I]);
+    if (C == ' ' || C == '\t' || C == '\r' || C == '\f') {
+      ++I;
+      continue;
+    }
+    if (C == '\\' && I + 1 < N && (Text[I + 1] == '\n' || Text[I + 1] == '\r')) {
+      I += 2; // A line continuation joins the lines.
+      continue;
+    }
+    if (C == '#') {
+      while (I < N && Text[I] != '\n')
+        ++I;
+      continue;
+    }
+    if (C == '\n') {
+      ++I;
+      if (Saved.empty()) {
+        AtLineStart = true;
+        LineStart = I;
+      }
+      continue;
+    }
+    if (AtLineStart) {
+      AtLineStart = false;
+      size_t Width = I - LineStart;
+      while (!Indents.empty() && Indents.back().Width >= Width) {
+        Total = Indents.back().TotalAtStart;
+        Indents.pop_back();
+      }
+      Indents.push_back(Indent{Width, Total});
+      Level = 0;
+    }
+    size_t Start = I;
+    if (C == '\'' || C == '"') {
+      bool Triple = I + 2 < N && Text[I + 1] == static_cast<char>(C) &&
+                    Text[I + 2] == static_cast<char>(C);
+      I += Triple ? 3 : 1;
+      while (I < N) {
+        char D = Text[I];
+        if (D == '\\') {
+          I += 2;
+          continue;
+        }
+        if (!Triple && D == '\n')
+          break;
+        if (D == static_cast<char>(C) &&
+            (!Triple || (I + 2 < N && Text[I + 1] == D && Text[I + 2] == D))) {
+          I += Triple ? 3 : 1;
+          break;
+        }
+        ++I;
+      }
+    } else if (IsWord(C)) {
+      while (I < N && IsWord(static_cast<unsigned char>(Text[I])))
+        ++I;
+    } else if (C == '(' || C == '[' || C == '{') {
+      Saved.push_back(Level);
+      Level = 0;
+      ++I;
+    } else if (C == ')' || C == ']' || C == '}') {
+      ++I;
+      if (!Saved.empty()) {
+        // The group reduces to one entry of the enclosing level.
+        Total -= Level + 1;
+        Level = Saved.back();
+        Saved.pop_back();
+      }
+    } else if (C == ',' || C == ';') {
+      Total -= Level;
+      Level = 0;
+      ++I;
+      continue;
+    } else {
+      ++I;
+    }
+    ++Level;
+    ++Total;
+    if (Total > Limit)
+      return static_cast<uint32_t>(Start);
+  }
+  return std::nullopt;
+}
+
+ChildLister::ChildLister() = default;
+
+ChildLister::~ChildLister() {
+  if (Live)
+    ts_tree_cursor_delete(&Cursor);
+}
+
+void ChildLister::list(TSNode N, Kids &Out, bool NamedOnly) {
+  Out.Nodes.clear();
+  Out.Fields.clear();
+  if (ts_node_child_count(N) == 0)
+    return;
+  if (!Live) {
+    Cursor = ts_tree_cursor_new(N);
+    Live = true;
+  } else {
+    ts_tree_cursor_reset(&Cursor, N);
+  }
+  if (!ts_tree_cursor_goto_first_child(&Cursor))
+    return;
+  do {
+    TSNode C = ts_tree_cursor_current_node(&Cursor);
+    if (NamedOnly && !ts_node_is_named(C))
+      continue;
+    Out.Nodes.push_back(C);
+    Out.Fields.push_back(ts_tree_cursor_current_field_id(&Cursor));
+  } while (ts_tree_cursor_goto_next_sibling(&Cursor));
+}
+
+void ChildLister::listNamed(TSNode N, llvm::SmallVectorImpl<TSNode> &Out) {
+  if (ts_node_child_count(N) == 0)
+    return;
+  if (!Live) {
+    Cursor = ts_tree_cursor_new(N);
+    Live = true;
+  } else {
+    ts_tree_cursor_reset(&Cursor, N);
+  }
+  if (!ts_tree_cursor_goto_first_child(&Cursor))
+    return;
+  do {
+    TSNode C = ts_tree_cursor_current_node(&Cursor);
+    if (ts_node_is_named(C))
+      Out.push_back(C);
+  } while (ts_tree_cursor_goto_next_sibling(&Cursor));
+}
+
+} // namespace py
+} // namespace paramlint

@@ -2,6 +2,7 @@
 
 #include "python/PythonSyntax.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <utility>
@@ -246,13 +247,22 @@ std::optional<uint32_t> findParserOverflowRisk(std::string_view Text) {
     } else if (C == ')' || C == ']' || C == '}') {
       ++I;
       if (!Saved.empty()) {
-        // The group reduces to one entry of the enclosing level.
-        Total -= Level + 1;
+        // The group (bracket included) reduces to one entry of the
+        // enclosing level, counted below.
+        Total -= std::min(Total, Level);
         Level = Saved.back();
         Saved.pop_back();
       }
-    } else if (C == ',' || C == ';') {
-      Total -= Level;
+    } else if (C == ',' || (C == ';' && !Saved.empty())) {
+      // What came before the comma is reduced to one entry.
+      if (Level > 1) {
+        Total -= std::min(Total, Level - 1);
+        Level = 1;
+      }
+      ++I;
+      continue;
+    } else if (C == ';') {
+      Total -= std::min(Total, Level);
       Level = 0;
       ++I;
       continue;
@@ -274,18 +284,22 @@ ChildLister::~ChildLister() {
     ts_tree_cursor_delete(&Cursor);
 }
 
-void ChildLister::list(TSNode N, Kids &Out, bool NamedOnly) {
-  Out.Nodes.clear();
-  Out.Fields.clear();
+bool ChildLister::enter(TSNode N) {
   if (ts_node_child_count(N) == 0)
-    return;
+    return false;
   if (!Live) {
     Cursor = ts_tree_cursor_new(N);
     Live = true;
   } else {
     ts_tree_cursor_reset(&Cursor, N);
   }
-  if (!ts_tree_cursor_goto_first_child(&Cursor))
+  return ts_tree_cursor_goto_first_child(&Cursor);
+}
+
+void ChildLister::list(TSNode N, Kids &Out, bool NamedOnly) {
+  Out.Nodes.clear();
+  Out.Fields.clear();
+  if (!enter(N))
     return;
   do {
     TSNode C = ts_tree_cursor_current_node(&Cursor);
@@ -297,15 +311,7 @@ void ChildLister::list(TSNode N, Kids &Out, bool NamedOnly) {
 }
 
 void ChildLister::listNamed(TSNode N, llvm::SmallVectorImpl<TSNode> &Out) {
-  if (ts_node_child_count(N) == 0)
-    return;
-  if (!Live) {
-    Cursor = ts_tree_cursor_new(N);
-    Live = true;
-  } else {
-    ts_tree_cursor_reset(&Cursor, N);
-  }
-  if (!ts_tree_cursor_goto_first_child(&Cursor))
+  if (!enter(N))
     return;
   do {
     TSNode C = ts_tree_cursor_current_node(&Cursor);

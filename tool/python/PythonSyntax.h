@@ -174,6 +174,9 @@ public:
   void listNamed(TSNode N, llvm::SmallVectorImpl<TSNode> &Out);
 
 private:
+  /// Points the cursor at N's first child; false when N has none.
+  bool enter(TSNode N);
+
   TSTreeCursor Cursor;
   bool Live = false;
 };

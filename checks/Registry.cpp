@@ -2,13 +2,11 @@
 #include "checks/Registry.h"
 
 #include "checks/LoaderWritesUnknownParamCheck.h"
+#include "checks/ParseErrorRule.h"
 #include "checks/ParamNeverLoadedCheck.h"
 #include "checks/SwappedNormRolesCheck.h"
 
 namespace paramlint {
-
-/// Reported by the analysis driver when a file cannot be read or parsed.
-static constexpr CheckInfo ParseErrorInfo{"PL001", "parse-error", Severity::Error};
 
 std::vector<std::unique_ptr<Check>> makeAllChecks() {
   std::vector<std::unique_ptr<Check>> Checks;
@@ -20,7 +18,8 @@ std::vector<std::unique_ptr<Check>> makeAllChecks() {
 }
 
 std::vector<CheckInfo> allRules() {
-  std::vector<CheckInfo> Rules{ParseErrorInfo};
+  // PL001 is reported by the analysis driver, not by a graph check.
+  std::vector<CheckInfo> Rules{ParseErrorRule::Info};
   for (const auto &C : makeAllChecks())
     Rules.push_back(C->info());
   return Rules;

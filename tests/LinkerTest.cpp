@@ -1,1 +1,253 @@
-// placeholder: filled in by its owner
+//===- LinkerTest.cpp - Name resolution, key spaces and bindings ----------===//
+#include "graph/Linker.h"
+#include "python/PythonFrontend.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+using namespace paramlint;
+
+namespace {
+
+/// A small in-memory project: files under /virtual/proj, extracted and
+/// linked the way analyze() does it.
+class Project {
+public:
+  Project &add(const std::string &Rel, const std::string &Text) {
+    Files.push_back(std::make_unique<SourceFile>("/virtual/proj/" + Rel, Text,
+                                                 SourceKind::Python));
+    return *this;
+  }
+  const ParamGraph &link() {
+    for (const auto &F : Files)
+      Facts.push_back(extractPythonFacts(*F));
+    std::vector<const SourceFile *> FP;
+    std::vector<const FileFacts *> FF;
+    for (size_t I = 0; I < Files.size(); ++I) {
+      FP.push_back(Files[I].get());
+      FF.push_back(&Facts[I]);
+    }
+    Graph = paramlint::link(FP, FF);
+    return Graph;
+  }
+
+private:
+  std::vector<std::unique_ptr<SourceFile>> Files;
+  std::vector<FileFacts> Facts;
+  ParamGraph Graph;
+};
+
+std::vector<std::string> keys(const Model &M) {
+  std::vector<std::string> Out;
+  for (const KeySlot &K : M.Keys)
+    Out.push_back(K.Key + (K.Conditional ? "?" : ""));
+  return Out;
+}
+
+const char *const ModelPy = R"(import torch
+import torch.nn as nn
+
+class LayerNorm(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.scale = nn.Parameter(torch.ones(d))
+        self.shift = nn.Parameter(torch.zeros(d))
+
+class Block(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.norm1 = LayerNorm(d)
+        self.ff = nn.Linear(d, d, bias=False)
+
+class GPT(nn.Module):
+    def __init__(self, d, n):
+        super().__init__()
+        self.blocks = nn.Sequential(*[Block(d) for _ in range(n)])
+        self.final_norm = nn.LayerNorm(d)
+)";
+
+} // namespace
+
+TEST(LinkerTest, KeySpaceThroughContainersProjectAndLibraryClasses) {
+  Project P;
+  P.add("model.py", ModelPy);
+  const ParamGraph &G = P.link();
+  const Model *M = G.findModel("GPT");
+  ASSERT_NE(M, nullptr);
+  EXPECT_TRUE(M->IsRoot);
+  EXPECT_EQ(keys(*M), (std::vector<std::string>{
+                          "blocks.*.norm1.scale", "blocks.*.norm1.shift",
+                          "blocks.*.ff.weight", "final_norm.weight",
+                          "final_norm.bias"}));
+  ASSERT_NE(G.findModel("Block"), nullptr);
+  EXPECT_FALSE(G.findModel("Block")->IsRoot);
+  // A hand-written norm's parameters take their roles from the conventions.
+  const ModuleNode *Norm = M->Root->child("blocks")->child("*")->child("norm1");
+  ASSERT_NE(Norm, nullptr);
+  EXPECT_TRUE(Norm->IsNorm);
+  EXPECT_EQ(Norm->slot("scale")->TheRole, Role::Scale);
+  EXPECT_EQ(Norm->slot("shift")->TheRole, Role::Shift);
+}
+
+TEST(LinkerTest, ResolvesSiblingRelativeAndAliasedImports) {
+  Project P;
+  P.add("pkg/__init__.py", "from .model import GPT\n");
+  P.add("pkg/model.py", ModelPy);
+  P.add("pkg/aliases.py", "from torch import nn\nLN = nn.LayerNorm\n");
+  P.add("pkg/net.py", R"(import torch.nn as nn
+from . import aliases
+from .aliases import LN
+from pkg import GPT
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gpt = GPT(4, 2)
+        self.ln = LN(4)
+        self.ln2 = aliases.LN(4)
+)");
+  const ParamGraph &G = P.link();
+  const Model *M = G.findModel("Net");
+  ASSERT_NE(M, nullptr);
+  std::vector<std::string> K = keys(*M);
+  EXPECT_EQ(K.size(), 9u);
+  EXPECT_EQ(K.back(), "ln2.bias");
+  EXPECT_EQ(M->Root->child("ln")->ClassName, "torch.nn.LayerNorm");
+  EXPECT_EQ(M->Root->child("gpt")->ClassName, "GPT");
+  EXPECT_FALSE(G.findModel("GPT")->IsRoot);
+}
+
+TEST(LinkerTest, ProjectBaseClassesAndUnknownBases) {
+  Project P;
+  P.add("m.py", R"(from torch.nn import Module, Linear
+from transformers import PreTrainedModel
+
+class Base(Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = Linear(2, 2)
+
+class Child(Base):
+    def __init__(self):
+        super().__init__()
+        self.head = Linear(2, 3)
+
+class Hf(PreTrainedModel):
+    pass
+
+class NotAModule:
+    def __init__(self):
+        self.proj = Linear(2, 2)
+)");
+  const ParamGraph &G = P.link();
+  ASSERT_NE(G.findModel("Child"), nullptr);
+  EXPECT_EQ(keys(*G.findModel("Child")),
+            (std::vector<std::string>{"proj.weight", "proj.bias", "head.weight",
+                                      "head.bias"}));
+  EXPECT_EQ(G.findModel("Hf"), nullptr) << "an unknown base is not a module we know";
+  EXPECT_EQ(G.findModel("NotAModule"), nullptr);
+}
+
+TEST(LinkerTest, BindsConstructorCallSiteAnnotationSelfAndAliases) {
+  Project P;
+  P.add("model.py", ModelPy);
+  P.add("load.py", R"(from model import GPT
+
+def load(gpt, params):
+    gpt.final_norm.weight = params["g"]
+
+def load_annotated(m: GPT, params):
+    m.final_norm.bias = params["b"]
+
+def main():
+    gpt = GPT(4, 2)
+    gpt = gpt.to("cpu")
+    load(gpt, {})
+    for i, blk in enumerate(gpt.blocks):
+        blk.norm1.scale = None
+)");
+  const ParamGraph &G = P.link();
+  std::map<std::string, std::pair<BindingKind, std::string>> Seen;
+  for (const BoundAccess &B : G.Accesses)
+    Seen[B.Fact->Root + ":" + B.Resolved.Key] = {B.How, B.TheModel->Name};
+  ASSERT_TRUE(Seen.count("gpt:final_norm.weight"));
+  EXPECT_EQ(Seen["gpt:final_norm.weight"].first, BindingKind::CallSite);
+  ASSERT_TRUE(Seen.count("m:final_norm.bias"));
+  EXPECT_EQ(Seen["m:final_norm.bias"].first, BindingKind::Annotation);
+  ASSERT_TRUE(Seen.count("blk:blocks.*.norm1.scale"));
+  EXPECT_EQ(Seen["blk:blocks.*.norm1.scale"].first, BindingKind::Constructor);
+  // The loader of main() writes through the alias `blk`.
+  bool Found = false;
+  for (const Loader &L : G.Loaders)
+    Found |= L.Function == "main" && L.TheModel->Name == "GPT";
+  EXPECT_TRUE(Found);
+}
+
+TEST(LinkerTest, ResolutionOutcomes) {
+  Project P;
+  P.add("model.py", std::string(ModelPy) + R"(
+gpt = GPT(4, 2)
+gpt.final_norm.scale = None
+gpt.blocks[0].norm9.weight = None
+gpt.blocks[1].ff.weight.data = None
+gpt.eval()
+)");
+  const ParamGraph &G = P.link();
+  std::map<std::string, Resolution::Kind> Kinds;
+  for (const BoundAccess &B : G.Accesses) {
+    std::string Path;
+    for (const PathSegment &S : B.Path)
+      Path += "." + S.Name;
+    Kinds[Path] = B.Resolved.K;
+  }
+  EXPECT_EQ(Kinds[".final_norm.scale"], Resolution::Kind::Missing);
+  EXPECT_EQ(Kinds[".blocks.0.norm9.weight"], Resolution::Kind::Missing);
+  EXPECT_EQ(Kinds[".blocks.1.ff.weight"], Resolution::Kind::Slot);
+  EXPECT_EQ(Kinds[".eval"], Resolution::Kind::Other);
+}
+
+TEST(LinkerTest, BestMatchBindsAFreeParameterWithConfidence) {
+  Project P;
+  P.add("model.py", ModelPy);
+  P.add("other.py", R"(import torch.nn as nn
+
+class Other(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Linear(2, 2)
+)");
+  P.add("load.py", R"(def load(model, sd):
+    model.final_norm.weight.copy_(sd["a"])
+    model.final_norm.bias.copy_(sd["b"])
+    model.blocks[0].ff.weight.copy_(sd["c"])
+    model.nothing_here.weight.copy_(sd["d"])
+)");
+  const ParamGraph &G = P.link();
+  ASSERT_EQ(G.Loaders.size(), 1u);
+  EXPECT_EQ(G.Loaders[0].TheModel->Name, "GPT");
+  EXPECT_EQ(G.Loaders[0].How, BindingKind::BestMatch);
+  EXPECT_DOUBLE_EQ(G.Loaders[0].Confidence, 0.75);
+}
+
+TEST(LinkerTest, BestMatchRefusesAnAmbiguousOrWeakMatch) {
+  Project P;
+  P.add("a.py", "import torch.nn as nn\nclass A(nn.Module):\n    def __init__(self):\n"
+                "        super().__init__()\n        self.norm = nn.LayerNorm(2)\n");
+  P.add("b.py", "import torch.nn as nn\nclass B(nn.Module):\n    def __init__(self):\n"
+                "        super().__init__()\n        self.norm = nn.LayerNorm(2)\n");
+  P.add("load.py", "def load(m, sd):\n    m.norm.weight.copy_(sd['w'])\n"
+                   "    m.norm.bias.copy_(sd['b'])\n"
+                   "def weak(x):\n    x.norm.weight.copy_(1)\n");
+  const ParamGraph &G = P.link();
+  EXPECT_TRUE(G.Loaders.empty()) << "A and B tie; weak() has one path";
+}
+
+TEST(LinkerTest, CyclicImportsAndBasesTerminate) {
+  Project P;
+  P.add("a.py", "from b import B\nimport torch.nn as nn\nclass A(B):\n    pass\n");
+  P.add("b.py", "from a import A\nclass B(A):\n    pass\n");
+  P.add("c.py", "from c import C\nclass C(C):\n    pass\n");
+  const ParamGraph &G = P.link();
+  EXPECT_TRUE(G.Models.empty());
+}

@@ -672,6 +672,11 @@ void Linker::bindAccesses() {
       bool Free = false;
       std::optional<Target> T =
           bindVar(F, A.Scope, A.Root, A.RootWhere.Begin, 0, Free);
+      // `self.x = ...` in a module's own method defines a member; the
+      // class facts already say so.
+      if (T && T->How == BindingKind::Self && T->Path.empty() &&
+          A.Path.size() == 1 && A.K == AccessFact::Kind::Write)
+        continue;
       if (T)
         addAccess(F, A, *T, 1.0);
       else if (Free)
@@ -755,10 +760,13 @@ void Linker::groupLoaders() {
     }
     Graph.Loaders[It->second].Accesses.push_back(I);
   }
-  // A loader writes: groups that only read are not loaders.
+  // A loader writes: groups that only read are not loaders, and a model's
+  // constructor builds rather than loads.
   Graph.Loaders.erase(
       std::remove_if(Graph.Loaders.begin(), Graph.Loaders.end(),
                      [&](const Loader &L) {
+                       if (L.How == BindingKind::Self && L.Function == "__init__")
+                         return true;
                        return std::none_of(
                            L.Accesses.begin(), L.Accesses.end(), [&](size_t I) {
                              return Graph.Accesses[I].Fact->K !=

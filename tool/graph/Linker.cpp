@@ -149,10 +149,11 @@ void Linker::indexFiles() {
   for (unsigned F = 0; F < N; ++F) {
     const FileFacts &FF = *Facts[F];
     for (unsigned C = 0; C < FF.Classes.size(); ++C)
-      ClassByName[F].emplace(FF.Classes[C].Name, C);
+      ClassByName[F][FF.Classes[C].Name] = C; // The last definition wins.
+
     for (unsigned S = 1; S < FF.Scopes.size(); ++S)
       if (FF.Scopes[S].Parent == 0 && FF.Scopes[S].Class.empty())
-        FunctionByName[F].emplace(FF.Scopes[S].Name, S);
+        FunctionByName[F][FF.Scopes[S].Name] = S;
     for (const ImportFact &I : FF.Imports)
       ImportsByAlias[F][I.Alias].push_back(&I);
     std::error_code EC;

@@ -169,8 +169,8 @@ private:
   void handleChainRead(TSNode N, const Frame &Fr);
 
   // --- facts ---------------------------------------------------------------
-  void addAccess(AccessFact::Kind K, const Chain &C, size_t Drop,
-                 const Ctx &Cx, Span Stmt, bool Called);
+  void addAccess(AccessFact::Kind K, const Chain &C, size_t Drop, const Ctx &Cx,
+                 Span Stmt, bool Called);
   void collectSources(TSNode Value, std::string_view Skip, unsigned Scope,
                       std::vector<SourceName> &Out);
   bool valueIsParameter(TSNode Value);
@@ -307,8 +307,8 @@ void Extractor::pathOf(const Chain &C, std::vector<PathSegment> &Path) {
       Seg.K = PathSegment::Kind::Index;
       Seg.Name = indexName(L);
       // The brackets: from the end of the value to the end of the node.
-      Seg.Where = Span{ts_node_end_byte(field(L, G.Value)),
-                       ts_node_end_byte(L)};
+      Seg.Where =
+          Span{ts_node_end_byte(field(L, G.Value)), ts_node_end_byte(L)};
     }
     Path.push_back(std::move(Seg));
   }
@@ -475,8 +475,7 @@ bool Extractor::isLiteral(TSNode N) {
   }
   case Sym::UnaryOperator: {
     TSNode A = ts_node_named_child(N, 0);
-    return !isNull(A) &&
-           (kind(A) == Sym::Integer || kind(A) == Sym::Float);
+    return !isNull(A) && (kind(A) == Sym::Integer || kind(A) == Sym::Float);
   }
   default:
     return false;
@@ -596,10 +595,9 @@ void Extractor::recordLocal(const Ctx &Cx, TSNode Var, TSNode Value,
   std::string_view Name = text(Var);
   TSNode V = unparen(Value);
   Sym S = isNull(V) ? Sym::Other : kind(V);
-  bool Interesting =
-      Cx.MemberClass >= 0 &&
-      (S == Sym::Call || S == Sym::List || S == Sym::ListComprehension ||
-       S == Sym::GeneratorExpression);
+  bool Interesting = Cx.MemberClass >= 0 && (S == Sym::Call || S == Sym::List ||
+                                             S == Sym::ListComprehension ||
+                                             S == Sym::GeneratorExpression);
   if (!Interesting && Sources.empty()) {
     // A reassignment forgets what the name held before.
     if (findLocal(Cx.Scope, Name))
@@ -621,7 +619,8 @@ void Extractor::recordLocal(const Ctx &Cx, TSNode Var, TSNode Value,
     L.HasExpr = false;
 }
 
-// --- ModuleExpr ----------------------------------------------------------------
+// --- ModuleExpr
+// ----------------------------------------------------------------
 
 ModuleExpr Extractor::buildExpr(TSNode Call, unsigned Depth) {
   ModuleExpr E;
@@ -806,8 +805,7 @@ void Extractor::fillKeyed(ModuleExpr &E, TSNode Arg, unsigned Depth) {
   }
   if (S == Sym::DictionaryComprehension) {
     TSNode Body = field(Arg, G.Body);
-    E.Children.emplace_back("*",
-                            buildElement(field(Body, G.Value), Depth + 1));
+    E.Children.emplace_back("*", buildElement(field(Body, G.Value), Depth + 1));
     return;
   }
   if (S == Sym::List || S == Sym::Tuple) {
@@ -844,8 +842,7 @@ void Extractor::fillKeyed(ModuleExpr &E, TSNode Arg, unsigned Depth) {
 
 /// The module a value expression describes: constructor call, local, or
 /// not a module at all (IsModule false).
-ModuleExpr Extractor::exprOfValue(const Ctx &Cx, TSNode Value,
-                                  bool &IsModule) {
+ModuleExpr Extractor::exprOfValue(const Ctx &Cx, TSNode Value, bool &IsModule) {
   TSNode V = unparen(Value);
   IsModule = false;
   ModuleExpr E;
@@ -867,10 +864,11 @@ ModuleExpr Extractor::exprOfValue(const Ctx &Cx, TSNode Value,
   return E;
 }
 
-// --- members -------------------------------------------------------------------
+// --- members
+// -------------------------------------------------------------------
 
-void Extractor::addMembersFromValue(const Ctx &Cx, std::string Name,
-                                    Span Where, TSNode Value, bool Cond) {
+void Extractor::addMembersFromValue(const Ctx &Cx, std::string Name, Span Where,
+                                    TSNode Value, bool Cond) {
   TSNode V = unparen(Value);
   if (!isNull(V) && kind(V) == Sym::ConditionalExpression) {
     // `A if c else B`: one alternative per branch that is not None.
@@ -898,8 +896,8 @@ void Extractor::addMembersFromValue(const Ctx &Cx, std::string Name,
   addMemberOne(Cx, Name, Where, V, Cond);
 }
 
-void Extractor::addMemberOne(const Ctx &Cx, const std::string &Name,
-                             Span Where, TSNode V, bool Cond) {
+void Extractor::addMemberOne(const Ctx &Cx, const std::string &Name, Span Where,
+                             TSNode V, bool Cond) {
   MemberFact M;
   M.Name = Name;
   M.Where = Where;
@@ -922,8 +920,8 @@ void Extractor::addMemberOne(const Ctx &Cx, const std::string &Name,
 }
 
 /// `self.register_*("n", v)`, `self.add_module`, `self.x.append(m)`.
-void Extractor::handleMemberCall(const Ctx &Cx, const Chain &Callee,
-                                 TSNode Fn, TSNode Args) {
+void Extractor::handleMemberCall(const Ctx &Cx, const Chain &Callee, TSNode Fn,
+                                 TSNode Args) {
   llvm::SmallVector<TSNode, 4> Pos, Kw;
   auto Method = [&](size_t I) -> llvm::StringRef {
     TSNode L = Callee.Links[I];
@@ -1044,7 +1042,8 @@ void Extractor::handleAppend(const Ctx &Cx, ModuleExpr &Target,
                                  std::move(E));
 }
 
-// --- accesses ------------------------------------------------------------------
+// --- accesses
+// ------------------------------------------------------------------
 
 void Extractor::addAccess(AccessFact::Kind K, const Chain &C, size_t Drop,
                           const Ctx &Cx, Span Stmt, bool Called) {
@@ -1143,7 +1142,8 @@ bool Extractor::valueIsParameter(TSNode Value) {
   return Last.contains("Parameter") || Last.contains("assign");
 }
 
-// --- the walk ------------------------------------------------------------------
+// --- the walk
+// ------------------------------------------------------------------
 
 void Extractor::pushChildren(TSNode N, uint32_t Context, const Span *Stmt) {
   Scratch.clear();
@@ -1155,8 +1155,7 @@ void Extractor::pushChildren(TSNode N, uint32_t Context, const Span *Stmt) {
   }
 }
 
-void Extractor::pushChainInterior(const Chain &C, uint32_t Context,
-                                  Span Stmt) {
+void Extractor::pushChainInterior(const Chain &C, uint32_t Context, Span Stmt) {
   // Index expressions may hold calls and chains; a non-variable root
   // (`f(x).a`) is walked as an expression of its own.
   Kids K;
@@ -1467,8 +1466,7 @@ void Extractor::handleFor(TSNode N, const Frame &Fr) {
     Lister.list(Left, L);
     llvm::SmallVector<TSNode, 4> Pos, Kw;
     callArgs(field(Iter, G.Arguments), Pos, Kw);
-    if (L.size() == 2 && kind(L.Nodes[1]) == Sym::Identifier &&
-        !Pos.empty()) {
+    if (L.size() == 2 && kind(L.Nodes[1]) == Sym::Identifier && !Pos.empty()) {
       Var = L.Nodes[1];
       Iter = unparen(Pos[0]);
     }
@@ -1560,14 +1558,13 @@ void Extractor::handleTarget(TSNode Target, TSNode Value, bool Augmented,
   };
 
   if (TK == Sym::PatternList || TK == Sym::TuplePattern ||
-      TK == Sym::ListPattern || TK == Sym::ExpressionList ||
-      TK == Sym::Tuple || TK == Sym::List) {
+      TK == Sym::ListPattern || TK == Sym::ExpressionList || TK == Sym::Tuple ||
+      TK == Sym::List) {
     // `self.a, self.b = x, y`: pair the sides when they line up.
     Kids L, R;
     Lister.list(T, L);
     TSNode V = unparen(Value);
-    if (!isNull(V) &&
-        (kind(V) == Sym::ExpressionList || kind(V) == Sym::Tuple))
+    if (!isNull(V) && (kind(V) == Sym::ExpressionList || kind(V) == Sym::Tuple))
       Lister.list(V, R);
     bool Paired = R.size() == L.size();
     llvm::SmallVector<TSNode, 8> Elems(L.Nodes.begin(), L.Nodes.end());
@@ -1607,9 +1604,8 @@ void Extractor::handleTarget(TSNode Target, TSNode Value, bool Augmented,
             addAccess(AccessFact::Kind::Write, C, 0, Cx, Fr.Stmt, false);
             F.Accesses.back().Sources = Sources;
           }
-          if (Cx.MemberClass >= 0 && !Cx.Self.empty() &&
-              C.Links.size() == 1 && C.Attrs == 1 &&
-              text(C.Root) == Cx.Self) {
+          if (Cx.MemberClass >= 0 && !Cx.Self.empty() && C.Links.size() == 1 &&
+              C.Attrs == 1 && text(C.Root) == Cx.Self) {
             TSNode A = field(C.Links[0], G.AttributeField);
             MemberFact M;
             M.Name.assign(text(A));
@@ -1714,8 +1710,8 @@ void Extractor::handleTarget(TSNode Target, TSNode Value, bool Augmented,
   }
   // `self.x = value` defines a member of the enclosing class.
   if (!Augmented && Cx.MemberClass >= 0 && !Cx.Self.empty() &&
-      C.Links.size() == 1 && C.Attrs == 1 &&
-      kind(C.Root) == Sym::Identifier && text(C.Root) == Cx.Self) {
+      C.Links.size() == 1 && C.Attrs == 1 && kind(C.Root) == Sym::Identifier &&
+      text(C.Root) == Cx.Self) {
     TSNode A = field(C.Links[0], G.AttributeField);
     addMembersFromValue(Cx, std::string(text(A)), spanOf(A), Value, Cx.Cond);
   }
@@ -1739,7 +1735,7 @@ void Extractor::handleCall(TSNode N, const Frame &Fr) {
     for (TSNode P : Pos) {
       TSNode U = unparen(P);
       Call.Args.emplace_back(kind(U) == Sym::Identifier ? text(U)
-                                                         : std::string_view());
+                                                        : std::string_view());
     }
     for (TSNode KwArg : Kw) {
       TSNode V = unparen(field(KwArg, G.Value));
@@ -1781,9 +1777,9 @@ void Extractor::handleCall(TSNode N, const Frame &Fr) {
     }
     if (RootIsVar && C.Attrs > 0 && !Imported.count(Root)) {
       TSNode Last = C.Links.back();
-      std::string_view Method =
-          kind(Last) == Sym::Attribute ? text(field(Last, G.AttributeField))
-                                       : std::string_view();
+      std::string_view Method = kind(Last) == Sym::Attribute
+                                    ? text(field(Last, G.AttributeField))
+                                    : std::string_view();
       if (isInPlaceMethod(llvm::StringRef(Method.data(), Method.size()))) {
         size_t Drop = 1;
         if (C.Links.size() > 1) {
@@ -1827,7 +1823,8 @@ void Extractor::handleChainRead(TSNode N, const Frame &Fr) {
   pushChainInterior(C, Fr.Context, Fr.Stmt);
 }
 
-// --- problems ------------------------------------------------------------------
+// --- problems
+// ------------------------------------------------------------------
 
 void Extractor::findFirstProblem(TSNode Root) {
   if (!ts_node_has_error(Root))
@@ -1857,8 +1854,8 @@ void Extractor::findFirstProblem(TSNode Root) {
   ParseProblem P;
   if (ts_node_is_missing(Cur)) {
     uint32_t At = ts_node_start_byte(Cur);
-    P.Message = "syntax error: missing `" +
-                printable(ts_node_type(Cur), 40) + "`";
+    P.Message =
+        "syntax error: missing `" + printable(ts_node_type(Cur), 40) + "`";
     P.Where = Span{At, At};
     F.Problems.push_back(std::move(P));
     return;
@@ -1894,8 +1891,8 @@ void Extractor::findFirstProblem(TSNode Root) {
   uint32_t End = static_cast<uint32_t>(Text.size());
   if (!isNull(Culprit)) {
     P.Where = spanOf(Culprit);
-    P.Message = "syntax error: unexpected `" + printable(text(Culprit), 40) +
-                "`";
+    P.Message =
+        "syntax error: unexpected `" + printable(text(Culprit), 40) + "`";
   } else {
     P.Where = spanOf(Cur);
     std::string_view T = text(Cur);

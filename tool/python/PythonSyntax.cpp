@@ -168,7 +168,14 @@ std::optional<uint32_t> findParserOverflowRisk(std::string_view Text) {
   const size_t N = Text.size();
   uint32_t Total = 0; // Estimated stack entries.
   uint32_t Level = 0; // Of which pending at the innermost bracket level.
-  std::vector<uint32_t> Saved; // Level of each enclosing open bracket.
+  // Per open bracket: the enclosing level's count, and whether the bracket
+  // is a call or subscript of the primary before it (which then reduces
+  // with it instead of adding an entry).
+  struct Open {
+    uint32_t Level;
+    bool Postfix;
+  };
+  std::vector<Open> Saved;
   // Lines more indented than the one before stay pending on the stack (a
   // block is reduced only when it ends), so every indentation level keeps
   // the total it started from.
@@ -178,6 +185,7 @@ std::optional<uint32_t> findParserOverflowRisk(std::string_view Text) {
   };
   std::vector<Indent> Indents;
   bool AtLineStart = true;
+  bool AfterPrimary = false; // The last token ends an operand.
   size_t LineStart = 0;
   auto IsWord = [](unsigned char C) {
     return C == '_' || C >= 0x80 || (C >= '0' && C <= '9') ||
@@ -190,7 +198,8 @@ std::optional<uint32_t> findParserOverflowRisk(std::string_view Text) {
       ++I;
       continue;
     }
-    if (C == '\\' && I + 1 < N && (Text[I + 1] == '\n' || Text[I + 1] == '\r')) {
+    if (C == '\\' && I + 1 < N &&
+        (Text[I + 1] == '\n' || Text[I + 1] == '\r')) {
       I += 2; // A line continuation joins the lines.
       continue;
     }
@@ -204,6 +213,7 @@ std::optional<uint32_t> findParserOverflowRisk(std::string_view Text) {
       if (Saved.empty()) {
         AtLineStart = true;
         LineStart = I;
+        AfterPrimary = false;
       }
       continue;
     }
@@ -218,6 +228,8 @@ std::optional<uint32_t> findParserOverflowRisk(std::string_view Text) {
       Level = 0;
     }
     size_t Start = I;
+    bool Counts = true;
+    bool Primary = false;
     if (C == '\'' || C == '"') {
       bool Triple = I + 2 < N && Text[I + 1] == static_cast<char>(C) &&
                     Text[I + 2] == static_cast<char>(C);
@@ -237,20 +249,33 @@ std::optional<uint32_t> findParserOverflowRisk(std::string_view Text) {
         }
         ++I;
       }
+      Primary = true;
     } else if (IsWord(C)) {
       while (I < N && IsWord(static_cast<unsigned char>(Text[I])))
         ++I;
+      Primary = true;
+    } else if (C == '.' && AfterPrimary) {
+      // `a.b` reduces at once: the dot and the name add nothing.
+      ++I;
+      while (I < N && (Text[I] == ' ' || Text[I] == '\t'))
+        ++I;
+      while (I < N && IsWord(static_cast<unsigned char>(Text[I])))
+        ++I;
+      Counts = false;
+      Primary = true;
     } else if (C == '(' || C == '[' || C == '{') {
-      Saved.push_back(Level);
+      Saved.push_back(Open{Level, AfterPrimary});
       Level = 0;
       ++I;
     } else if (C == ')' || C == ']' || C == '}') {
       ++I;
+      Primary = true;
       if (!Saved.empty()) {
         // The group (bracket included) reduces to one entry of the
-        // enclosing level, counted below.
+        // enclosing level, or into the operand it calls or subscripts.
         Total -= std::min(Total, Level);
-        Level = Saved.back();
+        Level = Saved.back().Level;
+        Counts = !Saved.back().Postfix;
         Saved.pop_back();
       }
     } else if (C == ',' || (C == ';' && !Saved.empty())) {
@@ -260,15 +285,18 @@ std::optional<uint32_t> findParserOverflowRisk(std::string_view Text) {
         Level = 1;
       }
       ++I;
-      continue;
+      Counts = false;
     } else if (C == ';') {
       Total -= std::min(Total, Level);
       Level = 0;
       ++I;
-      continue;
+      Counts = false;
     } else {
       ++I;
     }
+    AfterPrimary = Primary;
+    if (!Counts)
+      continue;
     ++Level;
     ++Total;
     if (Total > Limit)

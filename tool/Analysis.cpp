@@ -4,12 +4,16 @@
 #include "Discover.h"
 #include "checks/Registry.h"
 #include "graph/Linker.h"
+#include "graph/ModulePaths.h"
 #include "python/Notebook.h"
 #include "python/PythonFrontend.h"
 
 #include <fmt/format.h>
 
 #include <atomic>
+#include <filesystem>
+#include <map>
+#include <set>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -126,6 +130,68 @@ llvm::Error checkCodes(const std::vector<std::string> &List, const char *Flag) {
   return llvm::Error::success();
 }
 
+/// At most this many imported files are read beyond the inputs: enough for
+/// the model files a loader imports, bounded for huge environments.
+constexpr size_t MaxContextFiles = 256;
+
+/// How a context file is shown: relative to the working directory when it
+/// is below it, else absolute.
+std::string displayPath(const std::filesystem::path &Abs) {
+  std::error_code EC;
+  std::filesystem::path Cwd = std::filesystem::current_path(EC);
+  if (!EC) {
+    std::filesystem::path Rel = Abs.lexically_relative(Cwd);
+    if (!Rel.empty() && *Rel.begin() != "..")
+      return Rel.string();
+  }
+  return Abs.string();
+}
+
+/// Reads the project files the analysed files import but the user did not
+/// name (a pre-commit run passes only the changed loader, not the model it
+/// imports), transitively, so that names resolve as Python would.
+void addImportedFiles(Analysis &A) {
+  std::set<std::string> Known;
+  for (const auto &F : A.Files)
+    Known.insert(absolutePath(F->path()).string());
+  // (directory, level, module) → already looked up.
+  std::set<std::tuple<std::string, unsigned, std::string>> Tried;
+  for (size_t I = 0; I < A.Files.size(); ++I) {
+    if (A.Files.size() >= A.InputCount + MaxContextFiles)
+      break;
+    std::filesystem::path From = absolutePath(A.Files[I]->path());
+    std::vector<std::pair<unsigned, std::string>> Modules;
+    for (const ImportFact &Imp : A.Facts[I].Imports) {
+      if (Imp.IsAssignment)
+        continue;
+      Modules.push_back({Imp.Level, Imp.Module});
+      if (!Imp.Name.empty() && Imp.Name != "*")
+        Modules.push_back({Imp.Level, Imp.Module.empty()
+                                          ? Imp.Name
+                                          : Imp.Module + "." + Imp.Name});
+    }
+    for (const auto &[Level, Module] : Modules) {
+      if (Module.empty() ||
+          !Tried.insert({From.parent_path().string(), Level, Module}).second)
+        continue;
+      for (const std::filesystem::path &C : moduleCandidates(From, Level, Module)) {
+        if (Known.count(C.string()))
+          break;
+        std::error_code EC;
+        if (!std::filesystem::is_regular_file(C, EC))
+          continue;
+        Known.insert(C.string());
+        Loaded L = load(DiscoveredPath{displayPath(C), ""});
+        if (L.Problem)
+          break; // Not ours to report: the user did not ask for this file.
+        A.Facts.push_back(extractPythonFacts(*L.File));
+        A.Files.push_back(std::move(L.File));
+        break;
+      }
+    }
+  }
+}
+
 } // namespace
 
 llvm::Expected<std::unique_ptr<Analysis>>
@@ -176,9 +242,12 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
     }
   }
 
+  Result->InputCount = N;
+  addImportedFiles(*Result);
+
   std::vector<const SourceFile *> FilePtrs;
   std::vector<const FileFacts *> FactPtrs;
-  for (size_t I = 0; I < N; ++I) {
+  for (size_t I = 0; I < Result->Files.size(); ++I) {
     FilePtrs.push_back(Result->Files[I].get());
     FactPtrs.push_back(&Result->Facts[I]);
   }
@@ -191,8 +260,13 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
           !matchesAny(Code, Options.Ignore))
         C->run(Result->Graph, Sink);
     }
+  std::set<const SourceFile *> InputFiles;
+  for (size_t I = 0; I < N; ++I)
+    InputFiles.insert(Result->Files[I].get());
   for (Diagnostic &D : Sink.take())
-    if (D.Code != "PL001" ||
+    if (!InputFiles.count(D.Where.File))
+      continue;
+    else if (D.Code != "PL001" ||
         ((Options.Select.empty() || matchesAny(D.Code, Options.Select)) &&
          !matchesAny(D.Code, Options.Ignore)))
       Result->Diagnostics.push_back(std::move(D));

@@ -35,6 +35,9 @@ struct AnalysisOptions {
 struct Analysis {
   std::vector<std::unique_ptr<SourceFile>> Files;
   std::vector<FileFacts> Facts; ///< Parallel to Files.
+  /// Files[0, InputCount) are the inputs; the rest are files they import
+  /// that the user did not list, read for their facts and never reported on.
+  size_t InputCount = 0;
   ParamGraph Graph;
   std::vector<Diagnostic> Diagnostics; ///< Sorted; PL001 included.
 };

@@ -3,6 +3,7 @@
 
 #include "checks/Conventions.h"
 #include "graph/LibraryClasses.h"
+#include "graph/ModulePaths.h"
 
 #include <algorithm>
 #include <cctype>
@@ -156,8 +157,7 @@ void Linker::indexFiles() {
         FunctionByName[F][FF.Scopes[S].Name] = S;
     for (const ImportFact &I : FF.Imports)
       ImportsByAlias[F][I.Alias].push_back(&I);
-    std::error_code EC;
-    fs::path P = fs::absolute(fs::path(Files[F]->path()), EC).lexically_normal();
+    fs::path P = absolutePath(Files[F]->path());
     if (P.filename() == "__init__.py")
       P = P.parent_path();
     else
@@ -169,32 +169,14 @@ void Linker::indexFiles() {
 
 std::optional<unsigned> Linker::findModuleFile(unsigned From, unsigned Level,
                                                const std::string &Module) {
-  std::error_code EC;
-  fs::path Dir =
-      fs::absolute(fs::path(Files[From]->path()), EC).lexically_normal().parent_path();
-  fs::path Rel;
-  for (const std::string &Part : splitDots(Module))
-    if (!Part.empty())
-      Rel /= Part;
-  auto Lookup = [&](const fs::path &Base) -> std::optional<unsigned> {
-    auto It = FileByModuleKey.find((Base / Rel).lexically_normal().string());
-    if (It == FileByModuleKey.end() || It->second == From)
-      return std::nullopt;
-    return It->second;
-  };
-  if (Level > 0) {
-    for (unsigned I = 1; I < Level; ++I)
-      Dir = Dir.parent_path();
-    return Lookup(Dir);
-  }
-  // Absolute imports: the script's own directory first (how `python x.py`
-  // and notebooks find sibling modules), then its ancestors (packages).
-  for (unsigned I = 0; I < 8 && !Dir.empty(); ++I) {
-    if (auto F = Lookup(Dir))
-      return F;
-    if (Dir == Dir.parent_path())
-      break;
-    Dir = Dir.parent_path();
+  for (const fs::path &Candidate :
+       moduleCandidates(absolutePath(Files[From]->path()), Level, Module)) {
+    fs::path Key = Candidate.filename() == "__init__.py"
+                       ? Candidate.parent_path()
+                       : fs::path(Candidate).replace_extension();
+    auto It = FileByModuleKey.find(Key.string());
+    if (It != FileByModuleKey.end() && It->second != From)
+      return It->second;
   }
   return std::nullopt;
 }

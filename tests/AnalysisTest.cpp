@@ -1,0 +1,84 @@
+//===- AnalysisTest.cpp - The engine entry point, end to end ---------------===//
+#include "TestSupport.h"
+
+#include "Analysis.h"
+
+#include <gtest/gtest.h>
+
+using namespace paramlint;
+using namespace paramlint::test;
+
+namespace {
+
+const char *const ModelPy = R"(import torch.nn as nn
+
+class GPT(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm = nn.LayerNorm(4)
+
+def broken(:
+)";
+
+const char *const LoaderPy = R"(from model import GPT
+
+def load(gpt, p):
+    gpt.norm.scale = nn.Parameter(p["g"])
+    gpt.norm.shift = nn.Parameter(p["b"])
+
+gpt = GPT()
+load(gpt, {})
+)";
+
+std::vector<std::string> codes(const Analysis &A) {
+  std::vector<std::string> Out;
+  for (const Diagnostic &D : A.Diagnostics)
+    Out.push_back(D.Code + "@" + D.Where.File->path() + ":" +
+                  std::to_string(D.Where.File->position(D.Where.Where.Begin).Row));
+  return Out;
+}
+
+} // namespace
+
+TEST(AnalysisTest, ImportedModelFilesAreReadButNotReported) {
+  TempDir T;
+  T.write("proj/model.py", ModelPy);
+  std::string L = T.write("proj/load.py", LoaderPy);
+  auto A = analyze({L}, {});
+  ASSERT_TRUE(static_cast<bool>(A)) << llvm::toString(A.takeError());
+  EXPECT_EQ((*A)->InputCount, 1u);
+  ASSERT_EQ((*A)->Files.size(), 2u) << "model.py is read for its classes";
+  // The loader's findings, and not the syntax error of the unlisted model.
+  EXPECT_EQ(codes(**A), (std::vector<std::string>{"PL101@" + L + ":4",
+                                                 "PL101@" + L + ":5"}));
+}
+
+TEST(AnalysisTest, ListingBothFilesReportsBoth) {
+  TempDir T;
+  std::string M = T.write("proj/model.py", ModelPy);
+  std::string L = T.write("proj/load.py", LoaderPy);
+  auto A = analyze({T.file("proj")}, {});
+  ASSERT_TRUE(static_cast<bool>(A)) << llvm::toString(A.takeError());
+  EXPECT_EQ((*A)->InputCount, 2u);
+  EXPECT_EQ(codes(**A).size(), 3u);
+}
+
+TEST(AnalysisTest, UnknownRuleCodesAreRequestErrors) {
+  AnalysisOptions O;
+  O.Select = {"PL9"};
+  auto A = analyze({"."}, O);
+  ASSERT_FALSE(static_cast<bool>(A));
+  EXPECT_NE(llvm::toString(A.takeError()).find("PL9"), std::string::npos);
+}
+
+TEST(AnalysisTest, JobsDoNotChangeTheResult) {
+  std::string Dir = sourceDir() + "/fixtures/python";
+  AnalysisOptions One, Many;
+  One.Jobs = 1;
+  Many.Jobs = 4;
+  auto A = analyze({Dir}, One);
+  auto B = analyze({Dir}, Many);
+  ASSERT_TRUE(A && B);
+  EXPECT_EQ(codes(**A), codes(**B));
+  EXPECT_FALSE(codes(**A).empty());
+}

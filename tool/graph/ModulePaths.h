@@ -1,0 +1,38 @@
+//===- graph/ModulePaths.h - Where an import's module may live -*- C++ -*-===//
+///
+/// \file
+/// The files a Python import may denote, in the order Python would try
+/// them for a script run from its own directory: the importing file's
+/// directory first (sibling modules, notebooks importing local `.py`
+/// files), then its ancestors (packages); relative imports from the
+/// package the dots name. Used by the linker (among the analysed files)
+/// and by the analysis (to read imported files the user did not list).
+///
+//===----------------------------------------------------------------------===//
+#ifndef PARAMLINT_GRAPH_MODULEPATHS_H
+#define PARAMLINT_GRAPH_MODULEPATHS_H
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace paramlint {
+
+/// How many directories above the importing file an absolute import is
+/// looked for: enough for `src/pkg/sub/mod.py` layouts, bounded so that a
+/// file deep in a tree does not walk to the root.
+constexpr unsigned MaxImportAncestors = 8;
+
+/// Candidate files for `import Module` (Level leading dots) from the file
+/// at FromFile (absolute, normalised), most likely first: for each base
+/// directory, `<base>/a/b.py` then `<base>/a/b/__init__.py`.
+std::vector<std::filesystem::path>
+moduleCandidates(const std::filesystem::path &FromFile, unsigned Level,
+                 const std::string &Module);
+
+/// The absolute, normalised form of a path as given on the command line.
+std::filesystem::path absolutePath(const std::string &Path);
+
+} // namespace paramlint
+
+#endif // PARAMLINT_GRAPH_MODULEPATHS_H

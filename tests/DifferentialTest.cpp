@@ -8,8 +8,9 @@
 /// - keyspace_oracle.py: for every `keyspace_*.py` fixture and every project
 ///   directory, the predicted key patterns must match the real
 ///   `state_dict()` keys of each module-level instance.
-/// - bug_oracle.py: for every PL101/PL103/PL104 fixture (and the bundled
-///   example), each reported bug must be observable at run time.
+/// - bug_oracle.py: for every PL101/PL103/PL104 fixture (Python files and
+///   notebooks) and the bundled example, each reported bug must be
+///   observable at run time.
 ///
 //===----------------------------------------------------------------------===//
 #include "TestSupport.h"
@@ -28,15 +29,25 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-/// Fixture paths relative to the source tree, as the tests pass them.
-std::vector<std::string> listFixtures(bool (*Wanted)(const fs::path &)) {
+/// Fixture paths under fixtures/<Kind>/, relative to the source tree, as the
+/// tests pass them.
+std::vector<std::string> listFixtures(const std::string &Kind,
+                                      bool (*Wanted)(const fs::path &)) {
   std::vector<std::string> Out;
-  fs::path Root = fs::path(PARAMLINT_SOURCE_DIR) / "fixtures" / "python";
+  fs::path Root = fs::path(PARAMLINT_SOURCE_DIR) / "fixtures" / Kind;
   std::error_code EC;
   for (const fs::directory_entry &E : fs::directory_iterator(Root, EC))
     if (Wanted(E.path()))
-      Out.push_back("fixtures/python/" + E.path().filename().string());
+      Out.push_back("fixtures/" + Kind + "/" + E.path().filename().string());
   std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+/// Python fixtures followed by notebook fixtures.
+std::vector<std::string> listAllFixtures(bool (*Wanted)(const fs::path &)) {
+  std::vector<std::string> Out = listFixtures("python", Wanted);
+  for (std::string &P : listFixtures("notebooks", Wanted))
+    Out.push_back(std::move(P));
   return Out;
 }
 
@@ -49,15 +60,18 @@ bool isKeySpaceFixture(const fs::path &P) {
 
 bool isBugFixture(const fs::path &P) {
   std::string Name = P.filename().string();
-  if (fs::is_directory(P) || P.extension() != ".py")
+  if (fs::is_directory(P) ||
+      (P.extension() != ".py" && P.extension() != ".ipynb"))
     return false;
   return Name.rfind("PL101_", 0) == 0 || Name.rfind("PL103_", 0) == 0 ||
          Name.rfind("PL104_", 0) == 0;
 }
 
-/// A gtest-safe name for a fixture path.
+/// A gtest-safe name for a fixture path (notebooks keep their extension).
 std::string testName(const testing::TestParamInfo<std::string> &Info) {
-  std::string Name = fs::path(Info.param).stem().string();
+  fs::path P(Info.param);
+  std::string Name = P.extension() == ".ipynb" ? P.filename().string()
+                                                : P.stem().string();
   for (char &C : Name)
     if (!std::isalnum(static_cast<unsigned char>(C)))
       C = '_';
@@ -165,7 +179,7 @@ TEST_P(KeySpaceDifferential, PredictedKeysMatchRealStateDict) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, KeySpaceDifferential,
-                         testing::ValuesIn(listFixtures(isKeySpaceFixture)),
+                         testing::ValuesIn(listFixtures("python", isKeySpaceFixture)),
                          testName);
 
 class BugDifferential : public testing::TestWithParam<std::string> {};
@@ -176,7 +190,7 @@ TEST_P(BugDifferential, EveryReportedBugHappensUnderTorch) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, BugDifferential,
-                         testing::ValuesIn(listFixtures(isBugFixture)),
+                         testing::ValuesIn(listAllFixtures(isBugFixture)),
                          testName);
 
 // The README's first command: six PL101s, each a real AttributeError.

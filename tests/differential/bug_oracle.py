@@ -16,6 +16,11 @@ is `paramlint graph --format json FIXTURE`. For the diagnostics of the fixture:
 - PL104: after execution the written parameter equals the source tensor of
   the other role and differs from the same-role tensor next to it.
 
+A notebook FIXTURE runs as one script of its code cells; its diagnostics are
+mapped there through their `cell` (1-based among code cells) and cell-relative
+row. Its graph is not used (graph lines are cell-relative without a cell), so
+only the raising form of PL101 can be confirmed for notebooks.
+
 Prints one line per diagnostic and `checked N diagnostic(s), M failure(s)`;
 exits 1 on any failure or when nothing was checked.
 """
@@ -31,6 +36,7 @@ from oracle_common import (  # noqa: E402
     fail_usage,
     fixture_files,
     fixture_lines_in_traceback,
+    notebook_to_script,
     instances_of,
     load_json,
     matches,
@@ -57,6 +63,8 @@ def row_of(diag):
 
 
 def where(diag):
+    if "origin" in diag:
+        return diag["origin"]
     return f"{diag.get('filename')}:{row_of(diag)}"
 
 
@@ -429,6 +437,31 @@ def check_pl104(path, graph, diag, ns):
 # --- driver -----------------------------------------------------------------
 
 
+def notebook_as_script(notebook, diagnostics):
+    """The notebook converted to a script in a temporary directory, and its
+    diagnostics moved onto the script's lines."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="paramlint-nb-")
+    atexit.register(shutil.rmtree, folder, True)
+    script = os.path.join(folder, os.path.splitext(os.path.basename(notebook))[0] + ".py")
+    starts = notebook_to_script(notebook, script)
+    moved = []
+    for d in diagnostics:
+        if not same_file(d.get("filename", ""), notebook):
+            continue
+        cell = d.get("cell")
+        if cell not in starts:
+            print(f"FAIL {d.get('code')} {where(d)}: cell {cell!r} is not a code cell number")
+            continue
+        row = starts[cell] + row_of(d) - 1
+        origin = f"{d.get('filename')} cell {cell}:{row_of(d)} (script line {row})"
+        moved.append(dict(d, filename=script, origin=origin, location=dict(d.get("location") or {}, row=row)))
+    return script, moved
+
+
 def diagnostics_for(path, diagnostics, code):
     return [d for d in diagnostics if d.get("code") == code and same_file(d.get("filename", ""), path)]
 
@@ -439,6 +472,9 @@ def main(argv):
     fixture, diags_path, graph_path = argv[1:4]
     diagnostics = load_json(diags_path)
     graph = Graph(load_json(graph_path))
+    if fixture.endswith(".ipynb"):
+        fixture, diagnostics = notebook_as_script(fixture, diagnostics)
+        graph = Graph({})
 
     checked, failures = 0, 0
 

@@ -267,3 +267,32 @@ def as_tensor(value):
 def same_values(a, b):
     a, b = as_tensor(a), as_tensor(b)
     return a.shape == b.shape and torch.equal(a.to(torch.float64), b.to(torch.float64))
+
+
+# --- notebooks --------------------------------------------------------------
+
+
+def notebook_to_script(notebook_path, out_path):
+    """Writes the notebook's code cells as one script (IPython magics and
+    shell escapes become `pass`, so the line count stays) and returns the
+    first line of each code cell, by 1-based code-cell number (the `cell` of
+    paramlint's JSON report)."""
+    nb = load_json(notebook_path)
+    lines, starts = [], {}
+    number = 0
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        number += 1
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(source)
+        starts[number] = len(lines) + 1
+        for line in source.split("\n"):
+            stripped = line.lstrip()
+            if stripped.startswith(("%", "!")):
+                line = line[: len(line) - len(stripped)] + "pass"
+            lines.append(line)
+    with open(out_path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return starts

@@ -127,6 +127,8 @@ private:
 
   // --- small helpers -------------------------------------------------------
   std::string_view text(TSNode N) const {
+    if (isNull(N))
+      return {};
     uint32_t B = ts_node_start_byte(N), E = ts_node_end_byte(N);
     if (E > Text.size() || B > E)
       return {};
@@ -150,7 +152,7 @@ private:
 
   // --- the walk ------------------------------------------------------------
   void push(TSNode N, uint32_t Context, Span Stmt) {
-    if (ts_node_child_count(N) != 0)
+    if (!isNull(N) && ts_node_child_count(N) != 0)
       Stack.push_back(Frame{N, Context, Stmt});
   }
   void pushChildren(TSNode N, uint32_t Context, const Span *Stmt);

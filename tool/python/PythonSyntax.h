@@ -114,6 +114,8 @@ struct Grammar {
 
   /// The frontend's kind of a node (Other for kinds it does not name).
   Sym of(TSNode N) const {
+    if (ts_node_is_null(N))
+      return Sym::Other;
     TSSymbol S = ts_node_symbol(N);
     if (S == static_cast<TSSymbol>(-1))
       return Sym::Error;
@@ -183,6 +185,8 @@ private:
 
 /// The byte span of a node.
 inline Span spanOf(TSNode N) {
+  if (ts_node_is_null(N))
+    return Span{};
   return Span{ts_node_start_byte(N), ts_node_end_byte(N)};
 }
 

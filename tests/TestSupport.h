@@ -44,7 +44,8 @@ RunResult runPython(const std::vector<std::string> &Args,
                     const std::string &Stdin = "",
                     const std::string &Cwd = "");
 
-/// The source tree (PARAMLINT_SOURCE_DIR), without a trailing slash.
+/// The source tree (PARAMLINT_SOURCE_DIR, or $PARAMLINT_TEST_SOURCE_DIR
+/// when set), without a trailing slash.
 std::string sourceDir();
 
 /// The whole content of a file; fails the test and returns "" when it

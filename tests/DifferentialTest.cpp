@@ -11,6 +11,10 @@
 /// - bug_oracle.py: for every PL101/PL103/PL104 fixture (Python files and
 ///   notebooks) and the bundled example, each reported bug must be
 ///   observable at run time.
+/// - fix_oracle.py: for every PL101/PL104 fixture and the example, the
+///   copy with all safe fixes applied must run, hold no stray norm names
+///   and load each tensor into the parameter of its role; paramlint must
+///   then have no safe fix left to offer on it.
 ///
 //===----------------------------------------------------------------------===//
 #include "TestSupport.h"
@@ -65,6 +69,12 @@ bool isBugFixture(const fs::path &P) {
     return false;
   return Name.rfind("PL101_", 0) == 0 || Name.rfind("PL103_", 0) == 0 ||
          Name.rfind("PL104_", 0) == 0;
+}
+
+bool isFixFixture(const fs::path &P) {
+  std::string Name = P.filename().string();
+  return P.extension() == ".py" &&
+         (Name.rfind("PL101_", 0) == 0 || Name.rfind("PL104_", 0) == 0);
 }
 
 /// A gtest-safe name for a fixture path (notebooks keep their extension).
@@ -133,7 +143,7 @@ std::string writeDiagnostics(const TempDir &Dir, const std::string &Path,
 /// The N of the oracle's `checked N ...` line, or -1.
 int checkedCount(const std::string &Out) {
   std::smatch M;
-  static const std::regex Line(R"(checked (\d+) (diagnostic|instance))");
+  static const std::regex Line(R"(checked (\d+) (diagnostic|instance|fix))");
   std::string::const_iterator Begin = Out.begin();
   int Last = -1;
   while (std::regex_search(Begin, Out.end(), M, Line)) {
@@ -160,6 +170,41 @@ void expectBugsConfirmed(const std::string &Path) {
   EXPECT_GE(checkedCount(Oracle.Out), 1)
       << "the oracle checked nothing for " << Path << "\n"
       << Oracle.Out;
+}
+
+bool isSafeFix(const Json &Diagnostic) {
+  const Json *Fix = Diagnostic.contains("fix") ? &Diagnostic["fix"] : nullptr;
+  return Fix && Fix->is_object() && Fix->value("applicability", "") == "safe";
+}
+
+/// Runs fix_oracle.py on Path, then checks the fixed copy again.
+void expectSafeFixesRepair(const std::string &Path) {
+  TempDir Dir;
+  Json Diagnostics;
+  std::string DiagFile = writeDiagnostics(Dir, Path, Diagnostics);
+  std::string GraphFile = writeGraph(Dir, Path);
+  ASSERT_FALSE(DiagFile.empty());
+  ASSERT_FALSE(GraphFile.empty());
+  ASSERT_GE(std::count_if(Diagnostics.begin(), Diagnostics.end(), isSafeFix), 1)
+      << Path << " has no safe fix to check\n"
+      << Diagnostics.dump(1);
+
+  std::string OutDir = Dir.file("fixed");
+  RunResult Oracle = runPython(
+      {oracle("fix_oracle.py"), Path, DiagFile, GraphFile, OutDir}, "",
+      sourceDir());
+  EXPECT_EQ(Oracle.ExitCode, 0)
+      << "the safe fixes do not repair " << Path << " under torch\n"
+      << describeRun(Oracle);
+  EXPECT_GE(checkedCount(Oracle.Out), 1) << Oracle.Out;
+
+  // Fixing is idempotent: the fixed copy offers no safe fix any more.
+  std::string Fixed = OutDir + "/" + fs::path(Path).filename().string();
+  RunResult Again =
+      runParamlint({"check", "--output-format", "json", Fixed}, "", sourceDir());
+  ASSERT_TRUE(Json::accept(Again.Out)) << describeRun(Again);
+  for (const Json &D : Json::parse(Again.Out))
+    EXPECT_FALSE(isSafeFix(D)) << "still fixable after the fixes: " << D.dump(1);
 }
 
 class KeySpaceDifferential : public testing::TestWithParam<std::string> {};
@@ -192,6 +237,22 @@ TEST_P(BugDifferential, EveryReportedBugHappensUnderTorch) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, BugDifferential,
                          testing::ValuesIn(listAllFixtures(isBugFixture)),
                          testName);
+
+class FixDifferential : public testing::TestWithParam<std::string> {};
+
+TEST_P(FixDifferential, SafeFixesRepairTheBugUnderTorch) {
+  SKIP_WITHOUT_TORCH();
+  expectSafeFixesRepair(GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, FixDifferential,
+                         testing::ValuesIn(listFixtures("python", isFixFixture)),
+                         testName);
+
+TEST(ExampleDifferential, GptSwapSafeFixesLoadTheWeights) {
+  SKIP_WITHOUT_TORCH();
+  expectSafeFixesRepair("examples/gpt2-swap");
+}
 
 // The README's first command: six PL101s, each a real AttributeError.
 TEST(ExampleDifferential, GptSwapReportsSixRealPl101) {

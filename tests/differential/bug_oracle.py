@@ -39,6 +39,7 @@ from oracle_common import (  # noqa: E402
     notebook_to_script,
     instances_of,
     load_json,
+    loader_scope,
     matches,
     neutralize_function,
     real,
@@ -375,7 +376,11 @@ def same_role_sibling(ns, root, keys, role):
     return None, None
 
 
-def check_pl104(path, graph, diag, ns):
+def check_pl104(path, graph, diag, ns, fixed=False):
+    """Whether the flagged write holds the other role's tensor (or, with
+    `fixed`, after the fix: the same role's tensor, not the other's). The
+    graph is the one of the unfixed source, whose source names the other
+    role."""
     with open(path, encoding="utf-8") as f:
         source = f.read()
     first, last = statement_range(source, row_of(diag))
@@ -395,14 +400,16 @@ def check_pl104(path, graph, diag, ns):
             reasons.append(f"`{use['key']}` has no norm role")
             continue
         other = "shift" if target_role == "scale" else "scale"
+        scope = loader_scope(ns, loader)
         sources = [
             s
             for s in use.get("sources", [])
-            if s.get("keys") and role_of_name(s["keys"][-1]) == other and s.get("root") in ns
+            if s.get("keys") and role_of_name(s["keys"][-1]) == other and s.get("root") in scope
         ]
         if not sources:
             reasons.append(f"no {other}-role source of `{use['key']}` in the graph: {use.get('sources')}")
             continue
+        wanted, unwanted = (target_role, other) if fixed else (other, target_role)
         for var, obj in instances_of(graph, ns, path, loader.get("model")):
             sd = obj.state_dict()
             concrete = [k for k in sd if matches(use["key"], k)]
@@ -413,24 +420,31 @@ def check_pl104(path, graph, diag, ns):
                 for key in concrete:
                     bound = bind_source_keys(src["keys"], wildcard_bindings(use["key"], key))
                     try:
-                        value = walk_source(ns, src["root"], bound) if bound is not None else None
+                        value = walk_source(scope, src["root"], bound) if bound is not None else None
                     except (KeyError, IndexError, TypeError, ValueError) as e:
                         value, notes = None, notes + [f"cannot read {src['root']}{bound}: {e!r}"]
-                    if value is None or not same_values(sd[key], value):
+                    sib_name, sibling = (
+                        same_role_sibling(scope, src["root"], bound, target_role) if value is not None else (None, None)
+                    )
+                    if fixed and sibling is None:
+                        ok = False
+                        notes.append(f"no {target_role} tensor next to {src['root']}{bound}")
+                        break
+                    holds, avoids = (sibling, value) if fixed else (value, sibling)
+                    if holds is None or not same_values(sd[key], holds):
                         ok = False
                         break
-                    sib_name, sibling = same_role_sibling(ns, src["root"], bound, target_role)
-                    if sibling is not None and same_values(sd[key], sibling):
+                    if avoids is not None and same_values(sd[key], avoids):
                         ok = False
-                        notes.append(f"`{key}` also equals the same-role `{sib_name}`")
+                        notes.append(f"`{key}` equals both the scale and the shift tensor")
                         break
                 if ok:
                     return True, (
-                        f"`{var}`: {len(concrete)} x `{use['key']}` ({target_role}) hold "
-                        f"{src['root']}{src['keys']} ({other}) and differ from the {target_role} tensor"
+                        f"`{var}`: {len(concrete)} x `{use['key']}` ({target_role}) hold the {wanted} "
+                        f"tensor next to {src['root']}{src['keys']} and differ from the {unwanted} one"
                     )
                 reasons.extend(notes)
-        reasons.append(f"no instance's `{use['key']}` equals its {other}-role source")
+        reasons.append(f"no instance's `{use['key']}` holds its {wanted}-role source")
     return False, "; ".join(reasons)
 
 

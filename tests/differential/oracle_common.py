@@ -123,9 +123,17 @@ class RunResult:
         self.traceback = tb
 
 
+LOCALS_KEY = "__oracle_local_modules__"
+FRAMES_KEY = "__oracle_frames__"
+
+
 def run_source(path, source=None):
     """Executes a fixture as `__main__` with torch seeded; the namespace is
-    kept even when the fixture raises."""
+    kept even when the fixture raises. Modules that the fixture's functions
+    held in local variables when they returned (a model built in `main()`)
+    are kept in namespace[LOCALS_KEY] as {"function.variable": module}, and
+    each function's variables at its last return in namespace[FRAMES_KEY]
+    (a loader's `params` argument, when the caller's is local to `main()`)."""
     path = real(path)
     if source is None:
         with open(path, encoding="utf-8") as f:
@@ -133,15 +141,36 @@ def run_source(path, source=None):
     directory = os.path.dirname(path)
     forget_fixture_modules(directory)
     seed_everything()
+    local_modules, frames = {}, {}
+
+    def collect(frame, event, _arg):
+        if event == "return" and frame.f_code.co_filename == path:
+            frames[frame.f_code.co_name] = dict(frame.f_locals)
+            for var, value in frame.f_locals.items():
+                if isinstance(value, torch.nn.Module):
+                    local_modules.setdefault(f"{frame.f_code.co_name}.{var}", value)
+
     ns = {"__name__": "__main__", "__file__": path, "__builtins__": builtins}
     sys.path.insert(0, directory)
+    sys.setprofile(collect)
     try:
         exec(compile(source, path, "exec"), ns)
         return RunResult(ns, None, None)
     except BaseException as e:  # the fixture's own error is data here
         return RunResult(ns, e, e.__traceback__)
     finally:
+        sys.setprofile(None)
         sys.path.remove(directory)
+        ns[LOCALS_KEY] = local_modules
+        ns[FRAMES_KEY] = frames
+
+
+def loader_scope(ns, loader):
+    """The names a loader's source expressions can see: the module's, under
+    the loader function's own variables at its last return."""
+    scope = dict(ns)
+    scope.update(ns.get(FRAMES_KEY, {}).get(loader.get("function"), {}))
+    return scope
 
 
 def fixture_lines_in_traceback(tb, path):
@@ -245,16 +274,18 @@ class Graph:
 def instances_of(graph, ns, file, model_name):
     """(variable, module) pairs of the executed namespace that hold an
     instance of model_name: the graph's module-level instances first, then
-    anything of that class name."""
+    anything of that class name, module-level or local to a function."""
     out = []
     for inst in graph.module_instances(file, model_name):
         obj = ns.get(inst.get("variable"))
         if isinstance(obj, torch.nn.Module):
             out.append((inst["variable"], obj))
     if not out:
-        for var, obj in ns.items():
+        candidates = list(ns.items()) + list(ns.get(LOCALS_KEY, {}).items())
+        for var, obj in candidates:
             if isinstance(obj, torch.nn.Module) and type(obj).__name__ == model_name:
-                out.append((var, obj))
+                if all(obj is not seen for _, seen in out):
+                    out.append((var, obj))
     return out
 
 

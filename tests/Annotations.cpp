@@ -84,8 +84,8 @@ std::vector<LineInfo> scanLines(std::string_view Text, bool Cxx) {
       ++I;
       continue;
     }
-    bool Comment = Cxx ? (C == '/' && I + 1 < N && Text[I + 1] == '/')
-                       : C == '#';
+    bool Comment =
+        Cxx ? (C == '/' && I + 1 < N && Text[I + 1] == '/') : C == '#';
     if (Comment) {
       if (!Cur.CommentBegin)
         Cur.CommentBegin = I;
@@ -164,8 +164,7 @@ std::string parseComment(std::string_view Comment, std::string_view Leader,
         ++J;
       if (Letters == 0 || J == CodeBegin + Letters ||
           (J < Comment.size() && !isSpace(Comment[J]) && Comment[J] != ',' &&
-           Comment[J] != '"' &&
-           Comment.substr(J, Leader.size()) != Leader))
+           Comment[J] != '"' && Comment.substr(J, Leader.size()) != Leader))
         return "expected a rule code such as PL101 after `" +
                std::string(C.Ok ? "ok:" : "expect:") + "`, found `" +
                std::string(Comment.substr(CodeBegin)) + "`";

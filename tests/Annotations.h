@@ -35,18 +35,19 @@ namespace paramlint::test {
 /// One code a fixture line expects (or, when Ok, forbids).
 struct Expectation {
   std::string Code;
-  uint32_t Row = 0;               ///< Row of the line it applies to.
-  std::optional<uint32_t> Cell;   ///< Notebook code cell, as Position has it.
-  std::string MessageContains;    ///< Empty: any message.
-  bool Ok = false;                ///< `ok:`: the code must not fire here.
-  uint32_t AnnotationRow = 0;     ///< Row of the comment itself.
+  uint32_t Row = 0;             ///< Row of the line it applies to.
+  std::optional<uint32_t> Cell; ///< Notebook code cell, as Position has it.
+  std::string MessageContains;  ///< Empty: any message.
+  bool Ok = false;              ///< `ok:`: the code must not fire here.
+  uint32_t AnnotationRow = 0;   ///< Row of the comment itself.
 };
 
 /// Every annotation of a file, in order, with rows and cells in the
 /// coordinates SourceFile::position reports. Fails, naming the file and
 /// row, on a malformed annotation (no code, a lower-case code, an open
 /// quote) or an own-line annotation that no code line follows (in its cell).
-llvm::Expected<std::vector<Expectation>> parseAnnotations(const SourceFile &File);
+llvm::Expected<std::vector<Expectation>>
+parseAnnotations(const SourceFile &File);
 
 } // namespace paramlint::test
 

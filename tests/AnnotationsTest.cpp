@@ -165,8 +165,7 @@ TEST(AnnotationsTest, CxxFilesUseSlashes) {
 }
 
 TEST(AnnotationsTest, MalformedAnnotationsAreErrors) {
-  EXPECT_NE(parseError("a = 1  # expect:\n").find("f.py:1"),
-            std::string::npos);
+  EXPECT_NE(parseError("a = 1  # expect:\n").find("f.py:1"), std::string::npos);
   EXPECT_NE(parseError("a = 1  # expect: pl101\n").find("rule code"),
             std::string::npos);
   EXPECT_NE(parseError("a = 1  # expect: PL\n").find("rule code"),

@@ -98,8 +98,9 @@ void expectDiagnosticShape(const Json &D) {
   std::set<std::string> Keys;
   for (auto It = D.begin(); It != D.end(); ++It)
     Keys.insert(It.key());
-  EXPECT_EQ(Keys, (std::set<std::string>{"cell", "code", "end_location", "filename",
-                                         "fix", "location", "message", "url"}))
+  EXPECT_EQ(Keys,
+            (std::set<std::string>{"cell", "code", "end_location", "filename",
+                                   "fix", "location", "message", "url"}))
       << D.dump();
   EXPECT_TRUE(D.value("code", Json()).is_string()) << D.dump();
   EXPECT_TRUE(D.value("message", Json()).is_string()) << D.dump();
@@ -129,10 +130,9 @@ TEST(TestSupportTest, PipesLargeInputAndOutput) {
 
 TEST(TestSupportTest, TimeoutKillsAndFails) {
   RunResult R;
-  EXPECT_NONFATAL_FAILURE(
-      R = runCommand({"/bin/sleep", "30"}, "", "",
-                     std::chrono::milliseconds(300)),
-      "did not finish");
+  EXPECT_NONFATAL_FAILURE(R = runCommand({"/bin/sleep", "30"}, "", "",
+                                         std::chrono::milliseconds(300)),
+                          "did not finish");
   EXPECT_TRUE(R.TimedOut);
   EXPECT_EQ(R.Signal, SIGKILL);
   EXPECT_EQ(R.ExitCode, -1);
@@ -222,11 +222,12 @@ TEST(CliTest, JsonCellOfANotebookFinding) {
   NB["cells"].push_back({{"cell_type", "markdown"},
                          {"metadata", Json::object()},
                          {"source", "Now load."}});
-  NB["cells"].push_back({{"cell_type", "code"},
-                         {"metadata", Json::object()},
-                         {"outputs", Json::array()},
-                         {"execution_count", nullptr},
-                         {"source", "%matplotlib inline\n" + Src.substr(Split)}});
+  NB["cells"].push_back(
+      {{"cell_type", "code"},
+       {"metadata", Json::object()},
+       {"outputs", Json::array()},
+       {"execution_count", nullptr},
+       {"source", "%matplotlib inline\n" + Src.substr(Split)}});
   std::string F = T.write("nb.ipynb", NB.dump(1));
   RunResult R = runParamlint({"check", "--output-format", "json", F});
   EXPECT_EQ(R.ExitCode, 1) << describeRun(R);
@@ -249,13 +250,13 @@ TEST(CliTest, SelectAndIgnoreFilter) {
   EXPECT_EQ(codes(parseJsonOutput(All)),
             (std::vector<std::string>{"PL001", "PL101"}));
 
-  RunResult Sel =
-      runParamlint({"check", "--output-format", "json", "--select", "PL101", Dir});
+  RunResult Sel = runParamlint(
+      {"check", "--output-format", "json", "--select", "PL101", Dir});
   EXPECT_EQ(Sel.ExitCode, 1) << describeRun(Sel);
   EXPECT_EQ(codes(parseJsonOutput(Sel)), (std::vector<std::string>{"PL101"}));
 
-  RunResult Ign =
-      runParamlint({"check", "--output-format", "json", "--ignore", "PL001", Dir});
+  RunResult Ign = runParamlint(
+      {"check", "--output-format", "json", "--ignore", "PL001", Dir});
   EXPECT_EQ(Ign.ExitCode, 1) << describeRun(Ign);
   EXPECT_EQ(codes(parseJsonOutput(Ign)), (std::vector<std::string>{"PL101"}));
 
@@ -289,7 +290,8 @@ std::vector<BadInput> badInputs() {
                    BadInput::MustFail});
   Cases.push_back({"non_utf8", file("u.py", "x = 1\ns = '\xff\xfe caf\xe9'\n"),
                    BadInput::MustFail});
-  Cases.push_back({"nul_bytes", file("n.py", std::string("x = 1\n\0\0y = 2\n", 14)),
+  Cases.push_back({"nul_bytes",
+                   file("n.py", std::string("x = 1\n\0\0y = 2\n", 14)),
                    BadInput::MustFail});
   Cases.push_back({"notebook_not_json", file("j.ipynb", "{\"cells\": [oops"),
                    BadInput::MustFail});
@@ -349,7 +351,8 @@ TEST_P(BadInputTest, OnePl001WithALocationNeverACrash) {
   TempDir T;
   std::string Path = Case.Make(T.path());
   std::error_code Ec;
-  bool Readable = fs::is_regular_file(Path, Ec) && ::access(Path.c_str(), R_OK) == 0;
+  bool Readable =
+      fs::is_regular_file(Path, Ec) && ::access(Path.c_str(), R_OK) == 0;
   std::string Before = Readable ? readFile(Path) : "";
 
   RunResult R = runParamlint({"check", "--output-format", "json", Path});
@@ -382,11 +385,10 @@ TEST_P(BadInputTest, OnePl001WithALocationNeverACrash) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Inputs, BadInputTest, ::testing::ValuesIn(badInputs()),
-    [](const ::testing::TestParamInfo<BadInput> &Info) {
-      return Info.param.Name;
-    });
+INSTANTIATE_TEST_SUITE_P(Inputs, BadInputTest, ::testing::ValuesIn(badInputs()),
+                         [](const ::testing::TestParamInfo<BadInput> &Info) {
+                           return Info.param.Name;
+                         });
 
 TEST(CliTest, TheRunGoesOnPastBadFiles) {
   TempDir T;

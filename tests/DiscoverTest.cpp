@@ -46,9 +46,9 @@ TEST(DiscoverTest, RecursesSortedAndFiltersByExtension) {
 
 TEST(DiscoverTest, SkipsHiddenCacheAndEnvironmentDirectories) {
   TempDir T;
-  for (const char *Dir : {".git", ".venv", "__pycache__", "node_modules",
-                          "venv", ".ipynb_checkpoints", "site-packages",
-                          "lib/site-packages"})
+  for (const char *Dir :
+       {".git", ".venv", "__pycache__", "node_modules", "venv",
+        ".ipynb_checkpoints", "site-packages", "lib/site-packages"})
     T.write(std::string(Dir) + "/x.py", "");
   T.write("build/keep.py", "");
   T.write(".hidden.py", "");
@@ -95,9 +95,8 @@ TEST(DiscoverTest, EachFileOnce) {
   TempDir T;
   std::string A = T.write("a.py", "");
   T.write("d/b.py", "");
-  auto Found = discoverInputs(
-      {A, T.path(), T.path() + "/./a.py", T.path() + "/d/../a.py",
-       T.path() + "/d/"});
+  auto Found = discoverInputs({A, T.path(), T.path() + "/./a.py",
+                               T.path() + "/d/../a.py", T.path() + "/d/"});
   EXPECT_EQ(summarize(Found, T.path()),
             (std::vector<std::string>{"a.py", "d/b.py"}));
 }

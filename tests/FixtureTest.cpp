@@ -145,7 +145,8 @@ TEST_P(FixtureTest, DiagnosticsMatchAnnotations) {
     auto Source = loadSource(F);
     if (!Source) {
       // A notebook fixture that is meant not to parse says so in its name.
-      ADD_FAILURE() << relative(F) << ": " << llvm::toString(Source.takeError());
+      ADD_FAILURE() << relative(F) << ": "
+                    << llvm::toString(Source.takeError());
       continue;
     }
     auto Ann = parseAnnotations(**Source);
@@ -162,8 +163,8 @@ TEST_P(FixtureTest, DiagnosticsMatchAnnotations) {
   if (fs::is_directory(Abs) && hasFixedTwins(Abs))
     Inputs = Files;
   auto Result = analyze(Inputs, AnalysisOptions());
-  ASSERT_TRUE(bool(Result)) << "analyze failed: "
-                            << llvm::toString(Result.takeError());
+  ASSERT_TRUE(bool(Result))
+      << "analyze failed: " << llvm::toString(Result.takeError());
 
   std::vector<Found> Diags;
   for (const Diagnostic &D : (*Result)->Diagnostics) {
@@ -204,9 +205,8 @@ TEST_P(FixtureTest, DiagnosticsMatchAnnotations) {
         for (const Found &D : Diags)
           if (Matches(D))
             Failures.push_back(
-                where(D.Rel, D.At.Cell, D.At.Row, D.At.Column) + ": " +
-                D.Code + " fires on a line marked `ok: " + E->Code +
-                "`: " + D.Message);
+                where(D.Rel, D.At.Cell, D.At.Row, D.At.Column) + ": " + D.Code +
+                " fires on a line marked `ok: " + E->Code + "`: " + D.Message);
         continue;
       }
       auto It = std::find_if(Diags.begin(), Diags.end(), [&](const Found &D) {
@@ -216,8 +216,8 @@ TEST_P(FixtureTest, DiagnosticsMatchAnnotations) {
         It->Used = true;
         continue;
       }
-      std::string Line = where(relative(File), E->Cell, E->Row, 0) +
-                         ": missing " + E->Code;
+      std::string Line =
+          where(relative(File), E->Cell, E->Row, 0) + ": missing " + E->Code;
       if (!E->MessageContains.empty())
         Line += " \"" + E->MessageContains + "\"";
       // Say what did fire on that line: usually the cause is right there.

@@ -121,11 +121,13 @@ TEST(NotebookTest, HelpLinesAreBlanked) {
 TEST(NotebookTest, PercentAndBangInsideExpressionsStayCode) {
   // `%` continuing a bracketed expression and lines inside a triple-quoted
   // string are Python, not magics.
-  std::string Src = R"("msg = ('%s'\n       % name)\ns = '''\n!not shell\n%d\n'''\nok = x != y\n")";
+  std::string Src =
+      R"("msg = ('%s'\n       % name)\ns = '''\n!not shell\n%d\n'''\nok = x != y\n")";
   auto F = read(nb({Src}));
   ASSERT_TRUE(F);
-  EXPECT_EQ(F->text(), "msg = ('%s'\n       % name)\ns = '''\n!not shell\n%d\n'''\n"
-                       "ok = x != y\n");
+  EXPECT_EQ(F->text(),
+            "msg = ('%s'\n       % name)\ns = '''\n!not shell\n%d\n'''\n"
+            "ok = x != y\n");
 }
 
 TEST(NotebookTest, UnicodeAndCrLfAreKept) {
@@ -164,9 +166,9 @@ TEST(NotebookTest, StructuralErrors) {
             std::string::npos);
   EXPECT_NE(readError("{\"cells\": [{\"cell_type\": 7}]}").find("cell_type"),
             std::string::npos);
-  EXPECT_NE(readError("{\"cells\": [{\"cell_type\": \"code\"}]}")
-                .find("no `source`"),
-            std::string::npos);
+  EXPECT_NE(
+      readError("{\"cells\": [{\"cell_type\": \"code\"}]}").find("no `source`"),
+      std::string::npos);
   EXPECT_NE(readError(nb({"42"})).find("not a string or a list of strings"),
             std::string::npos);
   EXPECT_NE(readError(nb({"[\"a\", 1]"})).find("not a string or a list"),
@@ -176,8 +178,7 @@ TEST(NotebookTest, StructuralErrors) {
 }
 
 TEST(NotebookTest, NulAndBadUnicodeEscapes) {
-  EXPECT_NE(readError(nb({R"("x = 1\u0000")"})).find("NUL"),
-            std::string::npos);
+  EXPECT_NE(readError(nb({R"("x = 1\u0000")"})).find("NUL"), std::string::npos);
   // A lone surrogate is not UTF-8; the JSON parser must reject it.
   EXPECT_FALSE(readError(nb({R"("\ud800")"})).empty());
   EXPECT_NE(readError(nb({"\"\xc3\x28\""})).find("not valid JSON"),

@@ -98,8 +98,8 @@ RunResult runCommand(const std::vector<std::string> &Argv,
       Fds[N++] = {ErrFd, POLLIN, 0};
     if (InFd >= 0)
       Fds[N++] = {InFd, POLLOUT, 0};
-    int Ready = ::poll(Fds, N, static_cast<int>(std::min<long long>(
-                                   Left.count(), 1000)));
+    int Ready = ::poll(
+        Fds, N, static_cast<int>(std::min<long long>(Left.count(), 1000)));
     if (Ready < 0 && errno != EINTR) {
       ADD_FAILURE() << "poll: " << std::strerror(errno);
       ::kill(Pid, SIGKILL);
@@ -110,8 +110,8 @@ RunResult runCommand(const std::vector<std::string> &Argv,
         continue;
       int Fd = Fds[I].fd;
       if (Fd == InFd) {
-        ssize_t W = ::write(InFd, Stdin.data() + Written,
-                            Stdin.size() - Written);
+        ssize_t W =
+            ::write(InFd, Stdin.data() + Written, Stdin.size() - Written);
         if (W > 0)
           Written += static_cast<size_t>(W);
         if ((W < 0 && errno != EAGAIN) || Written == Stdin.size())
@@ -226,8 +226,8 @@ TempDir::~TempDir() {
        !Ec && It != End; It.increment(Ec)) {
     std::error_code PEc;
     if (It->is_directory(PEc) && !It->is_symlink(PEc))
-      fs::permissions(It->path(), fs::perms::owner_all,
-                      fs::perm_options::add, PEc);
+      fs::permissions(It->path(), fs::perms::owner_all, fs::perm_options::add,
+                      PEc);
   }
   ::chmod(Path.c_str(), 0700);
   // Directories chmod 000 were skipped above; a second pass reaches
@@ -266,7 +266,8 @@ std::string describeRun(const RunResult &R) {
     S << "killed by signal " << R.Signal << "; ";
   else
     S << "exit code " << R.ExitCode << "; ";
-  S << "stdout:\n" << R.Out.substr(0, 4000) << "\nstderr:\n"
+  S << "stdout:\n"
+    << R.Out.substr(0, 4000) << "\nstderr:\n"
     << R.Err.substr(0, 4000);
   return S.str();
 }

@@ -30,8 +30,7 @@ constexpr std::chrono::seconds DefaultTimeout{120};
 /// capturing stdout and stderr. A child that outlives Timeout is killed and
 /// the test fails. Cwd, when not empty, is the child's working directory.
 RunResult runCommand(const std::vector<std::string> &Argv,
-                     const std::string &Stdin = "",
-                     const std::string &Cwd = "",
+                     const std::string &Stdin = "", const std::string &Cwd = "",
                      std::chrono::milliseconds Timeout = DefaultTimeout);
 
 /// Runs the built paramlint (PARAMLINT_BINARY) with Args.
@@ -41,8 +40,7 @@ RunResult runParamlint(const std::vector<std::string> &Args,
 
 /// Runs the python that has PyTorch (PARAMLINT_PYTHON) with Args.
 RunResult runPython(const std::vector<std::string> &Args,
-                    const std::string &Stdin = "",
-                    const std::string &Cwd = "");
+                    const std::string &Stdin = "", const std::string &Cwd = "");
 
 /// The source tree (PARAMLINT_SOURCE_DIR, or $PARAMLINT_TEST_SOURCE_DIR
 /// when set), without a trailing slash.
@@ -69,7 +67,8 @@ public:
   /// `path()/Relative`.
   std::string file(const std::string &Relative) const;
   /// Writes a file under the directory and returns its full path.
-  std::string write(const std::string &Relative, const std::string &Bytes) const;
+  std::string write(const std::string &Relative,
+                    const std::string &Bytes) const;
 
 private:
   std::string Path;

@@ -88,7 +88,8 @@ private:
   void emit(const std::string &Spelling, std::string Problem) {
     std::error_code Ec;
     fs::path Abs = fs::absolute(Spelling, Ec);
-    std::string Key = (Ec ? fs::path(Spelling) : Abs).lexically_normal().string();
+    std::string Key =
+        (Ec ? fs::path(Spelling) : Abs).lexically_normal().string();
     if (!Seen.insert(Key).second)
       return;
     Out.push_back({Spelling, std::move(Problem)});

@@ -82,6 +82,14 @@ std::vector<std::string> fixtureFiles(const std::string &Abs) {
   return Out;
 }
 
+/// `dir/X.fixed.py` for `dir/X.py` (any extension).
+std::string twinOf(const std::string &Path) {
+  fs::path P(Path);
+  return (P.parent_path() /
+          (P.stem().string() + ".fixed" + P.extension().string()))
+      .string();
+}
+
 bool hasFixedTwins(const std::string &Abs) {
   std::error_code Ec;
   for (fs::recursive_directory_iterator It(Abs, Ec), End; !Ec && It != End;
@@ -316,6 +324,60 @@ TEST(FixtureLayoutTest, FixtureRootsExist) {
     EXPECT_TRUE(fs::is_directory(sourceDir() + "/" + Root, Ec)) << Root;
   }
 }
+
+/// Fixtures that have at least one `.fixed` twin.
+std::vector<std::string> listFixedFixtures() {
+  std::vector<std::string> Out;
+  for (const std::string &Rel : listFixtures()) {
+    std::string Abs = sourceDir() + "/" + Rel;
+    std::error_code Ec;
+    if (fs::is_directory(Abs, Ec) ? hasFixedTwins(Abs)
+                                  : fs::exists(twinOf(Abs), Ec))
+      Out.push_back(Rel);
+  }
+  return Out;
+}
+
+class FixedTwinTest : public ::testing::TestWithParam<std::string> {};
+
+/// `paramlint check --fix` on a copy of the fixture gives the `.fixed`
+/// twins byte for byte (files without a twin stay unchanged), and a second
+/// `--fix` changes nothing.
+TEST_P(FixedTwinTest, FixGivesTheTwinAndIsIdempotent) {
+  const std::string Rel = GetParam();
+  const fs::path Abs = sourceDir() + "/" + Rel;
+  TempDir T;
+  fs::path Copy = fs::path(T.path()) / Abs.filename();
+  // Expected content of every copied file, keyed by its path in the copy.
+  std::map<std::string, std::string> Want;
+  for (const std::string &F : fixtureFiles(Abs.string())) {
+    std::string Target =
+        fs::is_directory(Abs)
+            ? (Copy / fs::path(F).lexically_relative(Abs)).string()
+            : Copy.string();
+    writeFile(Target, readFile(F));
+    std::error_code Ec;
+    std::string Twin = twinOf(F);
+    Want[Target] = readFile(fs::exists(Twin, Ec) ? Twin : F);
+  }
+  for (int Round = 1; Round <= 2; ++Round) {
+    RunResult R = runParamlint({"check", "--fix", Copy.string()});
+    if (R.ExitCode == 2 && R.Err.find("--fix") != std::string::npos)
+      GTEST_SKIP() << "the program does not support --fix yet";
+    ASSERT_TRUE(R.ExitCode == 0 || R.ExitCode == 1) << describeRun(R);
+    for (const auto &[Path, Bytes] : Want) {
+      std::string Got = readFile(Path);
+      EXPECT_TRUE(Got == Bytes)
+          << relative(Path) << ": after --fix (round " << Round
+          << ") differs from its `.fixed` twin\n--- got:\n"
+          << Got.substr(0, 4000);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, FixedTwinTest,
+                         ::testing::ValuesIn(listFixedFixtures()), testName);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(FixedTwinTest);
 
 } // namespace
 } // namespace paramlint::test

@@ -153,16 +153,30 @@ int checkedCount(const std::string &Out) {
   return Last;
 }
 
+/// What an oracle reads about one fixture: paramlint's findings and graph,
+/// saved to files, and the findings parsed.
+struct OracleInputs {
+  Json Diagnostics;
+  std::string DiagFile, GraphFile;
+  bool ok() const { return !DiagFile.empty() && !GraphFile.empty(); }
+};
+
+OracleInputs prepareInputs(const TempDir &Dir, const std::string &Path) {
+  OracleInputs In;
+  In.DiagFile = writeDiagnostics(Dir, Path, In.Diagnostics);
+  In.GraphFile = writeGraph(Dir, Path);
+  return In;
+}
+
 /// Runs bug_oracle.py on Path and expects every diagnostic confirmed.
 void expectBugsConfirmed(const std::string &Path) {
   TempDir Dir;
-  Json Diagnostics;
-  std::string DiagFile = writeDiagnostics(Dir, Path, Diagnostics);
-  std::string GraphFile = writeGraph(Dir, Path);
-  ASSERT_FALSE(DiagFile.empty());
-  ASSERT_FALSE(GraphFile.empty());
-  RunResult Oracle = runPython(
-      {oracle("bug_oracle.py"), Path, DiagFile, GraphFile}, "", sourceDir());
+  OracleInputs In = prepareInputs(Dir, Path);
+  ASSERT_TRUE(In.ok());
+  const Json &Diagnostics = In.Diagnostics;
+  RunResult Oracle =
+      runPython({oracle("bug_oracle.py"), Path, In.DiagFile, In.GraphFile}, "",
+                sourceDir());
   EXPECT_EQ(Oracle.ExitCode, 0)
       << "bug_oracle.py could not confirm the findings for " << Path << "\n"
       << describeRun(Oracle) << "\ndiagnostics:\n"
@@ -180,18 +194,16 @@ bool isSafeFix(const Json &Diagnostic) {
 /// Runs fix_oracle.py on Path, then checks the fixed copy again.
 void expectSafeFixesRepair(const std::string &Path) {
   TempDir Dir;
-  Json Diagnostics;
-  std::string DiagFile = writeDiagnostics(Dir, Path, Diagnostics);
-  std::string GraphFile = writeGraph(Dir, Path);
-  ASSERT_FALSE(DiagFile.empty());
-  ASSERT_FALSE(GraphFile.empty());
+  OracleInputs In = prepareInputs(Dir, Path);
+  ASSERT_TRUE(In.ok());
+  const Json &Diagnostics = In.Diagnostics;
   ASSERT_GE(std::count_if(Diagnostics.begin(), Diagnostics.end(), isSafeFix), 1)
       << Path << " has no safe fix to check\n"
       << Diagnostics.dump(1);
 
   std::string OutDir = Dir.file("fixed");
   RunResult Oracle = runPython(
-      {oracle("fix_oracle.py"), Path, DiagFile, GraphFile, OutDir}, "",
+      {oracle("fix_oracle.py"), Path, In.DiagFile, In.GraphFile, OutDir}, "",
       sourceDir());
   EXPECT_EQ(Oracle.ExitCode, 0)
       << "the safe fixes do not repair " << Path << " under torch\n"

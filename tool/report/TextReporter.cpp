@@ -10,6 +10,9 @@
 namespace paramlint {
 namespace {
 
+/// The longest source line shown whole under a finding.
+constexpr uint32_t MaxSnippetBytes = 160;
+
 /// Code points of Text[0, Bytes): the display width paramlint assumes.
 size_t width(std::string_view Text) {
   size_t N = 0;
@@ -44,17 +47,35 @@ void writeOne(std::ostream &OS, const Diagnostic &D, const Style &S) {
   if (!File || File->text().empty())
     return;
   std::string_view Line = File->lineAt(D.Where.Where.Begin);
-  std::string Row = std::to_string(P.Row);
-  std::string Gutter(Row.size() + 1, ' ');
-  OS << S.blue(Gutter + "|") << "\n";
-  OS << S.blue(Row + " |") << " " << Line << "\n";
-  // The caret covers the span, clipped to its first line.
   uint32_t LineBegin = static_cast<uint32_t>(Line.data() - File->text().data());
   uint32_t Begin = D.Where.Where.Begin - LineBegin;
   uint32_t End = std::min<uint32_t>(
       std::max(D.Where.Where.End, D.Where.Where.Begin + 1) - LineBegin,
       static_cast<uint32_t>(Line.size()));
-  size_t Pad = width(Line.substr(0, std::min<size_t>(Begin, Line.size())));
+  // A minified or generated line is cut to a window around the caret, so a
+  // finding never prints a whole megabyte of source.
+  std::string Before, After;
+  if (Line.size() > MaxSnippetBytes) {
+    uint32_t From = Begin > MaxSnippetBytes / 4 ? Begin - MaxSnippetBytes / 4 : 0;
+    while (From > 0 && (static_cast<unsigned char>(Line[From]) & 0xC0) == 0x80)
+      --From;
+    uint32_t To = std::min<uint32_t>(From + MaxSnippetBytes, Line.size());
+    while (To < Line.size() && (static_cast<unsigned char>(Line[To]) & 0xC0) == 0x80)
+      ++To;
+    if (From > 0)
+      Before = "…";
+    if (To < Line.size())
+      After = "…";
+    Line = Line.substr(From, To - From);
+    Begin -= From;
+    End = std::min<uint32_t>(End - std::min(End, From), Line.size());
+  }
+  std::string Row = std::to_string(P.Row);
+  std::string Gutter(Row.size() + 1, ' ');
+  OS << S.blue(Gutter + "|") << "\n";
+  OS << S.blue(Row + " |") << " " << Before << Line << After << "\n";
+  size_t Pad = width(Before) +
+               width(Line.substr(0, std::min<size_t>(Begin, Line.size())));
   size_t Len = End > Begin ? width(Line.substr(Begin, End - Begin)) : 1;
   OS << S.blue(Gutter + "|") << " " << std::string(Pad, ' ')
      << S.red(std::string(std::max<size_t>(Len, 1), '^')) << "\n";

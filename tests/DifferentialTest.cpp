@@ -41,7 +41,9 @@ std::vector<std::string> listFixtures(const std::string &Kind,
   fs::path Root = fs::path(PARAMLINT_SOURCE_DIR) / "fixtures" / Kind;
   std::error_code EC;
   for (const fs::directory_entry &E : fs::directory_iterator(Root, EC))
-    if (Wanted(E.path()))
+    // `X.fixed.py` is the expected output of --fix, not a fixture.
+    if (E.path().filename().string().find(".fixed.") == std::string::npos &&
+        Wanted(E.path()))
       Out.push_back("fixtures/" + Kind + "/" + E.path().filename().string());
   std::sort(Out.begin(), Out.end());
   return Out;

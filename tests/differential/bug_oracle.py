@@ -28,6 +28,9 @@ import os
 import re
 import sys
 
+# Neither the oracles nor the fixtures they import may leave .pyc files
+# in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from oracle_common import (  # noqa: E402

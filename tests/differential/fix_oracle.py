@@ -24,6 +24,9 @@ import re
 import shutil
 import sys
 
+# Neither the oracles nor the fixtures they import may leave .pyc files
+# in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402

@@ -13,6 +13,9 @@ when there is nothing to check; prints `checked N instance(s)` on success.
 import os
 import sys
 
+# Neither the oracles nor the fixtures they import may leave .pyc files
+# in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from oracle_common import (  # noqa: E402

@@ -146,7 +146,12 @@ void LoaderWritesUnknownParamCheck::run(const ParamGraph &Graph,
 
     if (Equivalent && HasSpan) {
       Fix F;
-      F.Applies = Applicability::Safe;
+      // Renaming a plain-tensor write onto a registered parameter turns a
+      // silent bug into `TypeError: cannot assign ... as parameter`: the
+      // author must wrap the value, so that rename is not safe.
+      bool PlainTensorWrite = B.Fact->K == AccessFact::Kind::Write &&
+                              !B.Fact->ValueIsParameter && Equivalent->Kind == SlotKind::Parameter;
+      F.Applies = PlainTensorWrite ? Applicability::Unsafe : Applicability::Safe;
       F.Message = fmt::format("Rename `{}` to `{}`", Seg.Name, Equivalent->Name);
       std::set<uint32_t> Seen;
       for (const BoundAccess *Other : Group) {

@@ -27,7 +27,9 @@ namespace paramlint {
 /// ## Fix safety
 /// Safe when the module has exactly one parameter in the role the written
 /// name has (`scale` → `weight`); every use of the chain in the statement is
-/// renamed. No fix otherwise.
+/// renamed. Unsafe when the statement writes a plain tensor: once renamed,
+/// torch refuses to assign a tensor to a registered parameter (`TypeError`)
+/// until the value is wrapped in `nn.Parameter`. No fix otherwise.
 class LoaderWritesUnknownParamCheck final : public Check {
 public:
   static constexpr CheckInfo Info{"PL101", "loader-writes-unknown-param",

@@ -10,10 +10,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-uint32_t lineOf(const Location &L) {
-  return L.File ? L.File->position(L.Where.Begin).Row : 0;
-}
-
 Json where(const Location &L) {
   Json J;
   J["file"] = L.File ? L.File->path() : "";
@@ -73,11 +69,14 @@ void writeGraphJson(std::ostream &OS, const ParamGraph &Graph) {
   Json Instances = Json::array();
   for (const Instance &I : Graph.Instances) {
     Json W = where(I.Where);
-    Instances.push_back(Json{{"variable", I.Variable},
-                             {"scope", I.Scope == 0 ? "<module>" : "function"},
-                             {"model", I.TheModel->Name},
-                             {"file", W["file"]},
-                             {"line", W["line"]}});
+    Json JI{{"variable", I.Variable},
+            {"scope", I.Scope == 0 ? "<module>" : "function"},
+            {"model", I.TheModel->Name},
+            {"file", W["file"]},
+            {"line", W["line"]}};
+    if (W.contains("cell"))
+      JI["cell"] = W["cell"];
+    Instances.push_back(std::move(JI));
   }
   Json Loaders = Json::array();
   for (const Loader &L : Graph.Loaders) {
@@ -91,12 +90,16 @@ void writeGraphJson(std::ostream &OS, const ParamGraph &Graph) {
       for (const SourceName &S : B.Fact->Sources)
         Sources.push_back(Json{{"root", S.Root}, {"keys", S.Keys}});
       bool Resolved = B.Resolved.K == Resolution::Kind::Slot;
-      uint32_t Line = lineOf(Location{B.File, B.Fact->RootWhere});
-      Uses.push_back(Json{{"kind", accessKind(B.Fact->K)},
-                          {"path", pathPattern(B.Path)},
-                          {"line", Line},
-                          {"key", Resolved ? Json(B.Resolved.Key) : Json(nullptr)},
-                          {"sources", Sources}});
+      Json UseWhere = where(Location{B.File, B.Fact->RootWhere});
+      uint32_t Line = UseWhere["line"];
+      Json JU{{"kind", accessKind(B.Fact->K)},
+              {"path", pathPattern(B.Path)},
+              {"line", Line},
+              {"key", Resolved ? Json(B.Resolved.Key) : Json(nullptr)},
+              {"sources", Sources}};
+      if (UseWhere.contains("cell"))
+        JU["cell"] = UseWhere["cell"];
+      Uses.push_back(std::move(JU));
       std::string UseId = LoaderId + ":" + std::to_string(Line) + ":" + pathPattern(B.Path);
       Nodes.push_back(Json{{"id", UseId}, {"kind", "use"}, {"label", pathPattern(B.Path)}});
       Edges.push_back(Json{{"from", LoaderId}, {"to", UseId}, {"kind", "contains"}});
@@ -110,6 +113,7 @@ void writeGraphJson(std::ostream &OS, const ParamGraph &Graph) {
     Loaders.push_back(Json{{"function", L.Function},
                            {"file", W["file"]},
                            {"line", W["line"]},
+                           {"cell", W.contains("cell") ? W["cell"] : Json(nullptr)},
                            {"model", L.TheModel->Name},
                            {"binding", bindingKindName(L.How)},
                            {"confidence", L.Confidence},

@@ -14,6 +14,7 @@
 #include "python/PythonSyntax.h"
 
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -111,7 +112,6 @@ private:
   };
   /// A local variable of one function whose value we may need later.
   struct Local {
-    std::string Name;
     bool HasExpr = false;
     bool IsList = false; ///< A Python list (not a module) of modules.
     unsigned Loop = 0;   ///< Loop depth where it was assigned.
@@ -208,7 +208,7 @@ private:
   py::ChildLister Lister;
   std::vector<Frame> Stack;
   std::vector<Ctx> Contexts;
-  std::vector<std::vector<Local>> Locals; ///< By scope.
+  std::vector<llvm::StringMap<Local>> Locals; ///< By scope.
   llvm::StringSet<> Imported;
   llvm::SmallVector<TSNode, 16> Scratch;
   uint32_t CurrentContext = 0; ///< Context of the frame being handled.
@@ -565,27 +565,18 @@ void Extractor::literalArgs(TSNode Args, CallArgs &Out) {
 Extractor::Local *Extractor::findLocal(unsigned Scope, std::string_view Name) {
   if (Scope >= Locals.size())
     return nullptr;
-  for (Local &L : Locals[Scope])
-    if (L.Name == Name)
-      return &L;
-  return nullptr;
+  auto It = Locals[Scope].find(llvm::StringRef(Name.data(), Name.size()));
+  return It == Locals[Scope].end() ? nullptr : &It->second;
 }
 
 Extractor::Local &Extractor::setLocal(unsigned Scope, std::string_view Name,
                                       unsigned Loop) {
   if (Scope >= Locals.size())
     Locals.resize(Scope + 1);
-  Local *L = findLocal(Scope, Name);
-  if (!L) {
-    Locals[Scope].emplace_back();
-    L = &Locals[Scope].back();
-    L->Name.assign(Name);
-  }
-  std::string Keep = std::move(L->Name);
-  *L = Local();
-  L->Name = std::move(Keep);
-  L->Loop = Loop;
-  return *L;
+  Local &L = Locals[Scope][llvm::StringRef(Name.data(), Name.size())];
+  L = Local();
+  L.Loop = Loop;
+  return L;
 }
 
 /// Remembers what a local holds when it may matter later: module

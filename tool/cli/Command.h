@@ -1,0 +1,44 @@
+//===- cli/Command.h - One `paramlint <verb>` ------------------*- C++ -*-===//
+///
+/// \file
+/// Each verb of the program (`check`, `graph`, later `keys`, `verify`,
+/// `report`, `rule`) is one Command in its own file: it declares its flags
+/// on a CLI11 subcommand and, when chosen, runs and returns the exit code.
+/// main.cpp only lists the commands, parses, and dispatches.
+///
+//===----------------------------------------------------------------------===//
+#ifndef PARAMLINT_CLI_COMMAND_H
+#define PARAMLINT_CLI_COMMAND_H
+
+#include "llvm/Support/Error.h"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <vector>
+
+namespace paramlint {
+
+/// Exit codes of the program (public interface).
+constexpr int ExitClean = 0;
+constexpr int ExitFindings = 1;
+constexpr int ExitError = 2;
+
+class Command {
+public:
+  virtual ~Command() = default;
+  /// Adds the subcommand and its flags to Parent; returns it.
+  virtual CLI::App *add(CLI::App &Parent) = 0;
+  /// Runs after a successful parse; returns the exit code.
+  virtual int run() = 0;
+};
+
+std::unique_ptr<Command> makeCheckCommand();
+std::unique_ptr<Command> makeGraphCommand();
+
+/// Prints an error the way every command does and returns ExitError.
+int reportError(llvm::Error E);
+
+} // namespace paramlint
+
+#endif // PARAMLINT_CLI_COMMAND_H

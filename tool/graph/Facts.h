@@ -190,6 +190,67 @@ struct CallFact {
   Span Where;
 };
 
+/// One constant piece of a key expression, with where it is written: the
+/// fix for a wrong key rewrites only these (`f"h.{i}.ln_1.gamma"` has the
+/// pieces `h.` and `.ln_1.gamma`).
+struct KeyPiece {
+  std::string Text;
+  Span Where; ///< The characters inside the quotes.
+};
+
+/// A state-dict key a file uses, as a pattern in which `*` stands for any
+/// run of characters that a non-constant part produces: string literals,
+/// f-strings, `%` / `.format` / `+` / `".".join([...])` built keys, and local
+/// string variables built the same way.
+struct KeyUseFact {
+  enum class Kind {
+    Store,      ///< `sd[key] = v`, `sd.update({key: v})`, `sd.setdefault(key, v)`.
+    Load,       ///< `sd[key]`, `sd.get(key)`, `sd.pop(key)`, `key in sd`.
+    DictLiteral,///< A key of a dict literal or comprehension assigned to Dict.
+  };
+  Kind K = Kind::Load;
+  unsigned Scope = 0;
+  std::string Pattern;
+  /// The variable holding the dict (`sd`, `new_state_dict`), or empty.
+  std::string Dict;
+  std::vector<KeyPiece> Pieces;
+  Span Where; ///< The whole key expression.
+};
+
+/// A rename of keys: a str→str dict literal (each entry), `k.replace(a, b)`,
+/// `re.sub(a, b, k)`; and `if "gamma" in k` guards, which are substring
+/// rules too.
+struct RenameFact {
+  enum class Kind { MapEntry, Replace, RegexSub, SubstringTest };
+  Kind K = Kind::MapEntry;
+  unsigned Scope = 0;
+  std::string From; ///< Literal text (a regex for RegexSub).
+  std::string To;   ///< Empty for SubstringTest.
+  Span FromWhere, ToWhere;
+  std::string Map; ///< MapEntry: the variable the dict is assigned to.
+};
+
+/// `x.load_state_dict(sd, strict=False)`.
+struct LoadStateDictFact {
+  unsigned Scope = 0;
+  std::string Receiver;               ///< Root variable of the model chain.
+  std::vector<PathSegment> Path;      ///< After the root (usually empty).
+  std::string Argument;               ///< The dict passed, when an identifier.
+  std::optional<bool> Strict;         ///< Literal `strict=`; nullopt if not literal.
+  bool StrictGiven = false;           ///< False: torch's default (True).
+  Span Where;                         ///< The `load_state_dict` name.
+};
+
+/// `sd = model.state_dict()`: Var holds the key space of the model at
+/// Root + Path.
+struct StateDictFact {
+  unsigned Scope = 0;
+  std::string Var;
+  std::string Root;
+  std::vector<PathSegment> Path;
+  Span Where;
+};
+
 /// A file that could not be parsed completely: where the first error is.
 struct ParseProblem {
   std::string Message;
@@ -204,6 +265,10 @@ struct FileFacts {
   std::vector<BindingFact> Bindings;
   std::vector<AccessFact> Accesses;
   std::vector<CallFact> Calls;
+  std::vector<KeyUseFact> KeyUses;
+  std::vector<RenameFact> Renames;
+  std::vector<LoadStateDictFact> LoadStateDicts;
+  std::vector<StateDictFact> StateDicts;
   std::vector<ParseProblem> Problems;
 };
 

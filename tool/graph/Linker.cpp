@@ -2,6 +2,7 @@
 #include "graph/Linker.h"
 
 #include "checks/Conventions.h"
+#include "graph/KeyPattern.h"
 #include "graph/LibraryClasses.h"
 #include "graph/ModulePaths.h"
 
@@ -139,6 +140,24 @@ private:
   void addAccess(unsigned File, const AccessFact &A, const Target &T,
                  double Confidence);
   void groupLoaders();
+
+  /// Where the keys of a dict variable go.
+  struct DictTarget {
+    const Model *TheModel = nullptr;
+    std::string Prefix;
+    BindingKind How = BindingKind::Constructor;
+  };
+  /// (file, scope, variable) → target; variable "*" stands for every dict a
+  /// project function builds and returns (`sd = convert(ckpt)`).
+  std::map<std::tuple<unsigned, unsigned, std::string>, DictTarget> DictTargets;
+  std::optional<DictTarget> dictTargetOf(unsigned File, unsigned Scope,
+                                         const std::string &Root,
+                                         const std::vector<PathSegment> &Path,
+                                         uint32_t Before);
+  void bindKeys();
+  void addKeyUse(unsigned File, const KeyUseFact &K, const DictTarget &T,
+                 double Confidence, BindingKind How);
+  void bestMatchKeys(unsigned File, const std::vector<const KeyUseFact *> &Group);
 };
 
 void Linker::indexFiles() {
@@ -759,6 +778,180 @@ void Linker::groupLoaders() {
       Graph.Loaders.end());
 }
 
+std::optional<Linker::DictTarget>
+Linker::dictTargetOf(unsigned File, unsigned Scope, const std::string &Root,
+                     const std::vector<PathSegment> &Path, uint32_t Before) {
+  bool Free = false;
+  std::optional<Target> T = bindVar(File, Scope, Root, Before, 0, Free);
+  if (!T)
+    return std::nullopt;
+  std::vector<PathSegment> Full = T->Path;
+  Full.insert(Full.end(), Path.begin(), Path.end());
+  Resolution R = resolvePath(*T->TheModel->Root, Full);
+  if (R.K != Resolution::Kind::Module)
+    return std::nullopt;
+  return DictTarget{T->TheModel, R.Key.empty() ? "" : R.Key + ".", T->How};
+}
+
+void Linker::addKeyUse(unsigned File, const KeyUseFact &K, const DictTarget &T,
+                       double Confidence, BindingKind How) {
+  BoundKeyUse B;
+  B.Fact = &K;
+  B.File = Files[File];
+  B.TheModel = T.TheModel;
+  B.Prefix = T.Prefix;
+  B.How = How;
+  B.Confidence = Confidence;
+  std::string Full = T.Prefix + K.Pattern;
+  for (const KeySlot &Slot : T.TheModel->Keys)
+    if (keyMatches(Full, Slot.Key))
+      B.Matches.push_back(&Slot);
+  Graph.KeyUses.push_back(std::move(B));
+}
+
+/// Whether a model explains a key: some key matches it, or would if its
+/// leaf were the role-equivalent name (`ln_1.gamma` for `ln_1.weight`).
+static bool explainsKey(const Model &M, const std::string &Pattern) {
+  std::string_view Leaf = keyLeaf(Pattern);
+  Role R = Conventions::builtin().roleOf(Leaf);
+  std::string Parent(keyParent(Pattern));
+  for (const KeySlot &K : M.Keys) {
+    if (keyMatches(Pattern, K.Key))
+      return true;
+    if ((R == Role::Scale || R == Role::Shift) && K.Slot->TheRole == R &&
+        keyMatches(Parent.empty() ? std::string(keyLeaf(K.Key))
+                                  : Parent + "." + std::string(keyLeaf(K.Key)),
+                   K.Key))
+      return true;
+  }
+  return false;
+}
+
+void Linker::bestMatchKeys(unsigned File,
+                           const std::vector<const KeyUseFact *> &Group) {
+  const Model *Best = nullptr;
+  size_t BestScore = 0;
+  bool Tied = false;
+  for (const auto &M : Graph.Models) {
+    if (!M->IsRoot)
+      continue;
+    size_t Score = 0;
+    for (const KeyUseFact *K : Group)
+      Score += explainsKey(*M, K->Pattern) ? 1 : 0;
+    if (Score > BestScore) {
+      Best = M.get();
+      BestScore = Score;
+      Tied = false;
+    } else if (Score == BestScore && Best && Best->Name != M->Name) {
+      Tied = true;
+    }
+  }
+  double Confidence = Group.empty() ? 0 : double(BestScore) / Group.size();
+  if (!Best || Tied || BestScore < 2 || Confidence < 0.6)
+    return;
+  for (const KeyUseFact *K : Group)
+    addKeyUse(File, *K, DictTarget{Best, "", BindingKind::BestMatch}, Confidence,
+              BindingKind::BestMatch);
+}
+
+void Linker::bindKeys() {
+  // Dicts tied to a model: `sd = model.state_dict()`, `model.load_state_dict(sd)`.
+  for (unsigned F = 0; F < Facts.size(); ++F) {
+    const FileFacts &FF = *Facts[F];
+    for (const StateDictFact &S : FF.StateDicts)
+      if (auto T = dictTargetOf(F, S.Scope, S.Root, S.Path, S.Where.Begin))
+        DictTargets.emplace(std::make_tuple(F, S.Scope, S.Var), *T);
+    for (const LoadStateDictFact &L : FF.LoadStateDicts) {
+      auto T = dictTargetOf(F, L.Scope, L.Receiver, L.Path, L.Where.Begin);
+      if (!T)
+        continue;
+      BoundLoad BL;
+      BL.Fact = &L;
+      BL.File = Files[F];
+      BL.TheModel = T->TheModel;
+      BL.Prefix = T->Prefix;
+      Graph.Loads.push_back(std::move(BL));
+      if (L.Argument.empty())
+        continue;
+      DictTargets.emplace(std::make_tuple(F, L.Scope, L.Argument), *T);
+      for (const BindingFact &B : FF.Bindings)
+        if (B.Scope == L.Scope && B.Var == L.Argument &&
+            B.K == BindingFact::Kind::Instance) {
+          Entity E = resolve(F, B.Callee);
+          if (E.K == Entity::Kind::ProjectFunction)
+            DictTargets.emplace(std::make_tuple(E.File, E.Index, std::string("*")), *T);
+        }
+    }
+  }
+  for (unsigned F = 0; F < Facts.size(); ++F) {
+    const FileFacts &FF = *Facts[F];
+    std::map<std::pair<unsigned, std::string>, std::vector<const KeyUseFact *>> Unbound;
+    for (const KeyUseFact &K : FF.KeyUses) {
+      std::optional<DictTarget> T;
+      for (unsigned S = K.Scope, Steps = 0; S < FF.Scopes.size() && Steps < MaxDepth && !T;
+           S = FF.Scopes[S].Parent, ++Steps) {
+        auto It = DictTargets.find(std::make_tuple(F, S, K.Dict));
+        if (It != DictTargets.end())
+          T = It->second;
+        if (S == 0)
+          break;
+      }
+      if (!T && K.K != KeyUseFact::Kind::Load) {
+        auto It = DictTargets.find(std::make_tuple(F, K.Scope, std::string("*")));
+        if (It != DictTargets.end())
+          T = It->second;
+      }
+      if (T)
+        addKeyUse(F, K, *T, 1.0, T->How);
+      else
+        Unbound[{K.Scope, K.Dict}].push_back(&K);
+    }
+    for (const auto &[Key, Group] : Unbound)
+      bestMatchKeys(F, Group);
+  }
+  // Each load takes the stores into the dict it loads.
+  for (BoundLoad &L : Graph.Loads) {
+    const LoadStateDictFact &LF = *L.Fact;
+    bool FromUnknownCall = false;
+    unsigned FileIndex = 0;
+    for (unsigned F = 0; F < Files.size(); ++F)
+      if (Files[F] == L.File)
+        FileIndex = F;
+    for (const BindingFact &B : Facts[FileIndex]->Bindings)
+      if (B.Scope == LF.Scope && B.Var == LF.Argument &&
+          resolve(FileIndex, B.Callee).K != Entity::Kind::ProjectFunction)
+        FromUnknownCall = true; // `sd = torch.load(p)`: keys paramlint cannot see.
+    bool OpenPattern = false;
+    for (size_t I = 0; I < Graph.KeyUses.size(); ++I) {
+      const BoundKeyUse &U = Graph.KeyUses[I];
+      if (U.File != L.File || U.Fact->K == KeyUseFact::Kind::Load ||
+          U.TheModel != L.TheModel || U.How == BindingKind::BestMatch)
+        continue;
+      bool SameDict = U.Fact->Scope == LF.Scope && U.Fact->Dict == LF.Argument;
+      if (!SameDict)
+        continue;
+      L.KeyUses.push_back(I);
+      OpenPattern |= U.Fact->Pattern.empty() || U.Fact->Pattern[0] == '*';
+    }
+    L.DictComplete = !LF.Argument.empty() && !FromUnknownCall && !OpenPattern &&
+                     !L.KeyUses.empty();
+  }
+  // Renames act on the keys of the models this file's keys are bound to.
+  for (unsigned F = 0; F < Facts.size(); ++F) {
+    std::set<const Model *> Bound;
+    for (const BoundKeyUse &U : Graph.KeyUses)
+      if (U.File == Files[F])
+        Bound.insert(U.TheModel);
+    for (const BoundLoad &L : Graph.Loads)
+      if (L.File == Files[F])
+        Bound.insert(L.TheModel);
+    if (Bound.size() != 1)
+      continue; // None, or several: which model a rename serves is unclear.
+    for (const RenameFact &R : Facts[F]->Renames)
+      Graph.Renames.push_back(BoundRename{&R, Files[F], *Bound.begin()});
+  }
+}
+
 ParamGraph Linker::run() {
   indexFiles();
   // Every module class becomes a model: its tree and key space.
@@ -788,6 +981,7 @@ ParamGraph Linker::run() {
 
   bindAccesses();
   groupLoaders();
+  bindKeys();
   return std::move(Graph);
 }
 

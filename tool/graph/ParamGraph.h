@@ -136,11 +136,49 @@ struct Loader {
   std::vector<size_t> Accesses; ///< Indices into ParamGraph::Accesses.
 };
 
+/// A state-dict key some code uses, bound to the model whose key space it
+/// names (through `load_state_dict`, `state_dict()`, or best match).
+struct BoundKeyUse {
+  const KeyUseFact *Fact = nullptr;
+  const SourceFile *File = nullptr;
+  const Model *TheModel = nullptr;
+  /// The receiver's key prefix when a submodule loads (`encoder.`).
+  std::string Prefix;
+  BindingKind How = BindingKind::Constructor;
+  double Confidence = 1.0;
+  /// Keys of the model the pattern can name (empty: it names none).
+  std::vector<const KeySlot *> Matches;
+};
+
+/// A `load_state_dict` call bound to its model and to the stores that fill
+/// the dict it loads.
+struct BoundLoad {
+  const LoadStateDictFact *Fact = nullptr;
+  const SourceFile *File = nullptr;
+  const Model *TheModel = nullptr;
+  std::string Prefix;
+  std::vector<size_t> KeyUses; ///< Indices into ParamGraph::KeyUses.
+  /// Every key the dict gets is one of KeyUses, so keys no store names
+  /// are certainly missing.
+  bool DictComplete = false;
+};
+
+/// A key rename (map entry, replace, regex, substring test) with the model
+/// whose keys it is applied to.
+struct BoundRename {
+  const RenameFact *Fact = nullptr;
+  const SourceFile *File = nullptr;
+  const Model *TheModel = nullptr;
+};
+
 struct ParamGraph {
   std::vector<std::unique_ptr<Model>> Models;
   std::vector<Instance> Instances;
   std::vector<BoundAccess> Accesses;
   std::vector<Loader> Loaders;
+  std::vector<BoundKeyUse> KeyUses;
+  std::vector<BoundLoad> Loads;
+  std::vector<BoundRename> Renames;
 
   const Model *findModel(const std::string &Name) const;
 };

@@ -16,6 +16,7 @@ int main(int Argc, char **Argv) {
   std::vector<std::unique_ptr<Command>> Commands;
   Commands.push_back(makeCheckCommand());
   Commands.push_back(makeGraphCommand());
+  Commands.push_back(makeKeysCommand());
   std::vector<std::pair<CLI::App *, Command *>> Verbs;
   for (auto &C : Commands)
     Verbs.push_back({C->add(App), C.get()});

@@ -35,6 +35,7 @@ public:
 
 std::unique_ptr<Command> makeCheckCommand();
 std::unique_ptr<Command> makeGraphCommand();
+std::unique_ptr<Command> makeKeysCommand();
 
 /// Prints an error the way every command does and returns ExitError.
 int reportError(llvm::Error E);

@@ -84,6 +84,39 @@ std::string printable(std::string_view Text, size_t Max) {
   return Out;
 }
 
+/// Limits that keep key building linear and small: state-dict keys are
+/// short, so longer literals (docstrings, messages) are not keys at all.
+constexpr unsigned MaxKeyDepth = 32;
+constexpr size_t MaxKeyLiteral = 256;
+constexpr size_t MaxKeySegs = 64;
+constexpr size_t MaxKeyPattern = 1024;
+
+/// One part of a key expression. Const text is exactly the source between
+/// Where (a fix may rewrite it); Cooked text is in the pattern but written
+/// differently or shared (`%%`, `{{`, a join separator); Wild is `*`.
+struct KeySeg {
+  enum class Kind : uint8_t { Const, Cooked, Wild };
+  Kind K = Kind::Wild;
+  std::string Text;
+  Span Where;
+};
+using KeySegs = llvm::SmallVector<KeySeg, 6>;
+
+/// Names that hold one key string rather than a dict (`k`, `key`,
+/// `param_name`): `"gamma" in k` is then a substring test, not a lookup.
+bool isKeyishName(std::string_view Name) {
+  std::string L;
+  for (char C : Name)
+    L += static_cast<char>(C >= 'A' && C <= 'Z' ? C - 'A' + 'a' : C);
+  auto EndsWith = [&](std::string_view S) {
+    return L.size() >= S.size() && L.compare(L.size() - S.size(), S.size(),
+                                             S.data(), S.size()) == 0;
+  };
+  return L == "k" || L == "n" || L == "s" || L == "kk" || EndsWith("key") ||
+         EndsWith("name") || EndsWith("_k") || EndsWith("key_") ||
+         EndsWith("name_");
+}
+
 /// Extracts the facts of one parsed file.
 class Extractor {
 public:
@@ -117,6 +150,14 @@ private:
     unsigned Loop = 0;   ///< Loop depth where it was assigned.
     ModuleExpr Expr;
     std::vector<SourceName> Sources;
+    /// A string built like a key (`prefix = f"h.{i}"`): its parts, whose
+    /// Const spans point to where this assignment writes them.
+    bool IsKey = false;
+    /// A string of unknown text (`for k in sd`, `for k, v in sd.items()`).
+    bool IsStr = false;
+    /// A dict (`sd = torch.load(p)`, `m.state_dict()`, `{...}`).
+    bool IsDict = false;
+    std::vector<KeySeg> Key;
   };
   /// An attribute/subscript chain, links ordered from the root outward.
   struct Chain {
@@ -143,6 +184,7 @@ private:
   bool dotted(TSNode N, std::string &Out);
   bool getChain(TSNode N, Chain &C);
   void pathOf(const Chain &C, std::vector<PathSegment> &Path);
+  TSNode onlyIndex(TSNode Subscript);
   std::string indexName(TSNode Subscript);
   bool plainString(TSNode N, std::string &Out, Span *Content = nullptr);
   bool keyPattern(TSNode N, std::string &Out, unsigned Depth);
@@ -201,6 +243,37 @@ private:
                    const std::vector<SourceName> &Sources);
 
   void findFirstProblem(TSNode Root);
+
+  // --- key expressions -------------------------------------------------------
+  bool keySegs(TSNode N, unsigned Scope, KeySegs &Out, unsigned Depth);
+  bool stringSegs(TSNode Str, unsigned Scope, KeySegs &Out, unsigned Depth);
+  bool constRun(uint32_t Begin, uint32_t End, bool FString, KeySegs &Out);
+  bool percentSegs(TSNode Format, TSNode Args, unsigned Scope, KeySegs &Out,
+                   unsigned Depth);
+  bool formatSegs(TSNode Format, TSNode Args, unsigned Scope, KeySegs &Out,
+                  unsigned Depth);
+  bool joinSegs(TSNode Sep, TSNode Args, unsigned Scope, KeySegs &Out,
+                unsigned Depth);
+  void argSegs(TSNode Arg, unsigned Scope, KeySegs &Out, unsigned Depth);
+  bool mayBeKey(TSNode N, unsigned Scope);
+  bool keyFact(TSNode N, unsigned Scope, KeyUseFact &Out);
+  Local *keyLocal(unsigned Scope, std::string_view Name);
+  void addKeyUse(KeyUseFact::Kind K, TSNode Key, const std::string &Dict,
+                 const Ctx &Cx);
+  bool stateDictOf(TSNode Call, const Ctx &Cx, StateDictFact &Out);
+  std::string syntheticStateDict(TSNode Call, const Ctx &Cx);
+  std::string dictOf(TSNode Expr, const Ctx &Cx);
+  void chainKeyUse(const Chain &C, const Ctx &Cx, bool Target);
+  void dictLiteralKeys(TSNode Dict, const Ctx &Cx, const std::string &Name,
+                       KeyUseFact::Kind K);
+  bool renameMap(TSNode Value, const Ctx &Cx, const std::string &Name);
+  void assignedKeyFacts(TSNode Target, TSNode Value, const Ctx &Cx);
+  void augmentKey(TSNode Target, TSNode Value, const Ctx &Cx);
+  void markLoopVar(TSNode Left, TSNode Right, const Ctx &Cx);
+  void handleComparison(TSNode N, const Ctx &Cx);
+  void keyCall(TSNode Fn, TSNode Args, const Ctx &Cx);
+  void loadStateDict(TSNode Fn, TSNode Args, const Ctx &Cx);
+  bool plainLiteral(TSNode N, std::string &Out, Span &Where);
 
   const Grammar &G;
   const std::string &Text;
@@ -274,7 +347,8 @@ bool Extractor::getChain(TSNode N, Chain &C) {
   return !C.Links.empty();
 }
 
-std::string Extractor::indexName(TSNode Sub) {
+/// The index of `x[i]`; null for `x[a, b]` (several subscript fields).
+TSNode Extractor::onlyIndex(TSNode Sub) {
   Kids K;
   Lister.list(Sub, K);
   TSNode Only{};
@@ -284,7 +358,12 @@ std::string Extractor::indexName(TSNode Sub) {
       Only = K.Nodes[I];
       ++Count;
     }
-  if (Count != 1)
+  return Count == 1 ? Only : TSNode{};
+}
+
+std::string Extractor::indexName(TSNode Sub) {
+  TSNode Only = onlyIndex(Sub);
+  if (isNull(Only))
     return "*";
   Sym S = kind(Only);
   if (S == Sym::Integer)
@@ -1239,6 +1318,14 @@ void Extractor::run(TSNode Root) {
     case Sym::Subscript:
       handleChainRead(N, Fr);
       break;
+    case Sym::ComparisonOperator:
+      handleComparison(N, Contexts[Fr.Context]);
+      pushChildren(N, Fr.Context, &Fr.Stmt);
+      break;
+    case Sym::ForInClause:
+      markLoopVar(field(N, G.Left), field(N, G.Right), Contexts[Fr.Context]);
+      pushChildren(N, Fr.Context, &Fr.Stmt);
+      break;
     default:
       pushChildren(N, Fr.Context, &Fr.Stmt);
       break;
@@ -1251,6 +1338,15 @@ void Extractor::run(TSNode Root) {
                                       return Imported.count(A.Root) != 0;
                                     }),
                      F.Accesses.end());
+  // Chained renames in the order they apply; key uses in file order.
+  std::stable_sort(F.Renames.begin(), F.Renames.end(),
+                   [](const RenameFact &A, const RenameFact &B) {
+                     return A.FromWhere.Begin < B.FromWhere.Begin;
+                   });
+  std::stable_sort(F.KeyUses.begin(), F.KeyUses.end(),
+                   [](const KeyUseFact &A, const KeyUseFact &B) {
+                     return A.Where.Begin < B.Where.Begin;
+                   });
   findFirstProblem(Root);
 }
 
@@ -1446,6 +1542,7 @@ void Extractor::handleFor(TSNode N, const Frame &Fr) {
   TSNode Left = K.get(G.Left), Right = K.get(G.Right), Body = K.get(G.Body),
          Else = K.get(G.Alternative);
   const Ctx Outer = Contexts[Fr.Context];
+  markLoopVar(Left, Right, Outer);
   // `for blk in m.blocks` / `for i, blk in enumerate(m.blocks)`.
   TSNode Var{}, Iter = unparen(Right);
   if (!isNull(Left) && kind(Left) == Sym::Identifier) {
@@ -1528,6 +1625,14 @@ void Extractor::handleAssignment(TSNode N, const Frame &Fr) {
     }
     break;
   }
+  if (Augmented && Targets.size() == 1 &&
+      kind(unparen(Targets[0])) == Sym::Identifier) {
+    Kids K;
+    Lister.list(N, K, /*NamedOnly=*/false);
+    TSNode Op = K.get(G.Operator);
+    if (!isNull(Op) && text(Op) == "+=")
+      augmentKey(unparen(Targets[0]), Value, Contexts[Fr.Context]);
+  }
   bool SourcesDone = false;
   std::vector<SourceName> Sources;
   for (TSNode T : Targets)
@@ -1591,6 +1696,7 @@ void Extractor::handleTarget(TSNode Target, TSNode Value, bool Augmented,
       } else if (kind(E) == Sym::Attribute || kind(E) == Sym::Subscript) {
         Chain C;
         if (getChain(E, C)) {
+          chainKeyUse(C, Cx, !Augmented);
           if (kind(C.Root) == Sym::Identifier && C.Attrs > 0 &&
               !Imported.count(text(C.Root))) {
             EnsureSources({});
@@ -1674,6 +1780,7 @@ void Extractor::handleTarget(TSNode Target, TSNode Value, bool Augmented,
     }
     EnsureSources({});
     recordLocal(Cx, T, Value, Sources);
+    assignedKeyFacts(T, Value, Cx);
     return;
   }
 
@@ -1684,6 +1791,9 @@ void Extractor::handleTarget(TSNode Target, TSNode Value, bool Augmented,
   Chain C;
   if (!getChain(T, C))
     return;
+  chainKeyUse(C, Cx, !Augmented);
+  if (!Augmented && TK == Sym::Attribute)
+    assignedKeyFacts(T, Value, Cx);
   if (kind(C.Root) == Sym::Identifier && C.Attrs > 0 &&
       !Imported.count(text(C.Root))) {
     // `x.weight.data = t` mutates the tensor `x.weight` in place.
@@ -1718,6 +1828,7 @@ void Extractor::handleCall(TSNode N, const Frame &Fr) {
   TSNode Fn = K.get(G.Function), Args = K.get(G.Arguments);
   if (isNull(Fn))
     return;
+  keyCall(Fn, Args, Cx);
   if (isDotted(Fn)) {
     CallFact Call;
     Call.Scope = Cx.Scope;
@@ -1750,6 +1861,7 @@ void Extractor::handleCall(TSNode N, const Frame &Fr) {
   }
   Chain C;
   if (getChain(Fn, C)) {
+    chainKeyUse(C, Cx, /*Target=*/false);
     bool RootIsVar = kind(C.Root) == Sym::Identifier;
     std::string_view Root = RootIsVar ? text(C.Root) : std::string_view();
     if (RootIsVar && Cx.MemberClass >= 0 && Root == Cx.Self)
@@ -1813,6 +1925,7 @@ void Extractor::handleChainRead(TSNode N, const Frame &Fr) {
       !Imported.count(text(C.Root)))
     addAccess(AccessFact::Kind::Read, C, 0, Contexts[Fr.Context], Fr.Stmt,
               false);
+  chainKeyUse(C, Contexts[Fr.Context], /*Target=*/false);
   pushChainInterior(C, Fr.Context, Fr.Stmt);
 }
 
@@ -1895,6 +2008,907 @@ void Extractor::findFirstProblem(TSNode Root) {
       P.Message = "syntax error: unexpected `" + printable(T, 40) + "`";
   }
   F.Problems.push_back(std::move(P));
+}
+
+// --- key expressions
+// -----------------------------------------------------------
+
+/// A wildcard, merged with a wildcard before it.
+void addWild(KeySegs &Out) {
+  if (Out.empty() || Out.back().K != KeySeg::Kind::Wild)
+    Out.push_back(KeySeg{});
+}
+
+void addCooked(KeySegs &Out, std::string Text) {
+  KeySeg S;
+  S.K = KeySeg::Kind::Cooked;
+  S.Text = std::move(Text);
+  Out.push_back(std::move(S));
+}
+
+/// Appends Const text [Begin, End) of the file, or false when it cannot be
+/// part of a state-dict key (too long, or holds whitespace). In an f-string
+/// `{{` and `}}` stand for one brace: those become Cooked.
+bool Extractor::constRun(uint32_t Begin, uint32_t End, bool FString,
+                         KeySegs &Out) {
+  if (End <= Begin)
+    return true;
+  if (End > Text.size() || End - Begin > MaxKeyLiteral)
+    return false;
+  uint32_t Run = Begin;
+  auto Flush = [&](uint32_t To) {
+    if (To > Run) {
+      KeySeg S;
+      S.K = KeySeg::Kind::Const;
+      S.Text.assign(Text, Run, To - Run);
+      S.Where = Span{Run, To};
+      Out.push_back(std::move(S));
+    }
+  };
+  for (uint32_t I = Begin; I < End; ++I) {
+    char C = Text[I];
+    if (C == ' ' || C == '\t' || C == '\n' || C == '\r')
+      return false;
+    if (FString && (C == '{' || C == '}') && I + 1 < End && Text[I + 1] == C) {
+      Flush(I);
+      addCooked(Out, std::string(1, C));
+      Run = ++I + 1;
+    }
+  }
+  Flush(End);
+  return true;
+}
+
+/// A `string` node: constant runs between the quotes, interpolations as
+/// the segments of their expression (a local key string, a literal) or `*`.
+bool Extractor::stringSegs(TSNode Str, unsigned Scope, KeySegs &Out,
+                           unsigned Depth) {
+  Kids K;
+  Lister.list(Str, K, /*NamedOnly=*/true);
+  uint32_t Pos = ts_node_start_byte(Str), End = ts_node_end_byte(Str);
+  bool FString = false;
+  llvm::SmallVector<TSNode, 4> Interps;
+  for (TSNode C : K.Nodes) {
+    Sym S = kind(C);
+    if (S == Sym::StringStart) {
+      Pos = ts_node_end_byte(C);
+      std::string_view Prefix = text(C);
+      FString = Prefix.find_first_of("fF") != std::string_view::npos;
+      if (Prefix.find_first_of("bB") != std::string_view::npos)
+        return false; // bytes are never state-dict keys
+    } else if (S == Sym::StringEnd) {
+      End = ts_node_start_byte(C);
+    } else if (S == Sym::Interpolation) {
+      Interps.push_back(C);
+    }
+  }
+  for (TSNode C : Interps) {
+    if (!constRun(Pos, ts_node_start_byte(C), FString, Out))
+      return false;
+    // `{x:02d}` / `{x!r}` format the value: its text is unknown.
+    if (ts_node_named_child_count(C) != 1) {
+      addWild(Out);
+    } else {
+      KeySegs Inner;
+      if (keySegs(ts_node_named_child(C, 0), Scope, Inner, Depth + 1))
+        Out.append(Inner.begin(), Inner.end());
+      else
+        addWild(Out);
+    }
+    Pos = ts_node_end_byte(C);
+  }
+  return constRun(Pos, End, FString, Out);
+}
+
+/// An argument substituted into a format: its segments, or `*`.
+void Extractor::argSegs(TSNode Arg, unsigned Scope, KeySegs &Out,
+                        unsigned Depth) {
+  KeySegs Inner;
+  if (!isNull(Arg) && keySegs(Arg, Scope, Inner, Depth + 1))
+    Out.append(Inner.begin(), Inner.end());
+  else
+    addWild(Out);
+}
+
+/// Appends the Const text S.Text[From, To) with its own span.
+void constPart(const KeySeg &S, size_t From, size_t To, KeySegs &Out) {
+  if (To <= From)
+    return;
+  KeySeg C;
+  C.K = KeySeg::Kind::Const;
+  C.Text = S.Text.substr(From, To - From);
+  C.Where = Span{S.Where.Begin + static_cast<uint32_t>(From),
+                 S.Where.Begin + static_cast<uint32_t>(To)};
+  Out.push_back(std::move(C));
+}
+
+/// Expands the directives of a format string's Const text: At(T, I, Seg)
+/// returns I when T[I] starts no directive, else the index after it with
+/// the directive's segments in Seg. Other segments pass through.
+template <typename DirectiveFn>
+void expandDirectives(const KeySegs &Fmt, KeySegs &Out, DirectiveFn At) {
+  for (const KeySeg &S : Fmt) {
+    if (S.K != KeySeg::Kind::Const) {
+      Out.push_back(S);
+      continue;
+    }
+    const std::string &T = S.Text;
+    size_t Run = 0;
+    for (size_t I = 0; I < T.size();) {
+      KeySegs Directive;
+      size_t Next = At(T, I, Directive);
+      if (Next <= I) {
+        ++I;
+        continue;
+      }
+      constPart(S, Run, I, Out);
+      Out.append(Directive.begin(), Directive.end());
+      Run = I = Next;
+    }
+    constPart(S, Run, T.size(), Out);
+  }
+}
+
+/// `"h.%d.g" % i`, `"%s.weight" % (prefix,)`: `%s` takes the argument's
+/// segments, every other conversion is `*`, `%%` is a percent sign.
+bool Extractor::percentSegs(TSNode Format, TSNode Args, unsigned Scope,
+                            KeySegs &Out, unsigned Depth) {
+  KeySegs Fmt;
+  if (!keySegs(Format, Scope, Fmt, Depth + 1))
+    return false;
+  llvm::SmallVector<TSNode, 4> ArgList;
+  TSNode A = unparen(Args);
+  bool Mapping = !isNull(A) && kind(A) == Sym::Dictionary;
+  if (!isNull(A) && kind(A) == Sym::Tuple)
+    Lister.listNamed(A, ArgList);
+  else if (!isNull(A))
+    ArgList.push_back(A);
+  size_t Next = 0;
+  expandDirectives(Fmt, Out, [&](const std::string &T, size_t I,
+                                 KeySegs &Seg) -> size_t {
+    if (T[I] != '%')
+      return I;
+    if (I + 1 < T.size() && T[I + 1] == '%') {
+      addCooked(Seg, "%");
+      return I + 2;
+    }
+    size_t J = I + 1;
+    bool Named = J < T.size() && T[J] == '(';
+    if (Named) {
+      size_t Close = T.find(')', J);
+      J = Close == std::string::npos ? T.size() : Close + 1;
+    }
+    while (J < T.size() && std::strchr("-+ #0123456789.*hlL", T[J]))
+      ++J;
+    char Conv = J < T.size() ? T[J] : 0;
+    if (!Named && !Mapping && Conv == 's' && Next < ArgList.size())
+      argSegs(ArgList[Next], Scope, Seg, Depth);
+    else
+      addWild(Seg);
+    if (!Named)
+      ++Next;
+    return std::min(J + 1, T.size());
+  });
+  return true;
+}
+
+/// `"h.{}.g".format(i)`, `"{p}.weight".format(p=prefix)`: a plain field
+/// takes its argument's segments, a field with a conversion or spec is `*`.
+bool Extractor::formatSegs(TSNode Format, TSNode Args, unsigned Scope,
+                           KeySegs &Out, unsigned Depth) {
+  KeySegs Fmt;
+  if (!keySegs(Format, Scope, Fmt, Depth + 1))
+    return false;
+  llvm::SmallVector<TSNode, 4> Pos, Kw;
+  callArgs(Args, Pos, Kw);
+  size_t Auto = 0;
+  auto Field = [&](std::string_view Name) -> TSNode {
+    if (Name.empty())
+      return Auto < Pos.size() ? Pos[Auto++] : TSNode{};
+    if (std::all_of(Name.begin(), Name.end(),
+                    [](char C) { return C >= '0' && C <= '9'; })) {
+      size_t I = std::strtoul(std::string(Name).c_str(), nullptr, 10);
+      return I < Pos.size() ? Pos[I] : TSNode{};
+    }
+    for (TSNode K : Kw)
+      if (text(field(K, G.Name)) == Name)
+        return field(K, G.Value);
+    return TSNode{};
+  };
+  expandDirectives(Fmt, Out, [&](const std::string &T, size_t I,
+                                 KeySegs &Seg) -> size_t {
+    char C = T[I];
+    if (C != '{' && C != '}')
+      return I;
+    // `{{` / `}}` is a brace; a stray `}` (Python would raise) stays text.
+    if ((I + 1 < T.size() && T[I + 1] == C) || C == '}') {
+      addCooked(Seg, std::string(1, C));
+      return I + 1 < T.size() && T[I + 1] == C ? I + 2 : I + 1;
+    }
+    size_t Close = T.find('}', I);
+    if (Close == std::string::npos) {
+      addWild(Seg);
+      return T.size();
+    }
+    std::string_view Spec(T.data() + I + 1, Close - I - 1);
+    size_t Cut = Spec.find_first_of("!:.[");
+    TSNode Arg = Field(Spec.substr(0, Cut));
+    if (Cut == std::string_view::npos && !isNull(Arg))
+      argSegs(Arg, Scope, Seg, Depth);
+    else
+      addWild(Seg);
+    return Close + 1;
+  });
+  return true;
+}
+
+/// `".".join([a, "b", f"c{i}"])`: the elements with the separator between
+/// (Cooked: one written separator stands for all of them); any other
+/// iterable is `*`.
+bool Extractor::joinSegs(TSNode Sep, TSNode Args, unsigned Scope,
+                         KeySegs &Out, unsigned Depth) {
+  std::string SepText;
+  Span SepWhere{};
+  if (!plainLiteral(Sep, SepText, SepWhere) || SepText.size() > 4 ||
+      SepText.find_first_of(" \t\r\n") != std::string::npos)
+    return false;
+  llvm::SmallVector<TSNode, 4> Pos, Kw;
+  callArgs(Args, Pos, Kw);
+  TSNode Seq = Pos.size() == 1 ? unparen(Pos[0]) : TSNode{};
+  if (isNull(Seq) || (kind(Seq) != Sym::List && kind(Seq) != Sym::Tuple)) {
+    addWild(Out);
+    return true;
+  }
+  llvm::SmallVector<TSNode, 8> Elems;
+  Lister.listNamed(Seq, Elems);
+  bool First = true;
+  for (TSNode E : Elems) {
+    if (kind(E) == Sym::Comment)
+      continue;
+    if (kind(E) == Sym::ListSplat) {
+      addWild(Out);
+      First = false;
+      continue;
+    }
+    if (!First && !SepText.empty())
+      addCooked(Out, SepText);
+    First = false;
+    KeySegs Inner;
+    if (!keySegs(E, Scope, Inner, Depth + 1))
+      return false;
+    Out.append(Inner.begin(), Inner.end());
+  }
+  return true;
+}
+
+/// The segments of a key expression. False when the expression cannot be
+/// a state-dict key (bytes, a literal with whitespace or too long); a part
+/// we cannot see into is `*`.
+bool Extractor::keySegs(TSNode N, unsigned Scope, KeySegs &Out,
+                        unsigned Depth) {
+  N = unparen(N);
+  if (isNull(N) || Depth > MaxKeyDepth || Out.size() > MaxKeySegs) {
+    addWild(Out);
+    return true;
+  }
+  switch (kind(N)) {
+  case Sym::String:
+    return stringSegs(N, Scope, Out, Depth);
+  case Sym::ConcatenatedString: {
+    llvm::SmallVector<TSNode, 4> Parts;
+    Lister.listNamed(N, Parts);
+    for (TSNode P : Parts)
+      if (kind(P) == Sym::String && !stringSegs(P, Scope, Out, Depth + 1))
+        return false;
+    return true;
+  }
+  case Sym::Identifier: {
+    Local *L = keyLocal(Scope, text(N));
+    if (L && L->IsKey)
+      Out.append(L->Key.begin(), L->Key.end());
+    else
+      addWild(Out);
+    return true;
+  }
+  case Sym::BinaryOperator: {
+    TSNode Op = field(N, G.Operator);
+    std::string_view OpText = isNull(Op) ? "" : text(Op);
+    TSNode L = field(N, G.Left), R = field(N, G.Right);
+    if (OpText == "+")
+      return keySegs(L, Scope, Out, Depth + 1) &&
+             keySegs(R, Scope, Out, Depth + 1);
+    Sym LK = kind(unparen(L));
+    if (OpText == "%" && (LK == Sym::String || LK == Sym::ConcatenatedString))
+      return percentSegs(L, R, Scope, Out, Depth);
+    addWild(Out);
+    return true;
+  }
+  case Sym::Call: {
+    TSNode Fn = field(N, G.Function);
+    if (!isNull(Fn) && kind(Fn) == Sym::Attribute) {
+      std::string_view Method = text(field(Fn, G.AttributeField));
+      TSNode Obj = unparen(field(Fn, G.Object));
+      Sym OK = kind(Obj);
+      bool Literal = OK == Sym::String || OK == Sym::ConcatenatedString;
+      if (Method == "format" && Literal)
+        return formatSegs(Obj, field(N, G.Arguments), Scope, Out, Depth);
+      if (Method == "join" && OK == Sym::String)
+        return joinSegs(Obj, field(N, G.Arguments), Scope, Out, Depth);
+    }
+    addWild(Out);
+    return true;
+  }
+  case Sym::Integer:
+  case Sym::Float:
+  case Sym::True:
+  case Sym::False:
+  case Sym::None:
+  case Sym::Tuple:
+    return false; // not a string key
+  default:
+    addWild(Out);
+    return true;
+  }
+}
+
+/// A cheap syntactic filter: only these kinds can be string keys, so an
+/// index such as `x[0]`, `x[:, 1]` or `x[i]` with no key local costs nothing.
+bool Extractor::mayBeKey(TSNode N, unsigned Scope) {
+  switch (kind(unparen(N))) {
+  case Sym::String:
+  case Sym::ConcatenatedString:
+  case Sym::BinaryOperator:
+  case Sym::Call:
+    return true;
+  case Sym::Identifier: {
+    Local *L = keyLocal(Scope, text(unparen(N)));
+    return L && L->IsKey;
+  }
+  default:
+    return false;
+  }
+}
+
+/// Fills Pattern, Pieces and Where of a key use; false when N is no string
+/// key or has no constant text at all.
+bool Extractor::keyFact(TSNode N, unsigned Scope, KeyUseFact &Out) {
+  N = unparen(N);
+  if (isNull(N) || !mayBeKey(N, Scope))
+    return false;
+  KeySegs Segs;
+  if (!keySegs(N, Scope, Segs, 0))
+    return false;
+  bool AnyConst = false;
+  Out.Pattern.clear();
+  Out.Pieces.clear();
+  for (const KeySeg &S : Segs) {
+    if (S.K == KeySeg::Kind::Wild) {
+      if (Out.Pattern.empty() || Out.Pattern.back() != '*')
+        Out.Pattern += '*';
+      continue;
+    }
+    Out.Pattern += S.Text;
+    if (S.K == KeySeg::Kind::Const && !S.Text.empty()) {
+      AnyConst = true;
+      Out.Pieces.push_back(KeyPiece{S.Text, S.Where});
+    }
+  }
+  if (!AnyConst || Out.Pattern.size() > MaxKeyPattern)
+    return false;
+  Out.Scope = Scope;
+  Out.Where = spanOf(N);
+  return true;
+}
+
+/// The local of Scope named Name, else of the enclosing scopes (module
+/// constants such as `PREFIX = "transformer."`) unless a parameter of a
+/// scope on the way shadows it.
+Extractor::Local *Extractor::keyLocal(unsigned Scope, std::string_view Name) {
+  unsigned S = Scope;
+  for (unsigned Hops = 0; Hops < 64; ++Hops) {
+    if (Local *L = findLocal(S, Name))
+      return L;
+    if (S == 0 || S >= F.Scopes.size())
+      return nullptr;
+    for (const ParamFact &P : F.Scopes[S].Params)
+      if (P.Name == Name)
+        return nullptr;
+    S = F.Scopes[S].Parent;
+  }
+  return nullptr;
+}
+
+void Extractor::addKeyUse(KeyUseFact::Kind K, TSNode Key,
+                          const std::string &Dict, const Ctx &Cx) {
+  KeyUseFact U;
+  if (!keyFact(Key, Cx.Scope, U))
+    return;
+  U.K = K;
+  U.Dict = Dict;
+  F.KeyUses.push_back(std::move(U));
+}
+
+/// `m.state_dict()` / `self.m.blocks[0].state_dict()`: the model chain.
+bool Extractor::stateDictOf(TSNode Call, const Ctx &Cx, StateDictFact &Out) {
+  Call = unparen(Call);
+  if (isNull(Call) || kind(Call) != Sym::Call)
+    return false;
+  TSNode Fn = field(Call, G.Function);
+  if (isNull(Fn) || kind(Fn) != Sym::Attribute ||
+      text(field(Fn, G.AttributeField)) != "state_dict")
+    return false;
+  TSNode Obj = unparen(field(Fn, G.Object));
+  Chain C;
+  if (kind(Obj) == Sym::Identifier) {
+    Out.Root.assign(text(Obj));
+  } else if (getChain(Obj, C) && kind(C.Root) == Sym::Identifier) {
+    Out.Root.assign(text(C.Root));
+    pathOf(C, Out.Path);
+  } else {
+    return false;
+  }
+  if (Imported.count(Out.Root))
+    return false;
+  Out.Scope = Cx.Scope;
+  Out.Where = spanOf(Call);
+  return true;
+}
+
+/// A `state_dict()` call used in place: a StateDictFact with the synthetic
+/// variable `<sd@OFFSET>` (OFFSET: the call's first byte), or "".
+std::string Extractor::syntheticStateDict(TSNode Call, const Ctx &Cx) {
+  StateDictFact SD;
+  if (!stateDictOf(Call, Cx, SD))
+    return {};
+  SD.Var = "<sd@" + std::to_string(ts_node_start_byte(unparen(Call))) + ">";
+  std::string Var = SD.Var;
+  F.StateDicts.push_back(std::move(SD));
+  return Var;
+}
+
+/// The name of the dict an expression denotes: `sd`, `self.sd` (dotted,
+/// as written), `<sd@N>` for `m.state_dict()`; `d.keys()` is `d`. Empty for
+/// anything else and for imported roots (`os.environ`).
+std::string Extractor::dictOf(TSNode Expr, const Ctx &Cx) {
+  TSNode E = unparen(Expr);
+  if (isNull(E))
+    return {};
+  Sym S = kind(E);
+  if (S == Sym::Identifier) {
+    std::string Name(text(E));
+    return Imported.count(Name) ? std::string() : Name;
+  }
+  if (S == Sym::Attribute) {
+    std::string Name;
+    if (!dotted(E, Name) || Imported.count(Name.substr(0, Name.find('.'))))
+      return {};
+    return Name;
+  }
+  if (S == Sym::Call) {
+    TSNode Fn = field(E, G.Function);
+    if (!isNull(Fn) && kind(Fn) == Sym::Attribute &&
+        text(field(Fn, G.AttributeField)) == "keys")
+      return dictOf(field(Fn, G.Object), Cx);
+    return syntheticStateDict(E, Cx);
+  }
+  return {};
+}
+
+/// `sd[key]`, `self.sd[key]`, `m.state_dict()[key]`: the first subscript
+/// of the chain when everything before it is a dotted name. Store when it
+/// is the assignment target itself, else Load.
+void Extractor::chainKeyUse(const Chain &C, const Ctx &Cx, bool Target) {
+  size_t I = 0;
+  while (I < C.Links.size() && kind(C.Links[I]) == Sym::Attribute)
+    ++I;
+  if (I == C.Links.size())
+    return;
+  TSNode Index = onlyIndex(C.Links[I]);
+  if (isNull(Index) || !mayBeKey(Index, Cx.Scope))
+    return;
+  KeyUseFact U;
+  if (!keyFact(Index, Cx.Scope, U))
+    return;
+  std::string Dict;
+  if (kind(C.Root) == Sym::Identifier) {
+    Dict.assign(text(C.Root));
+    if (Imported.count(Dict))
+      return;
+    for (size_t J = 0; J < I; ++J) {
+      Dict += '.';
+      Dict += text(field(C.Links[J], G.AttributeField));
+    }
+  } else if (I == 0) {
+    Dict = syntheticStateDict(C.Root, Cx);
+  }
+  if (Dict.empty())
+    return;
+  U.K = Target && I + 1 == C.Links.size() ? KeyUseFact::Kind::Store
+                                          : KeyUseFact::Kind::Load;
+  U.Dict = std::move(Dict);
+  F.KeyUses.push_back(std::move(U));
+}
+
+/// The keys of `{key: v, ...}` or `{key: v for ...}`.
+void Extractor::dictLiteralKeys(TSNode Dict, const Ctx &Cx,
+                                const std::string &Name, KeyUseFact::Kind K) {
+  Dict = unparen(Dict);
+  if (isNull(Dict))
+    return;
+  if (kind(Dict) == Sym::DictionaryComprehension) {
+    TSNode Body = field(Dict, G.Body);
+    if (!isNull(Body))
+      addKeyUse(K, field(Body, G.Key), Name, Cx);
+    return;
+  }
+  if (kind(Dict) != Sym::Dictionary)
+    return;
+  llvm::SmallVector<TSNode, 16> Pairs;
+  Lister.listNamed(Dict, Pairs);
+  for (TSNode P : Pairs)
+    if (kind(P) == Sym::Pair)
+      addKeyUse(K, field(P, G.Key), Name, Cx);
+}
+
+/// A string literal without interpolation (not concatenated): its text
+/// and the span between its quotes.
+bool Extractor::plainLiteral(TSNode N, std::string &Out, Span &Where) {
+  N = unparen(N);
+  return !isNull(N) && kind(N) == Sym::String && plainString(N, Out, &Where);
+}
+
+/// `{"gamma": "weight", ...}` or `[("gamma", "weight"), ...]`: every entry
+/// str -> str. Emits the MapEntry facts and returns true; false (and
+/// nothing emitted) for any other value.
+bool Extractor::renameMap(TSNode Value, const Ctx &Cx,
+                          const std::string &Name) {
+  TSNode V = unparen(Value);
+  if (isNull(V))
+    return false;
+  Sym S = kind(V);
+  if (S != Sym::Dictionary && S != Sym::List && S != Sym::Tuple)
+    return false;
+  llvm::SmallVector<TSNode, 16> Items;
+  Lister.listNamed(V, Items);
+  std::vector<RenameFact> Out;
+  for (TSNode Item : Items) {
+    if (kind(Item) == Sym::Comment)
+      continue;
+    TSNode From{}, To{};
+    if (S == Sym::Dictionary) {
+      if (kind(Item) != Sym::Pair)
+        return false;
+      From = field(Item, G.Key);
+      To = field(Item, G.Value);
+    } else {
+      Item = unparen(Item);
+      if (kind(Item) != Sym::Tuple || ts_node_named_child_count(Item) != 2)
+        return false;
+      From = ts_node_named_child(Item, 0);
+      To = ts_node_named_child(Item, 1);
+    }
+    RenameFact R;
+    if (!plainLiteral(From, R.From, R.FromWhere) ||
+        !plainLiteral(To, R.To, R.ToWhere))
+      return false;
+    R.K = RenameFact::Kind::MapEntry;
+    R.Scope = Cx.Scope;
+    R.Map = Name;
+    Out.push_back(std::move(R));
+  }
+  if (Out.empty())
+    return false;
+  for (RenameFact &R : Out)
+    F.Renames.push_back(std::move(R));
+  return true;
+}
+
+/// Facts of `name = value` beyond bindings: state_dict() bindings, dict
+/// literals and rename maps, and local key strings for later uses.
+void Extractor::assignedKeyFacts(TSNode Target, TSNode Value, const Ctx &Cx) {
+  TSNode V = unparen(Value);
+  if (isNull(V))
+    return;
+  std::string Name;
+  if (kind(Target) == Sym::Identifier)
+    Name.assign(text(Target));
+  else if (!dotted(Target, Name))
+    return;
+  bool IsVar = kind(Target) == Sym::Identifier;
+  auto Slot = [&]() -> Local & {
+    if (Local *L = findLocal(Cx.Scope, Name))
+      return *L;
+    return setLocal(Cx.Scope, Name, Cx.Loop);
+  };
+  Sym S = kind(V);
+  if (S == Sym::Dictionary || S == Sym::DictionaryComprehension) {
+    if (S == Sym::DictionaryComprehension || !renameMap(V, Cx, Name))
+      dictLiteralKeys(V, Cx, Name, KeyUseFact::Kind::DictLiteral);
+    if (IsVar)
+      Slot().IsDict = true;
+    return;
+  }
+  if (S == Sym::List || S == Sym::Tuple) {
+    renameMap(V, Cx, Name);
+    return;
+  }
+  if (!IsVar)
+    return;
+  if (S == Sym::Call) {
+    StateDictFact SD;
+    if (stateDictOf(V, Cx, SD)) {
+      SD.Var = Name;
+      F.StateDicts.push_back(std::move(SD));
+      Slot().IsDict = true;
+      return;
+    }
+    std::string Callee;
+    if (dotted(field(V, G.Function), Callee)) {
+      llvm::StringRef Last = lastComponent(Callee);
+      if (Last == "load" || Last == "load_file" || Last == "OrderedDict" ||
+          Last == "dict" || Last == "state_dict") {
+        Slot().IsDict = true;
+        return;
+      }
+    }
+  }
+  if (S != Sym::String && S != Sym::ConcatenatedString &&
+      S != Sym::BinaryOperator && S != Sym::Call && S != Sym::Identifier)
+    return;
+  if (S == Sym::Identifier) {
+    // `p = prefix` copies a key string; `d = sd` a dict.
+    Local *From = keyLocal(Cx.Scope, text(V));
+    if (From && (From->IsKey || From->IsStr || From->IsDict)) {
+      Local Copy = *From;
+      Local &L = Slot();
+      L.IsKey = Copy.IsKey;
+      L.IsStr = Copy.IsStr;
+      L.IsDict = Copy.IsDict;
+      L.Key = std::move(Copy.Key);
+    }
+    return;
+  }
+  KeySegs Segs;
+  if (!keySegs(V, Cx.Scope, Segs, 0) || Segs.size() > MaxKeySegs)
+    return;
+  bool AnyConst = std::any_of(Segs.begin(), Segs.end(), [](const KeySeg &K) {
+    return K.K == KeySeg::Kind::Const;
+  });
+  if (!AnyConst)
+    return;
+  Local &L = Slot();
+  L.IsKey = true;
+  L.Key.assign(Segs.begin(), Segs.end());
+}
+
+/// `prefix += ".attn"` extends a local key string.
+void Extractor::augmentKey(TSNode Target, TSNode Value, const Ctx &Cx) {
+  Local *L = findLocal(Cx.Scope, text(Target));
+  if (!L || !L->IsKey)
+    return;
+  KeySegs Segs;
+  if (!keySegs(Value, Cx.Scope, Segs, 0) ||
+      L->Key.size() + Segs.size() > MaxKeySegs) {
+    L->IsKey = false;
+    L->Key.clear();
+    return;
+  }
+  L->Key.insert(L->Key.end(), Segs.begin(), Segs.end());
+}
+
+/// `for k in sd`, `for k in sd.keys()`, `for k, v in sd.items()` (also in
+/// comprehensions): k is a key string of unknown text. Any other loop
+/// variable forgets what its name held.
+void Extractor::markLoopVar(TSNode Left, TSNode Right, const Ctx &Cx) {
+  Left = unparen(Left);
+  if (isNull(Left))
+    return;
+  TSNode Var = Left;
+  bool Pair = false;
+  if (kind(Left) == Sym::PatternList || kind(Left) == Sym::TuplePattern) {
+    if (ts_node_named_child_count(Left) != 2)
+      return;
+    Var = ts_node_named_child(Left, 0);
+    Pair = true;
+  }
+  if (kind(Var) != Sym::Identifier)
+    return;
+  TSNode It = unparen(Right);
+  // `list(...)`, `sorted(...)`, `tqdm(...)` around the iterable.
+  for (int Peel = 0; Peel < 2 && !isNull(It) && kind(It) == Sym::Call;
+       ++Peel) {
+    TSNode Fn = field(It, G.Function);
+    if (isNull(Fn) || kind(Fn) != Sym::Identifier)
+      break;
+    llvm::SmallVector<TSNode, 2> Pos, Kw;
+    callArgs(field(It, G.Arguments), Pos, Kw);
+    if (Pos.empty() || text(Fn) == "range" || text(Fn) == "enumerate" ||
+        text(Fn) == "zip")
+      break;
+    It = unparen(Pos[0]);
+  }
+  bool Keys = false;
+  if (!isNull(It) && kind(It) == Sym::Call) {
+    TSNode Fn = field(It, G.Function);
+    if (!isNull(Fn) && kind(Fn) == Sym::Attribute) {
+      std::string_view M = text(field(Fn, G.AttributeField));
+      Keys = Pair ? M == "items" : (M == "keys" || M == "state_dict");
+    }
+  } else if (!Pair && !isNull(It) && kind(It) == Sym::Identifier) {
+    Local *L = keyLocal(Cx.Scope, text(It));
+    Keys = L && L->IsDict;
+  }
+  std::string_view Name = text(Var);
+  if (Keys)
+    setLocal(Cx.Scope, Name, Cx.Loop).IsStr = true;
+  else if (Local *L = findLocal(Cx.Scope, Name); L && (L->IsKey || L->IsStr))
+    setLocal(Cx.Scope, Name, Cx.Loop);
+}
+
+/// `key in d` / `key not in d` is a Load of d; `"gamma" in k` with k a key
+/// string is a substring rule.
+void Extractor::handleComparison(TSNode N, const Ctx &Cx) {
+  if (ts_node_named_child_count(N) != 2)
+    return;
+  Kids K;
+  Lister.list(N, K, /*NamedOnly=*/false);
+  bool In = false;
+  for (TSNode C : K.Nodes)
+    if (!ts_node_is_named(C)) {
+      const char *T = ts_node_type(C);
+      In = std::strcmp(T, "in") == 0 || std::strcmp(T, "not in") == 0;
+    }
+  if (!In)
+    return;
+  TSNode L = unparen(ts_node_named_child(N, 0));
+  TSNode R = unparen(ts_node_named_child(N, 1));
+  if (isNull(L) || isNull(R) || !mayBeKey(L, Cx.Scope))
+    return;
+  bool RightIsString = false;
+  if (kind(R) == Sym::Identifier || kind(R) == Sym::Attribute) {
+    std::string_view Name = text(R);
+    if (kind(R) == Sym::Attribute)
+      Name = text(field(R, G.AttributeField));
+    Local *RL =
+        kind(R) == Sym::Identifier ? keyLocal(Cx.Scope, Name) : nullptr;
+    if (RL && (RL->IsKey || RL->IsStr))
+      RightIsString = true;
+    else if (!(RL && RL->IsDict))
+      RightIsString = isKeyishName(Name);
+  }
+  if (RightIsString) {
+    RenameFact R;
+    if (!plainLiteral(L, R.From, R.FromWhere) || R.From.empty())
+      return;
+    R.K = RenameFact::Kind::SubstringTest;
+    R.Scope = Cx.Scope;
+    F.Renames.push_back(std::move(R));
+    return;
+  }
+  std::string Dict = dictOf(R, Cx);
+  if (!Dict.empty())
+    addKeyUse(KeyUseFact::Kind::Load, L, Dict, Cx);
+}
+
+/// Key facts of a method call: `d.get(k)`, `d.pop(k)`, `d.setdefault(k,
+/// v)`, `d.update({...})`, `k.replace(a, b)`, `re.sub(a, b, k)` and
+/// `m.load_state_dict(...)`.
+void Extractor::keyCall(TSNode Fn, TSNode Args, const Ctx &Cx) {
+  if (isNull(Fn) || kind(Fn) != Sym::Attribute)
+    return;
+  std::string_view Method = text(field(Fn, G.AttributeField));
+  if (Method != "get" && Method != "pop" && Method != "setdefault" &&
+      Method != "update" && Method != "replace" && Method != "sub" &&
+      Method != "load_state_dict")
+    return;
+  if (Method == "load_state_dict") {
+    loadStateDict(Fn, Args, Cx);
+    return;
+  }
+  llvm::SmallVector<TSNode, 4> Pos, Kw;
+  callArgs(Args, Pos, Kw);
+  TSNode Obj = field(Fn, G.Object);
+  if (Method == "replace" || Method == "sub") {
+    if (Method == "sub") {
+      std::string Callee;
+      if (!dotted(Fn, Callee) || (Callee != "re.sub" && Callee != "regex.sub"))
+        return;
+    }
+    if (Pos.size() < 2)
+      return;
+    RenameFact R;
+    if (!plainLiteral(Pos[0], R.From, R.FromWhere) ||
+        !plainLiteral(Pos[1], R.To, R.ToWhere) || R.From.empty() ||
+        R.From.size() > MaxKeyLiteral || R.To.size() > MaxKeyLiteral ||
+        R.From.find_first_of(" \t\r\n") != std::string::npos ||
+        R.To.find_first_of(" \t\r\n") != std::string::npos)
+      return;
+    if (Method == "replace") {
+      // `os.path.replace`-like module functions are no string renames.
+      TSNode O = unparen(Obj);
+      while (!isNull(O) && kind(O) == Sym::Attribute)
+        O = unparen(field(O, G.Object));
+      if (!isNull(O) && kind(O) == Sym::Identifier &&
+          Imported.count(std::string(text(O))))
+        return;
+    }
+    R.K = Method == "sub" ? RenameFact::Kind::RegexSub
+                          : RenameFact::Kind::Replace;
+    R.Scope = Cx.Scope;
+    F.Renames.push_back(std::move(R));
+    return;
+  }
+  if (Pos.empty())
+    return;
+  if (Method == "update") {
+    TSNode D = unparen(Pos[0]);
+    if (kind(D) != Sym::Dictionary && kind(D) != Sym::DictionaryComprehension)
+      return;
+    std::string Dict = dictOf(Obj, Cx);
+    if (!Dict.empty())
+      dictLiteralKeys(D, Cx, Dict, KeyUseFact::Kind::Store);
+    return;
+  }
+  if (!mayBeKey(Pos[0], Cx.Scope))
+    return;
+  std::string Dict = dictOf(Obj, Cx);
+  if (Dict.empty())
+    return;
+  addKeyUse(Method == "setdefault" ? KeyUseFact::Kind::Store
+                                   : KeyUseFact::Kind::Load,
+            Pos[0], Dict, Cx);
+}
+
+/// `m.load_state_dict(sd, strict=False)`; a dict literal argument gets the
+/// synthetic name `<arg@OFFSET>` that its DictLiteral key uses carry too.
+void Extractor::loadStateDict(TSNode Fn, TSNode Args, const Ctx &Cx) {
+  LoadStateDictFact L;
+  TSNode Obj = unparen(field(Fn, G.Object));
+  Chain C;
+  if (!isNull(Obj) && kind(Obj) == Sym::Identifier) {
+    L.Receiver.assign(text(Obj));
+  } else if (getChain(Obj, C) && kind(C.Root) == Sym::Identifier) {
+    L.Receiver.assign(text(C.Root));
+    pathOf(C, L.Path);
+  } else {
+    return;
+  }
+  if (Imported.count(L.Receiver))
+    return;
+  L.Scope = Cx.Scope;
+  L.Where = spanOf(field(Fn, G.AttributeField));
+  llvm::SmallVector<TSNode, 4> Pos, Kw;
+  callArgs(Args, Pos, Kw);
+  TSNode Arg = !Pos.empty() ? Pos[0] : TSNode{};
+  TSNode Strict = Pos.size() > 1 ? Pos[1] : TSNode{};
+  for (TSNode K : Kw) {
+    std::string_view Name = text(field(K, G.Name));
+    if (Name == "state_dict")
+      Arg = field(K, G.Value);
+    else if (Name == "strict")
+      Strict = field(K, G.Value);
+  }
+  Arg = unparen(Arg);
+  if (!isNull(Arg)) {
+    Sym S = kind(Arg);
+    if (S == Sym::Identifier || S == Sym::Attribute) {
+      dotted(Arg, L.Argument);
+    } else if (S == Sym::Dictionary || S == Sym::DictionaryComprehension) {
+      L.Argument = "<arg@" + std::to_string(ts_node_start_byte(Arg)) + ">";
+      dictLiteralKeys(Arg, Cx, L.Argument, KeyUseFact::Kind::DictLiteral);
+    } else if (S == Sym::Call) {
+      L.Argument = syntheticStateDict(Arg, Cx);
+    }
+  }
+  Strict = unparen(Strict);
+  if (!isNull(Strict)) {
+    L.StrictGiven = true;
+    if (kind(Strict) == Sym::True)
+      L.Strict = true;
+    else if (kind(Strict) == Sym::False)
+      L.Strict = false;
+  }
+  F.LoadStateDicts.push_back(std::move(L));
 }
 
 } // namespace

@@ -40,6 +40,7 @@ constexpr std::pair<const char *, Sym> KindNames[] = {
     {"none", Sym::None},
     {"unary_operator", Sym::UnaryOperator},
     {"binary_operator", Sym::BinaryOperator},
+    {"comparison_operator", Sym::ComparisonOperator},
     {"list", Sym::List},
     {"tuple", Sym::Tuple},
     {"dictionary", Sym::Dictionary},

@@ -55,6 +55,7 @@ enum class Sym : uint8_t {
   None,
   UnaryOperator,
   BinaryOperator,
+  ComparisonOperator,
   List,
   Tuple,
   Dictionary,

@@ -362,3 +362,20 @@ TEST(NormKernelsTest, VariantDescriptions) {
   EXPECT_FALSE(sameSemantics(W, V));
   EXPECT_NE(describe(W).find("Welford"), std::string::npos);
 }
+
+TEST(NormKernelsTest, StreamedLargeOutputsHaveTheSameBits) {
+  // Outputs of 32 MiB and more take the non-temporal store path; rows run
+  // alone (small outputs) take the ordinary one.
+  const std::size_t N = 4096, Rows = 2100;
+  RowMatrix X = randomRows(Rows, N, 5, 1.0, 3.0);
+  NormVariant V = NormVariant::torchLayerNorm();
+  NormWeights W = seededWeightsFor("big", V, N);
+  std::vector<float> All = run(V, N, X.Values, W, 2);
+  for (std::size_t R : {std::size_t(0), std::size_t(1049), Rows - 1}) {
+    std::vector<float> Row(X.Values.begin() + R * N,
+                           X.Values.begin() + (R + 1) * N);
+    std::vector<float> Alone = run(V, N, Row, W, 1);
+    EXPECT_TRUE(std::equal(Alone.begin(), Alone.end(), All.begin() + R * N))
+        << R;
+  }
+}

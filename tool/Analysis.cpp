@@ -67,7 +67,8 @@ struct Loaded {
   Span ProblemAt;
 };
 
-Loaded load(const DiscoveredPath &Input) {
+Loaded load(const DiscoveredPath &Input,
+            const std::map<std::string, std::string> &Contents) {
   Loaded L;
   auto Fail = [&](std::string Message, uint32_t At = 0, std::string Text = "") {
     L.File = std::make_unique<SourceFile>(Input.Path, std::move(Text),
@@ -78,18 +79,26 @@ Loaded load(const DiscoveredPath &Input) {
   };
   if (!Input.Problem.empty())
     return Fail(fmt::format("cannot read `{}`: {}", Input.Path, Input.Problem));
-  std::ifstream In(Input.Path, std::ios::binary);
-  if (!In)
-    return Fail(fmt::format("cannot read `{}`", Input.Path));
   std::string Bytes;
-  char Buffer[1 << 16];
-  while (In.read(Buffer, sizeof Buffer) || In.gcount() > 0) {
-    Bytes.append(Buffer, static_cast<size_t>(In.gcount()));
-    if (Bytes.size() > MaxFileBytes)
+  auto Given = Contents.empty() ? Contents.end()
+                                : Contents.find(absolutePath(Input.Path).string());
+  if (Given != Contents.end()) {
+    if (Given->second.size() > MaxFileBytes)
       return Fail(fmt::format("skipped: larger than {} MiB", MaxFileBytes >> 20));
+    Bytes = Given->second;
+  } else {
+    std::ifstream In(Input.Path, std::ios::binary);
+    if (!In)
+      return Fail(fmt::format("cannot read `{}`", Input.Path));
+    char Buffer[1 << 16];
+    while (In.read(Buffer, sizeof Buffer) || In.gcount() > 0) {
+      Bytes.append(Buffer, static_cast<size_t>(In.gcount()));
+      if (Bytes.size() > MaxFileBytes)
+        return Fail(fmt::format("skipped: larger than {} MiB", MaxFileBytes >> 20));
+    }
+    if (In.bad())
+      return Fail(fmt::format("cannot read `{}`: read error", Input.Path));
   }
-  if (In.bad())
-    return Fail(fmt::format("cannot read `{}`: read error", Input.Path));
 
   if (endsWith(Input.Path, ".ipynb")) {
     auto NB = readNotebook(Input.Path, Bytes);
@@ -150,7 +159,8 @@ std::string displayPath(const std::filesystem::path &Abs) {
 /// Reads the project files the analysed files import but the user did not
 /// name (a pre-commit run passes only the changed loader, not the model it
 /// imports), transitively, so that names resolve as Python would.
-void addImportedFiles(Analysis &A) {
+void addImportedFiles(Analysis &A,
+                      const std::map<std::string, std::string> &Contents) {
   std::set<std::string> Known;
   for (const auto &F : A.Files)
     Known.insert(absolutePath(F->path()).string());
@@ -181,7 +191,7 @@ void addImportedFiles(Analysis &A) {
         if (!std::filesystem::is_regular_file(C, EC))
           continue;
         Known.insert(C.string());
-        Loaded L = load(DiscoveredPath{displayPath(C), ""});
+        Loaded L = load(DiscoveredPath{displayPath(C), ""}, Contents);
         if (L.Problem)
           break; // Not ours to report: the user did not ask for this file.
         A.Facts.push_back(extractPythonFacts(*L.File));
@@ -212,7 +222,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   std::atomic<size_t> Next{0};
   auto Work = [&] {
     for (size_t I = Next++; I < N; I = Next++) {
-      Read[I] = load(Inputs[I]);
+      Read[I] = load(Inputs[I], Options.Contents);
       if (!Read[I].Problem)
         Result->Facts[I] = extractPythonFacts(*Read[I].File);
     }
@@ -243,7 +253,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   }
 
   Result->InputCount = N;
-  addImportedFiles(*Result);
+  addImportedFiles(*Result, Options.Contents);
 
   std::vector<const SourceFile *> FilePtrs;
   std::vector<const FileFacts *> FactPtrs;

@@ -16,6 +16,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,11 @@ struct AnalysisOptions {
   std::vector<std::string> Ignore;
   unsigned Jobs = 0; ///< 0: one per core.
   bool RunChecks = true;
+  /// Bytes to analyse instead of what is on disk, keyed by the file's
+  /// absolute, lexically normal path (`absolutePath` of graph/ModulePaths.h).
+  /// The fix engine analyses its edited text before it writes anything, and
+  /// pins the bytes it snapshotted so that what it checks is what it read.
+  std::map<std::string, std::string> Contents;
 };
 
 /// Everything a run produced. Files own the text that every Location and

@@ -2,6 +2,8 @@
 #include "cli/Command.h"
 
 #include "Analysis.h"
+#include "fix/FixEngine.h"
+#include "fix/UnifiedDiff.h"
 #include "report/Reporters.h"
 
 #include <iostream>
@@ -29,6 +31,14 @@ public:
                   "Worker threads (default: one per core)");
     C->add_flag("--exit-zero", ExitZero, "Exit 0 even when there are findings");
     C->add_flag("--statistics", Statistics, "Count findings per rule");
+    C->add_flag("--fix", Fix, "Apply the safe fixes, then report what remains");
+    C->add_flag("--unsafe-fixes", UnsafeFixes,
+                "Count and apply the unsafe fixes too");
+    C->add_flag("--diff", Diff,
+                "Print the fixes as a unified diff; write nothing (exit 1 "
+                "if there is a diff)");
+    C->add_flag("--fix-only", FixOnly,
+                "Apply the fixes and report only how many were applied");
     // Accepted so CI scripts can pass it today; there is no cache yet.
     C->add_flag("--no-cache", NoCache, "Do not read or write the cache");
     return C;
@@ -37,6 +47,8 @@ public:
   int run() override {
     if (Paths.empty())
       Paths.push_back(".");
+    if (Diff || Fix || FixOnly)
+      return runFix();
     auto Result = analyze(Paths, Options);
     if (!Result)
       return reportError(Result.takeError());
@@ -44,9 +56,7 @@ public:
     if (OutputFormat == "json")
       writeJson(std::cout, Diags);
     else
-      writeText(std::cout, Diags,
-                TextOptions{isatty(STDOUT_FILENO) != 0 && !std::getenv("NO_COLOR"),
-                            Statistics});
+      writeText(std::cout, Diags, textOptions());
     std::cout.flush();
     if (!std::cout)
       return ExitError;
@@ -54,10 +64,63 @@ public:
   }
 
 private:
+  TextOptions textOptions() const {
+    TextOptions T;
+    T.Color = isatty(STDOUT_FILENO) != 0 && !std::getenv("NO_COLOR");
+    T.Statistics = Statistics;
+    T.UnsafeFixes = UnsafeFixes;
+    return T;
+  }
+
+  /// `--fix`, `--fix-only` and `--diff`.
+  int runFix() {
+    FixOptions FO;
+    FO.Analysis = Options;
+    FO.Unsafe = UnsafeFixes;
+    FO.Write = !Diff;
+    auto Result = runFixes(Paths, FO);
+    if (!Result)
+      return reportError(Result.takeError());
+    for (const std::string &W : Result->Warnings)
+      std::cerr << "paramlint: warning: " << W << "\n";
+    for (const std::string &E : Result->Errors)
+      std::cerr << "paramlint: error: " << E << "\n";
+    if (Diff) {
+      for (const FileChange &C : Result->Changes)
+        std::cout << unifiedDiff(C.Path, C.Before, C.After);
+      std::cout.flush();
+      if (!std::cout)
+        return ExitError;
+      std::cerr << (Result->Fixed
+                        ? "Would fix " + std::to_string(Result->Fixed) +
+                              (Result->Fixed == 1 ? " error.\n" : " errors.\n")
+                        : std::string("No errors would be fixed.\n"));
+      return Result->Changes.empty() ? ExitClean : ExitFindings;
+    }
+    const std::vector<Diagnostic> &Remaining = Result->Remaining->Diagnostics;
+    if (FixOnly) {
+      std::cout << "Fixed " << Result->Fixed
+                << (Result->Fixed == 1 ? " error.\n" : " errors.\n");
+    } else if (OutputFormat == "json") {
+      writeJson(std::cout, Remaining);
+    } else {
+      TextOptions T = textOptions();
+      T.Fixed = Result->Fixed;
+      writeText(std::cout, Remaining, T);
+    }
+    std::cout.flush();
+    if (!std::cout || !Result->Errors.empty())
+      return ExitError;
+    if (FixOnly || ExitZero)
+      return ExitClean;
+    return Remaining.empty() ? ExitClean : ExitFindings;
+  }
+
   AnalysisOptions Options;
   std::vector<std::string> Paths;
   std::string OutputFormat = "text";
   bool ExitZero = false, Statistics = false, NoCache = false;
+  bool Fix = false, UnsafeFixes = false, Diff = false, FixOnly = false;
 };
 
 } // namespace

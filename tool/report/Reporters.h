@@ -11,6 +11,7 @@
 
 #include "Diagnostic.h"
 
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -19,6 +20,11 @@ namespace paramlint {
 struct TextOptions {
   bool Color = false;
   bool Statistics = false; ///< Counts per rule instead of findings.
+  /// `--unsafe-fixes`: unsafe fixes count as fixable (`[*]`) too.
+  bool UnsafeFixes = false;
+  /// After `--fix`: how many findings were fixed (the diagnostics given are
+  /// the remaining ones).
+  std::optional<size_t> Fixed;
 };
 
 void writeText(std::ostream &OS, const std::vector<Diagnostic> &Diags,

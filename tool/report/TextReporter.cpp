@@ -2,6 +2,7 @@
 #include "report/Reporters.h"
 
 #include "checks/Registry.h"
+#include "fix/FixEngine.h"
 
 #include <fmt/format.h>
 
@@ -35,14 +36,16 @@ struct Style {
   }
 };
 
-void writeOne(std::ostream &OS, const Diagnostic &D, const Style &S) {
+void writeOne(std::ostream &OS, const Diagnostic &D, const Style &S,
+              bool UnsafeFixes) {
   const SourceFile *File = D.Where.File;
   Position P = File ? File->position(D.Where.Where.Begin) : Position{};
   std::string Where = File ? File->path() : "<unknown>";
   if (P.Cell)
     Where += fmt::format(":cell {}", *P.Cell);
   Where += fmt::format(":{}:{}", P.Row, P.Column);
-  OS << S.bold(Where) << ": " << S.red(D.Code) << (D.TheFix ? " [*] " : " ")
+  OS << S.bold(Where) << ": " << S.red(D.Code)
+     << (isFixApplicable(D, UnsafeFixes) ? " [*] " : " ")
      << D.Message << "\n";
   if (!File || File->text().empty())
     return;
@@ -93,7 +96,7 @@ void writeText(std::ostream &OS, const std::vector<Diagnostic> &Diags,
     std::map<std::string, std::pair<size_t, size_t>> Counts;
     for (const Diagnostic &D : Diags) {
       ++Counts[D.Code].first;
-      Counts[D.Code].second += D.TheFix ? 1 : 0;
+      Counts[D.Code].second += isFixApplicable(D, Options.UnsafeFixes);
     }
     std::map<std::string, std::string> Names;
     for (const CheckInfo &R : allRules())
@@ -103,21 +106,32 @@ void writeText(std::ostream &OS, const std::vector<Diagnostic> &Diags,
                         Count.second ? "[*] " : "", Names[Code]);
     return;
   }
-  size_t Fixable = 0;
+  size_t Fixable = 0, Hidden = 0;
   for (const Diagnostic &D : Diags) {
-    writeOne(OS, D, S);
-    Fixable += D.TheFix ? 1 : 0;
+    writeOne(OS, D, S, Options.UnsafeFixes);
+    Fixable += isFixApplicable(D, Options.UnsafeFixes);
+    Hidden += !isFixApplicable(D, Options.UnsafeFixes) && isFixApplicable(D, true);
   }
-  if (Diags.empty()) {
+  if (Diags.empty() && !Options.Fixed.value_or(0)) {
     OS << "All checks passed!\n";
     return;
   }
-  OS << fmt::format("Found {} error{}.\n", Diags.size(),
-                    Diags.size() == 1 ? "" : "s");
+  size_t Fixed = Options.Fixed.value_or(0);
+  size_t Total = Diags.size() + Fixed;
+  OS << fmt::format("Found {} error{}", Total, Total == 1 ? "" : "s");
+  if (Options.Fixed)
+    OS << fmt::format(" ({} fixed, {} remaining)", Fixed, Diags.size());
+  OS << ".\n";
+  std::string HiddenNote =
+      Hidden ? fmt::format("{} hidden fix{} can be enabled with `--unsafe-fixes`",
+                           Hidden, Hidden == 1 ? "" : "es")
+             : "";
   if (Fixable)
-    OS << fmt::format("[*] {} fixable: `--output-format json` lists the "
-                      "edits (applying them arrives with the fix engine).\n",
-                      Fixable);
+    OS << fmt::format("[*] {} fixable with `--fix{}`{}.\n", Fixable,
+                      Options.UnsafeFixes ? " --unsafe-fixes" : "",
+                      Hidden ? " (" + HiddenNote + ")" : "");
+  else if (Hidden)
+    OS << "No fixes available (" << HiddenNote << ").\n";
 }
 
 } // namespace paramlint

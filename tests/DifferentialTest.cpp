@@ -14,7 +14,8 @@
 /// - fix_oracle.py: for every PL101/PL104 fixture and the example, the
 ///   copy with all safe fixes applied must run, hold no stray norm names
 ///   and load each tensor into the parameter of its role; paramlint must
-///   then have no safe fix left to offer on it.
+///   then have no safe fix left to offer on it, and the real `check --fix`
+///   must write exactly that copy.
 ///
 //===----------------------------------------------------------------------===//
 #include "TestSupport.h"
@@ -193,6 +194,37 @@ bool isSafeFix(const Json &Diagnostic) {
   return Fix && Fix->is_object() && Fix->value("applicability", "") == "safe";
 }
 
+/// Runs `paramlint check --fix` on a copy of Path (a file or a project
+/// directory) and expects every Python file of the copy to equal its
+/// counterpart under OracleCopy, which fix_oracle.py wrote and ran.
+void expectRealFixMatches(const std::string &Path, const std::string &OracleCopy) {
+  TempDir Real;
+  fs::path From = fs::path(sourceDir()) / Path;
+  fs::path To = fs::path(Real.path()) / From.filename();
+  std::error_code EC;
+  fs::copy(From, To, fs::copy_options::recursive, EC);
+  ASSERT_FALSE(EC) << "cannot copy " << From << ": " << EC.message();
+  RunResult Fix = runParamlint({"check", "--fix", To.string()}, "", sourceDir());
+  ASSERT_TRUE(Fix.ExitCode == 0 || Fix.ExitCode == 1) << describeRun(Fix);
+  EXPECT_EQ(Fix.Err, "") << describeRun(Fix);
+  std::vector<fs::path> Files;
+  if (fs::is_directory(To)) {
+    for (const auto &E : fs::recursive_directory_iterator(To))
+      if (E.path().extension() == ".py" &&
+          E.path().string().find(".fixed.") == std::string::npos)
+        Files.push_back(E.path().lexically_relative(To));
+  } else {
+    Files.push_back("");
+  }
+  for (const fs::path &Rel : Files) {
+    fs::path Mine = Rel.empty() ? To : To / Rel;
+    fs::path Theirs = Rel.empty() ? fs::path(OracleCopy) : fs::path(OracleCopy) / Rel;
+    EXPECT_TRUE(readFile(Mine.string()) == readFile(Theirs.string()))
+        << Path << ": `check --fix` wrote " << Mine
+        << " differently from the text the fix oracle checked under torch";
+  }
+}
+
 /// Runs fix_oracle.py on Path, then checks the fixed copy again.
 void expectSafeFixesRepair(const std::string &Path) {
   TempDir Dir;
@@ -219,6 +251,10 @@ void expectSafeFixesRepair(const std::string &Path) {
   ASSERT_TRUE(Json::accept(Again.Out)) << describeRun(Again);
   for (const Json &D : Json::parse(Again.Out))
     EXPECT_FALSE(isSafeFix(D)) << "still fixable after the fixes: " << D.dump(1);
+
+  // The real `check --fix` writes exactly the text the oracle ran under
+  // torch, file by file.
+  expectRealFixMatches(Path, Fixed);
 }
 
 class KeySpaceDifferential : public testing::TestWithParam<std::string> {};

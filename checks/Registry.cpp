@@ -1,9 +1,11 @@
 //===- checks/Registry.cpp - Every rule paramlint has ---------------------===//
 #include "checks/Registry.h"
 
+#include "checks/KeyNotInModelCheck.h"
 #include "checks/LoaderWritesUnknownParamCheck.h"
 #include "checks/ParseErrorRule.h"
 #include "checks/ParamNeverLoadedCheck.h"
+#include "checks/StrictFalseHidesMismatchCheck.h"
 #include "checks/SwappedNormRolesCheck.h"
 
 namespace paramlint {
@@ -12,8 +14,10 @@ std::vector<std::unique_ptr<Check>> makeAllChecks() {
   std::vector<std::unique_ptr<Check>> Checks;
   // One sorted line per check.
   Checks.push_back(std::make_unique<LoaderWritesUnknownParamCheck>());
+  Checks.push_back(std::make_unique<KeyNotInModelCheck>());
   Checks.push_back(std::make_unique<ParamNeverLoadedCheck>());
   Checks.push_back(std::make_unique<SwappedNormRolesCheck>());
+  Checks.push_back(std::make_unique<StrictFalseHidesMismatchCheck>());
   return Checks;
 }
 

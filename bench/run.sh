@@ -47,8 +47,13 @@ PY_FILES=$(find "$CORPUS" -name '*.py' -not -path '*/.*' | wc -l)
 PY_LINES=$(find "$CORPUS" -name '*.py' -not -path '*/.*' -print0 | xargs -0 cat | wc -l)
 echo "== corpus: $CORPUS ($PY_FILES .py files, $PY_LINES lines)"
 
-echo "== Google Benchmark (wall time, medians of 5 repetitions)"
+# Repetitions of all benchmarks run in random order, so a load that comes
+# and goes on a shared machine falls on every benchmark alike and the
+# ratios stay fair.
+echo "== Google Benchmark (medians of ${PARAMLINT_BENCH_REPETITIONS:-5} repetitions, randomly interleaved)"
+echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 PARAMLINT_BENCH_CORPUS=$CORPUS "$BUILD/bench/paramlint_bench" \
+  --benchmark_enable_random_interleaving=true \
   --benchmark_filter="${BENCH_FILTER:-.}" \
   --benchmark_out="$OUT/bench.json" --benchmark_out_format=json
 
@@ -67,16 +72,18 @@ else
   echo "== hyperfine not found: CLI timing skipped"
 fi
 
-echo "== ratios (medians)"
+echo "== ratios (medians; load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 python3 - "$OUT/bench.json" "$HYPERFINE_JSON" <<'PY'
 import json, statistics, sys
 
 bench = json.load(open(sys.argv[1]))
-wall, cpu = {}, {}
+wall, cpu, mb, ctx = {}, {}, {}, {}
 for b in bench["benchmarks"]:
     if b.get("aggregate_name") == "median":  # times in milliseconds
         wall[b["run_name"]] = b["real_time"]
         cpu[b["run_name"]] = b["cpu_time"]
+        mb[b["run_name"]] = b.get("MB")
+        ctx[b["run_name"]] = b.get("context_files")
 
 def get(table, name, share):
     for k, v in table.items():
@@ -102,10 +109,16 @@ for share in (50, 100):
                     else f"{'-':>9s} {'-':>6s}")
         print(f"   {name:21s} {w:9.0f} {w / pw:5.2f}x {cpu_part}")
 
-for name in ("BM_BareParse", "BM_CheckSingleThread"):
+# Linearity: CPU time per analysed MB on the whole corpus against half of
+# it (a half's analysis also reads the imported files of the other half).
+for name in ("BM_BareParse", "BM_Extract", "BM_CheckSingleThread"):
     h, w = get(cpu, name, 50), get(cpu, name, 100)
-    if h and w:
-        print(f"-- linearity, {name} cpu whole/half = {w / h:.2f} (2.00 is linear)")
+    hm, wm = get(mb, name, 50), get(mb, name, 100)
+    if h and w and hm and wm:
+        extra = get(ctx, name, 50)
+        note = f", half read {extra:.0f} imported files beyond its inputs" if extra else ""
+        print(f"-- linearity, {name}: cpu/MB whole / cpu/MB half = "
+              f"{(w / wm) / (h / hm):.2f} (1.00 is linear; {hm:.1f} MB vs {wm:.1f} MB{note})")
 
 if len(sys.argv) > 2 and sys.argv[2]:
     runs = json.load(open(sys.argv[2]))["results"][0]["times"]

@@ -127,4 +127,21 @@ std::uint32_t storageBits(float V, DType T) {
   return bitsOf(V);
 }
 
+std::vector<float> decodeLittleEndian(const unsigned char *Bytes,
+                                      std::size_t Count, DType T) {
+  std::vector<float> Out(Count);
+  for (std::size_t I = 0; I < Count; ++I) {
+    if (T == DType::F32) {
+      const unsigned char *P = Bytes + 4 * I;
+      Out[I] = floatOf(std::uint32_t(P[0]) | std::uint32_t(P[1]) << 8 |
+                       std::uint32_t(P[2]) << 16 | std::uint32_t(P[3]) << 24);
+      continue;
+    }
+    auto Bits = std::uint16_t(Bytes[2 * I] | Bytes[2 * I + 1] << 8);
+    Out[I] =
+        T == DType::F16 ? halfBitsToFloat(Bits) : bfloat16BitsToFloat(Bits);
+  }
+  return Out;
+}
+
 } // namespace paramlint::harness

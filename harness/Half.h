@@ -17,8 +17,10 @@
 #ifndef PARAMLINT_HARNESS_HALF_H
 #define PARAMLINT_HARNESS_HALF_H
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace paramlint::harness {
 
@@ -46,6 +48,12 @@ float roundToStorage(float V, DType T);
 /// The bit pattern of V in dtype T (V must already be representable in T,
 /// e.g. the output of roundToStorage): 32 bits for F32, 16 for the others.
 std::uint32_t storageBits(float V, DType T);
+
+/// Count little-endian values of dtype T read from Bytes (4 * Count bytes
+/// for F32, 2 * Count otherwise), widened to float exactly: how a
+/// checkpoint's raw tensor data becomes harness weights.
+std::vector<float> decodeLittleEndian(const unsigned char *Bytes,
+                                      std::size_t Count, DType T);
 
 } // namespace paramlint::harness
 

@@ -148,3 +148,19 @@ TEST(HalfTest, RoundToStorageAndNames) {
   EXPECT_EQ(storageBits(1.0f, DType::F32), 0x3f800000u);
   EXPECT_EQ(dtypeName(DType::BF16), "bf16");
 }
+
+TEST(HalfTest, DecodeLittleEndianTensors) {
+  const unsigned char F32[] = {0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0};
+  EXPECT_EQ(decodeLittleEndian(F32, 2, DType::F32),
+            (std::vector<float>{1.0f, -2.0f}));
+  const unsigned char F16[] = {0x00, 0x3c, 0x00, 0x7c, 0x01, 0x00};
+  std::vector<float> H = decodeLittleEndian(F16, 3, DType::F16);
+  EXPECT_EQ(H[0], 1.0f);
+  EXPECT_TRUE(std::isinf(H[1]));
+  EXPECT_EQ(H[2], std::ldexp(1.0f, -24));
+  const unsigned char BF16[] = {0x80, 0x3f, 0xc0, 0x7f};
+  std::vector<float> B = decodeLittleEndian(BF16, 2, DType::BF16);
+  EXPECT_EQ(B[0], 1.0f);
+  EXPECT_TRUE(std::isnan(B[1]));
+  EXPECT_TRUE(decodeLittleEndian(nullptr, 0, DType::F16).empty());
+}

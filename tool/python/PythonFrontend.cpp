@@ -349,16 +349,12 @@ bool Extractor::getChain(TSNode N, Chain &C) {
 
 /// The index of `x[i]`; null for `x[a, b]` (several subscript fields).
 TSNode Extractor::onlyIndex(TSNode Sub) {
-  Kids K;
-  Lister.list(Sub, K);
-  TSNode Only{};
-  unsigned Count = 0;
-  for (size_t I = 0; I < K.size(); ++I)
-    if (K.Fields[I] == G.SubscriptField) {
-      Only = K.Nodes[I];
-      ++Count;
-    }
-  return Count == 1 ? Only : TSNode{};
+  // Named children are the value and the indices (counts are stored in
+  // the node, so this costs no child walk for `x[a, b]`).
+  if (ts_node_named_child_count(Sub) != 2)
+    return TSNode{};
+  TSNode Index = ts_node_named_child(Sub, 1);
+  return kind(Index) == Sym::Comment ? TSNode{} : Index;
 }
 
 std::string Extractor::indexName(TSNode Sub) {
@@ -2609,18 +2605,42 @@ void Extractor::assignedKeyFacts(TSNode Target, TSNode Value, const Ctx &Cx) {
   TSNode V = unparen(Value);
   if (isNull(V))
     return;
+  // This runs for every assignment: one switch rejects the values that
+  // can make no key fact before anything else is looked at.
+  Sym S = kind(V);
+  bool IsVar = kind(Target) == Sym::Identifier;
+  switch (S) {
+  case Sym::Dictionary:
+  case Sym::DictionaryComprehension:
+  case Sym::List:
+  case Sym::Tuple:
+    break;
+  case Sym::String:
+  case Sym::ConcatenatedString:
+  case Sym::BinaryOperator:
+  case Sym::Call:
+  case Sym::Identifier:
+    if (!IsVar)
+      return;
+    break;
+  default:
+    return;
+  }
+  // A long string (a docstring, a message) cannot be a key.
+  if (S != Sym::Dictionary && S != Sym::DictionaryComprehension &&
+      S != Sym::List && S != Sym::Tuple && S != Sym::Call &&
+      ts_node_end_byte(V) - ts_node_start_byte(V) > MaxKeyPattern)
+    return;
   std::string Name;
-  if (kind(Target) == Sym::Identifier)
+  if (IsVar)
     Name.assign(text(Target));
   else if (!dotted(Target, Name))
     return;
-  bool IsVar = kind(Target) == Sym::Identifier;
   auto Slot = [&]() -> Local & {
     if (Local *L = findLocal(Cx.Scope, Name))
       return *L;
     return setLocal(Cx.Scope, Name, Cx.Loop);
   };
-  Sym S = kind(V);
   if (S == Sym::Dictionary || S == Sym::DictionaryComprehension) {
     if (S == Sym::DictionaryComprehension || !renameMap(V, Cx, Name))
       dictLiteralKeys(V, Cx, Name, KeyUseFact::Kind::DictLiteral);
@@ -2632,29 +2652,6 @@ void Extractor::assignedKeyFacts(TSNode Target, TSNode Value, const Ctx &Cx) {
     renameMap(V, Cx, Name);
     return;
   }
-  if (!IsVar)
-    return;
-  if (S == Sym::Call) {
-    StateDictFact SD;
-    if (stateDictOf(V, Cx, SD)) {
-      SD.Var = Name;
-      F.StateDicts.push_back(std::move(SD));
-      Slot().IsDict = true;
-      return;
-    }
-    std::string Callee;
-    if (dotted(field(V, G.Function), Callee)) {
-      llvm::StringRef Last = lastComponent(Callee);
-      if (Last == "load" || Last == "load_file" || Last == "OrderedDict" ||
-          Last == "dict" || Last == "state_dict") {
-        Slot().IsDict = true;
-        return;
-      }
-    }
-  }
-  if (S != Sym::String && S != Sym::ConcatenatedString &&
-      S != Sym::BinaryOperator && S != Sym::Call && S != Sym::Identifier)
-    return;
   if (S == Sym::Identifier) {
     // `p = prefix` copies a key string; `d = sd` a dict.
     Local *From = keyLocal(Cx.Scope, text(V));
@@ -2667,6 +2664,34 @@ void Extractor::assignedKeyFacts(TSNode Target, TSNode Value, const Ctx &Cx) {
       L.Key = std::move(Copy.Key);
     }
     return;
+  }
+  if (S == Sym::Call) {
+    TSNode Fn = field(V, G.Function);
+    Sym FK = kind(Fn);
+    std::string_view Last = FK == Sym::Identifier  ? text(Fn)
+                            : FK == Sym::Attribute ? text(field(Fn, G.AttributeField))
+                                                   : std::string_view();
+    if (Last == "state_dict") {
+      StateDictFact SD;
+      if (stateDictOf(V, Cx, SD)) {
+        SD.Var = Name;
+        F.StateDicts.push_back(std::move(SD));
+      }
+      Slot().IsDict = true;
+      return;
+    }
+    if (Last == "load" || Last == "load_file" || Last == "OrderedDict" ||
+        Last == "dict") {
+      Slot().IsDict = true;
+      return;
+    }
+    if (Last != "format" && Last != "join")
+      return;
+  } else if (S == Sym::BinaryOperator) {
+    TSNode Op = field(V, G.Operator);
+    std::string_view OpText = isNull(Op) ? "" : text(Op);
+    if (OpText != "+" && OpText != "%")
+      return;
   }
   KeySegs Segs;
   if (!keySegs(V, Cx.Scope, Segs, 0) || Segs.size() > MaxKeySegs)
@@ -2748,17 +2773,10 @@ void Extractor::markLoopVar(TSNode Left, TSNode Right, const Ctx &Cx) {
 /// `key in d` / `key not in d` is a Load of d; `"gamma" in k` with k a key
 /// string is a substring rule.
 void Extractor::handleComparison(TSNode N, const Ctx &Cx) {
-  if (ts_node_named_child_count(N) != 2)
+  if (ts_node_named_child_count(N) != 2 || ts_node_child_count(N) != 3)
     return;
-  Kids K;
-  Lister.list(N, K, /*NamedOnly=*/false);
-  bool In = false;
-  for (TSNode C : K.Nodes)
-    if (!ts_node_is_named(C)) {
-      const char *T = ts_node_type(C);
-      In = std::strcmp(T, "in") == 0 || std::strcmp(T, "not in") == 0;
-    }
-  if (!In)
+  const char *Op = ts_node_type(ts_node_child(N, 1));
+  if (std::strcmp(Op, "in") != 0 && std::strcmp(Op, "not in") != 0)
     return;
   TSNode L = unparen(ts_node_named_child(N, 0));
   TSNode R = unparen(ts_node_named_child(N, 1));
@@ -2805,8 +2823,18 @@ void Extractor::keyCall(TSNode Fn, TSNode Args, const Ctx &Cx) {
     loadStateDict(Fn, Args, Cx);
     return;
   }
-  llvm::SmallVector<TSNode, 4> Pos, Kw;
-  callArgs(Args, Pos, Kw);
+  // The first two positional arguments, without listing them all: these
+  // methods are frequent and most calls are not about keys.
+  TSNode Pos[2] = {};
+  if (!isNull(Args) && kind(Args) == Sym::ArgumentList)
+    for (uint32_t I = 0; I < 2 && I < ts_node_named_child_count(Args); ++I) {
+      TSNode A = ts_node_named_child(Args, I);
+      Sym AK = kind(A);
+      if (AK == Sym::KeywordArgument || AK == Sym::ListSplat ||
+          AK == Sym::DictionarySplat || AK == Sym::Comment)
+        break;
+      Pos[I] = A;
+    }
   TSNode Obj = field(Fn, G.Object);
   if (Method == "replace" || Method == "sub") {
     if (Method == "sub") {
@@ -2814,7 +2842,7 @@ void Extractor::keyCall(TSNode Fn, TSNode Args, const Ctx &Cx) {
       if (!dotted(Fn, Callee) || (Callee != "re.sub" && Callee != "regex.sub"))
         return;
     }
-    if (Pos.size() < 2)
+    if (isNull(Pos[1]))
       return;
     RenameFact R;
     if (!plainLiteral(Pos[0], R.From, R.FromWhere) ||
@@ -2838,7 +2866,7 @@ void Extractor::keyCall(TSNode Fn, TSNode Args, const Ctx &Cx) {
     F.Renames.push_back(std::move(R));
     return;
   }
-  if (Pos.empty())
+  if (isNull(Pos[0]))
     return;
   if (Method == "update") {
     TSNode D = unparen(Pos[0]);

@@ -51,7 +51,8 @@ struct CheckpointInfo {
   std::string Path;
   /// `safetensors`, `safetensors-sharded`, `gguf`, `npy`, `npz`, `torch-zip`.
   std::string Format;
-  /// In file order (safetensors: header order; torch: pickle order).
+  /// In file order: safetensors by data offset (shard by shard), GGUF in
+  /// tensor-info order, torch in pickle order, npz in member order.
   std::vector<TensorInfo> Tensors;
   /// Format metadata: safetensors `__metadata__`, GGUF key/values (arrays
   /// summarised), and paramlint's own notes under `paramlint.*` (e.g.

@@ -146,7 +146,7 @@ std::string writeDiagnostics(const TempDir &Dir, const std::string &Path,
 /// The N of the oracle's `checked N ...` line, or -1.
 int checkedCount(const std::string &Out) {
   std::smatch M;
-  static const std::regex Line(R"(checked (\d+) (diagnostic|instance|fix))");
+  static const std::regex Line(R"(checked (\d+) (diagnostic|instance|fix|rename))");
   std::string::const_iterator Begin = Out.begin();
   int Last = -1;
   while (std::regex_search(Begin, Out.end(), M, Line)) {
@@ -318,6 +318,36 @@ TEST(ExampleDifferential, GptSwapReportsSixRealPl101) {
   EXPECT_EQ(Pl101, 6u) << Diagnostics.dump(1);
   EXPECT_EQ(Diagnostics.size(), 6u) << Diagnostics.dump(1);
   expectBugsConfirmed(Path);
+}
+
+// `paramlint rename-params` on the book's LayerNorm: the result equals the
+// `.fixed` twins, and a checkpoint saved by the old class loads with
+// strict=True into the renamed one with bit-identical outputs.
+TEST(RenameParamsDifferential, OldCheckpointLoadsStrictIntoTheRenamedClass) {
+  SKIP_WITHOUT_TORCH();
+  const fs::path Fixture = fs::path(sourceDir()) / "fixtures/rename/book_layernorm";
+  TempDir Dir;
+  const fs::path Old = fs::path(Dir.path()) / "old", New = fs::path(Dir.path()) / "new";
+  for (const auto &E : fs::directory_iterator(Fixture)) {
+    std::string Name = E.path().filename().string();
+    if (E.path().extension() != ".py" || Name.find(".fixed.") != std::string::npos)
+      continue;
+    writeFile((Old / Name).string(), readFile(E.path().string()));
+    writeFile((New / Name).string(), readFile(E.path().string()));
+  }
+  RunResult Rename = runParamlint({"rename-params", "LayerNorm", "scale=weight",
+                                   "shift=bias", "--path", New.string()});
+  ASSERT_EQ(Rename.ExitCode, 0) << describeRun(Rename);
+  for (const char *Name : {"model", "load"})
+    EXPECT_TRUE(readFile((New / (std::string(Name) + ".py")).string()) ==
+                readFile((Fixture / (std::string(Name) + ".fixed.py")).string()))
+        << Name << ".py differs from its `.fixed` twin after rename-params";
+  RunResult Oracle = runPython(
+      {oracle("rename_oracle.py"), Old.string(), New.string(), "model", "Model",
+       "[4, 2]", "[3, 4]", R"({"scale": "weight", "shift": "bias"})"},
+      "", sourceDir());
+  EXPECT_EQ(Oracle.ExitCode, 0) << describeRun(Oracle);
+  EXPECT_GE(checkedCount(Oracle.Out), 1) << Oracle.Out;
 }
 
 } // namespace

@@ -660,5 +660,86 @@ TEST(FixCliTest, FixOnlyAndJson) {
   EXPECT_NE(R.Out.find("Fixed 1 error."), std::string::npos) << R.Out;
 }
 
+// --- rename-params ------------------------------------------------------------
+
+const char *const BookNorm = R"(import torch
+import torch.nn as nn
+
+
+class LayerNorm(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.scale = nn.Parameter(torch.ones(d))
+        self.register_parameter("shift", nn.Parameter(torch.zeros(d)))
+
+    def forward(self, x):
+        return self.scale * x + self.shift
+)";
+
+TEST(RenameParamsTest, RenamesDefinitionsAndUsesAndAddsTheKeyMapping) {
+  TempDir T;
+  std::string P = T.write("norm.py", BookNorm);
+  RunResult R = runParamlint({"rename-params", "LayerNorm", "scale=weight",
+                              "shift=bias", "--path", T.path()});
+  ASSERT_EQ(R.ExitCode, 0) << describeRun(R);
+  std::string Got = readFile(P);
+  EXPECT_NE(Got.find("self.weight = nn.Parameter"), std::string::npos) << Got;
+  EXPECT_NE(Got.find("register_parameter(\"bias\""), std::string::npos) << Got;
+  EXPECT_NE(Got.find("return self.weight * x + self.bias\n"), std::string::npos) << Got;
+  EXPECT_NE(Got.find("    def _load_from_state_dict(self, state_dict, prefix"),
+            std::string::npos)
+      << Got;
+  EXPECT_NE(Got.find("for old, new in ((\"scale\", \"weight\"), (\"shift\", \"bias\")):"),
+            std::string::npos)
+      << Got;
+  // A second run refuses (the class now overrides the loading hook) and
+  // the file stays.
+  R = runParamlint({"rename-params", "LayerNorm", "scale=weight", "--path", T.path()});
+  EXPECT_EQ(R.ExitCode, 2) << describeRun(R);
+  EXPECT_NE(R.Err.find("already overrides"), std::string::npos) << R.Err;
+  EXPECT_EQ(readFile(P), Got);
+}
+
+TEST(RenameParamsTest, DiffWritesNothing) {
+  TempDir T;
+  std::string P = T.write("norm.py", BookNorm);
+  RunResult R = runParamlint(
+      {"rename-params", "LayerNorm", "scale=weight", "--diff", "--path", T.path()});
+  EXPECT_EQ(R.ExitCode, 1) << describeRun(R);
+  EXPECT_NE(R.Out.find("+        self.weight = nn.Parameter"), std::string::npos) << R.Out;
+  EXPECT_NE(R.Out.find("(\"scale\", \"weight\"),)"), std::string::npos) << R.Out;
+  EXPECT_EQ(readFile(P), BookNorm);
+}
+
+TEST(RenameParamsTest, RefusesWhatItCannotDoSafely) {
+  TempDir T;
+  std::string P = T.write("norm.py", BookNorm);
+  struct Case {
+    std::vector<std::string> Args;
+    const char *Message;
+  } Cases[] = {
+      {{"Nope", "scale=weight"}, "no input defines a class `Nope`"},
+      {{"LayerNorm", "gamma=weight"}, "no parameter or buffer `gamma`"},
+      {{"LayerNorm", "scale=shift"}, "already has a member `shift`"},
+      {{"LayerNorm", "scale"}, "expected old=new"},
+      {{"LayerNorm", "scale=1x"}, "Python identifiers"},
+  };
+  for (const Case &C : Cases) {
+    std::vector<std::string> Args{"rename-params"};
+    Args.insert(Args.end(), C.Args.begin(), C.Args.end());
+    Args.insert(Args.end(), {"--path", T.path()});
+    RunResult R = runParamlint(Args);
+    EXPECT_EQ(R.ExitCode, 2) << describeRun(R);
+    EXPECT_NE(R.Err.find(C.Message), std::string::npos) << R.Err;
+    EXPECT_EQ(readFile(P), BookNorm);
+  }
+  std::string Overridden = std::string(BookNorm) +
+                           "\n    def _load_from_state_dict(self, *a):\n        pass\n";
+  T.write("norm.py", Overridden);
+  RunResult R = runParamlint({"rename-params", "LayerNorm", "scale=weight", "--path", T.path()});
+  EXPECT_EQ(R.ExitCode, 2) << describeRun(R);
+  EXPECT_NE(R.Err.find("already overrides"), std::string::npos) << R.Err;
+}
+
 } // namespace
 } // namespace paramlint::test

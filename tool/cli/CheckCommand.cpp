@@ -81,13 +81,8 @@ private:
     auto Result = runFixes(Paths, FO);
     if (!Result)
       return reportError(Result.takeError());
-    for (const std::string &W : Result->Warnings)
-      std::cerr << "paramlint: warning: " << W << "\n";
-    for (const std::string &E : Result->Errors)
-      std::cerr << "paramlint: error: " << E << "\n";
+    printFixOutcome(*Result, Diff);
     if (Diff) {
-      for (const FileChange &C : Result->Changes)
-        std::cout << unifiedDiff(C.Path, C.Before, C.After);
       std::cout.flush();
       if (!std::cout)
         return ExitError;
@@ -127,6 +122,16 @@ private:
 
 std::unique_ptr<Command> makeCheckCommand() {
   return std::make_unique<CheckCommand>();
+}
+
+void printFixOutcome(const FixResult &R, bool Diff) {
+  for (const std::string &W : R.Warnings)
+    std::cerr << "paramlint: warning: " << W << "\n";
+  for (const std::string &E : R.Errors)
+    std::cerr << "paramlint: error: " << E << "\n";
+  if (Diff)
+    for (const FileChange &C : R.Changes)
+      std::cout << unifiedDiff(C.Path, C.Before, C.After);
 }
 
 int reportError(llvm::Error E) {

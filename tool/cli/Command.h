@@ -36,6 +36,12 @@ public:
 std::unique_ptr<Command> makeCheckCommand();
 std::unique_ptr<Command> makeGraphCommand();
 std::unique_ptr<Command> makeKeysCommand();
+std::unique_ptr<Command> makeRenameParamsCommand();
+
+struct FixResult;
+/// Prints a fix run's warnings and errors (stderr) and, with Diff, the
+/// unified diff of every changed file (stdout).
+void printFixOutcome(const FixResult &R, bool Diff);
 
 /// Prints an error the way every command does and returns ExitError.
 int reportError(llvm::Error E);

@@ -249,12 +249,19 @@ llvm::Expected<FixResult> Engine::run() {
     // The applicable diagnostics of each input file.
     std::map<const SourceFile *, std::vector<const Diagnostic *>> PerFile;
     std::set<const SourceFile *> Broken;
-    for (const Diagnostic &D : Last->Diagnostics) {
+    std::vector<Diagnostic> Produced;
+    if (Options.Producer) {
+      auto P = Options.Producer(*Last, Round);
+      if (!P)
+        return P.takeError();
+      Produced = std::move(*P);
+    }
+    for (const Diagnostic &D : Last->Diagnostics)
       if (D.Code == "PL001")
         Broken.insert(D.Where.File);
-      else if (D.Where.File && isFixApplicable(D, Options.Unsafe))
+    for (const Diagnostic &D : Options.Producer ? Produced : Last->Diagnostics)
+      if (D.Code != "PL001" && D.Where.File && isFixApplicable(D, Options.Unsafe))
         PerFile[D.Where.File].push_back(&D);
-    }
     bool Changed = false;
     for (size_t I = 0; I < Last->InputCount; ++I) {
       const SourceFile &File = *Last->Files[I];

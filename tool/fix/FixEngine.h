@@ -40,6 +40,12 @@ struct FixOptions {
   /// test changes a file here).
   std::function<void()> BeforeWrite;
   WriteHooks Hooks; ///< Passed to writeAtomically.
+  /// Where the fixes come from: by default each round's diagnostics. A
+  /// producer (`rename-params`) computes its own from the round's analysis
+  /// (Round counts from 0); its error ends the run.
+  std::function<llvm::Expected<std::vector<Diagnostic>>(const paramlint::Analysis &,
+                                                        unsigned Round)>
+      Producer;
 };
 
 /// One file the fixes change.

@@ -1,0 +1,266 @@
+//===- fix/RenameParams.cpp - Back-compatible parameter renames -----------===//
+#include "fix/RenameParams.h"
+
+#include "python/PythonSyntax.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+
+namespace paramlint {
+namespace {
+
+bool isIdentifier(const std::string &S) {
+  if (S.empty() || (S[0] >= '0' && S[0] <= '9'))
+    return false;
+  return std::all_of(S.begin(), S.end(), [](char C) {
+    return (C >= 'a' && C <= 'z') || (C >= 'A' && C <= 'Z') ||
+           (C >= '0' && C <= '9') || C == '_';
+  });
+}
+
+llvm::Error renameError(const std::string &What) {
+  return llvm::createStringError(std::errc::invalid_argument, "%s", What.c_str());
+}
+
+/// The last component of a dotted name: `nn.Module` → `Module`.
+std::string lastComponent(const std::string &Dotted) {
+  size_t Dot = Dotted.rfind('.');
+  return Dot == std::string::npos ? Dotted : Dotted.substr(Dot + 1);
+}
+
+/// Where the override goes: the end of the line that ends the class body,
+/// and the indentation of the body and of one level inside it.
+struct ClassEnd {
+  uint32_t At = 0;
+  std::string Body, Step;
+};
+
+/// Finds the class whose name is at NameAt with tree-sitter (the facts keep
+/// only the name's span).
+std::optional<ClassEnd> classEnd(const std::string &Text, Span NameAt) {
+  py::TreePtr Tree = py::parseWithThreadParser(Text);
+  if (!Tree)
+    return std::nullopt;
+  TSNode Name = ts_node_descendant_for_byte_range(ts_tree_root_node(Tree.get()),
+                                                  NameAt.Begin, NameAt.End);
+  TSNode Class = ts_node_parent(Name);
+  if (ts_node_is_null(Class) ||
+      std::strcmp(ts_node_type(Class), "class_definition") != 0)
+    return std::nullopt;
+  TSNode Body = ts_node_child_by_field_name(Class, "body", 4);
+  if (ts_node_is_null(Body) || ts_node_named_child_count(Body) == 0)
+    return std::nullopt;
+  auto Column = [&](uint32_t Byte) {
+    size_t LineStart = Text.rfind('\n', Byte == 0 ? 0 : Byte - 1);
+    LineStart = LineStart == std::string::npos ? 0 : LineStart + 1;
+    return std::string(Text, LineStart, Byte - LineStart);
+  };
+  ClassEnd E;
+  std::string ClassIndent = Column(ts_node_start_byte(Class));
+  E.Body = Column(ts_node_start_byte(ts_node_named_child(Body, 0)));
+  // A body on the class line (`class A: x = 1`) has no indentation to copy.
+  if (E.Body.find_first_not_of(" \t") != std::string::npos ||
+      E.Body.size() <= ClassIndent.size())
+    return std::nullopt;
+  E.Step = E.Body.substr(ClassIndent.size());
+  size_t Nl = Text.find('\n', ts_node_end_byte(Class));
+  E.At = static_cast<uint32_t>(Nl == std::string::npos ? Text.size() : Nl);
+  if (E.At > 0 && Text[E.At - 1] == '\r')
+    --E.At;
+  return E;
+}
+
+/// The override that maps old keys to new ones before torch reads them.
+std::string compatMethod(const ClassEnd &E, const std::vector<ParamRename> &Renames,
+                         const std::string &Nl) {
+  std::string Pairs;
+  for (const ParamRename &R : Renames)
+    Pairs += fmt::format("{}(\"{}\", \"{}\")", Pairs.empty() ? "" : ", ", R.From, R.To);
+  if (Renames.size() == 1)
+    Pairs += ",";
+  std::string I = E.Body, S = E.Step;
+  std::vector<std::string> Lines{
+      "",
+      I + "def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):",
+      I + S + "# Added by `paramlint rename-params`: checkpoints saved before the",
+      I + S + "# rename still load (strict=True too); their old keys are mapped.",
+      I + S + "for old, new in (" + Pairs + "):",
+      I + S + S + "if prefix + old in state_dict and prefix + new not in state_dict:",
+      I + S + S + S + "state_dict[prefix + new] = state_dict.pop(prefix + old)",
+      I + S + "super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)"};
+  std::string Out;
+  for (const std::string &L : Lines)
+    Out += Nl + L;
+  return Out;
+}
+
+/// Renames collected per file, each span once.
+class EditSet {
+public:
+  /// Replaces a name; an empty span (a name the frontend could not place)
+  /// is skipped.
+  void rename(const SourceFile *File, Span Where, const std::string &Content) {
+    if (Where.End > Where.Begin)
+      PerFile[File].emplace(Where.Begin, Edit{Where, Content});
+  }
+  void insert(const SourceFile *File, uint32_t At, const std::string &Content) {
+    PerFile[File].emplace(At, Edit{Span{At, At}, Content});
+  }
+  std::map<const SourceFile *, std::map<uint32_t, Edit>> PerFile;
+};
+
+} // namespace
+
+llvm::Expected<ParamRename> parseParamRename(const std::string &Spec) {
+  size_t Eq = Spec.find('=');
+  if (Eq == std::string::npos)
+    return renameError("`" + Spec + "`: expected old=new");
+  ParamRename R{Spec.substr(0, Eq), Spec.substr(Eq + 1)};
+  if (!isIdentifier(R.From) || !isIdentifier(R.To))
+    return renameError("`" + Spec + "`: both names must be Python identifiers");
+  if (R.From == R.To)
+    return renameError("`" + Spec + "`: the names are the same");
+  return R;
+}
+
+llvm::Expected<std::vector<Diagnostic>>
+renameParamsFixes(const Analysis &A, const std::string &ClassName,
+                  const std::vector<ParamRename> &Renames) {
+  std::map<std::string, std::string> NewName;
+  for (const ParamRename &R : Renames)
+    if (!NewName.emplace(R.From, R.To).second)
+      return renameError("`" + R.From + "` is renamed twice");
+
+  EditSet Edits;
+  // The class's own definitions (the last definition wins in Python, but a
+  // notebook may define it in several cells: all of them are renamed).
+  struct Def {
+    const SourceFile *File;
+    const ClassFact *Class;
+  };
+  std::vector<Def> Defs;
+  std::set<std::string> Family{ClassName}; // The class and its subclasses.
+  for (size_t I = 0; I < A.InputCount; ++I)
+    for (const ClassFact &C : A.Facts[I].Classes)
+      if (C.Name == ClassName)
+        Defs.push_back({A.Files[I].get(), &C});
+  if (Defs.empty())
+    return renameError("no input defines a class `" + ClassName + "`");
+  // Subclasses by name, to a fixed point (`class B(A)`, `class C(B)`).
+  for (bool Grew = true; Grew;) {
+    Grew = false;
+    for (size_t I = 0; I < A.Files.size(); ++I)
+      for (const ClassFact &C : A.Facts[I].Classes)
+        for (const std::string &Base : C.Bases)
+          if (Family.count(lastComponent(Base)) && Family.insert(C.Name).second)
+            Grew = true;
+  }
+
+  for (const Def &D : Defs) {
+    const std::string &Text = D.File->text();
+    if (std::find(D.Class->Methods.begin(), D.Class->Methods.end(),
+                  "_load_from_state_dict") != D.Class->Methods.end())
+      return renameError("`" + ClassName +
+                         "` already overrides `_load_from_state_dict`; add the "
+                         "key mapping there by hand");
+    for (const ParamRename &R : Renames) {
+      bool Found = false;
+      for (const MemberFact &M : D.Class->Members) {
+        if (M.Name == R.To)
+          return renameError("`" + ClassName + "` already has a member `" + R.To + "`");
+        if (M.Name != R.From)
+          continue;
+        if (M.Kind != MemberKind::Parameter && M.Kind != MemberKind::Buffer)
+          return renameError("`" + ClassName + "." + R.From +
+                             "` is not a parameter or buffer");
+        Found = true;
+        Span W = M.Where;
+        // `register_parameter("scale", ...)`: keep the quotes.
+        if (W.End - W.Begin >= 2 && (Text[W.Begin] == '"' || Text[W.Begin] == '\''))
+          W = Span{W.Begin + 1, W.End - 1};
+        Edits.rename(D.File, W, R.To);
+      }
+      if (!Found)
+        return renameError("`" + ClassName + "` has no parameter or buffer `" +
+                           R.From + "`");
+    }
+    auto End = classEnd(Text, D.Class->Where);
+    if (!End)
+      return renameError("cannot find the end of the body of `" + ClassName +
+                         "` to add the compatibility method");
+    std::string Nl = Text.find("\r\n") != std::string::npos ? "\r\n" : "\n";
+    Edits.insert(D.File, End->At, compatMethod(*End, Renames, Nl));
+  }
+
+  // `self.old` in the methods of the class and its subclasses.
+  for (size_t I = 0; I < A.InputCount; ++I) {
+    const FileFacts &F = A.Facts[I];
+    for (const AccessFact &Acc : F.Accesses) {
+      if (Acc.Scope >= F.Scopes.size() || Acc.Path.empty())
+        continue;
+      // The method, or a def nested in it, of a class of the family.
+      unsigned S = Acc.Scope;
+      while (S != 0 && F.Scopes[S].Class.empty())
+        S = F.Scopes[S].Parent;
+      const ScopeFact &Method = F.Scopes[S];
+      if (S == 0 || !Family.count(Method.Class) || Method.Params.empty() ||
+          Acc.Root != Method.Params.front().Name)
+        continue;
+      auto It = NewName.find(Acc.Path.front().Name);
+      if (It != NewName.end() && Acc.Path.front().K == PathSegment::Kind::Attr)
+        Edits.rename(A.Files[I].get(), Acc.Path.front().Where, It->second);
+    }
+  }
+
+  // Loader uses bound to a model: each segment naming `old` on a module of
+  // the class or of a subclass (which inherits the parameter).
+  for (const BoundAccess &B : A.Graph.Accesses) {
+    if (!B.TheModel || !B.TheModel->Root || !B.File)
+      continue;
+    bool Input = false;
+    for (size_t I = 0; I < A.InputCount; ++I)
+      Input |= A.Files[I].get() == B.File;
+    if (!Input)
+      continue;
+    const ModuleNode *Node = B.TheModel->Root.get();
+    for (const PathSegment &Seg : B.Path) {
+      if (!Node)
+        break;
+      if (Node->Class && Family.count(Node->Class->Name) &&
+          Seg.K == PathSegment::Kind::Attr) {
+        auto It = NewName.find(Seg.Name);
+        if (It != NewName.end())
+          Edits.rename(B.File, Seg.Where, It->second);
+      }
+      const ModuleNode *Next = Node->child(Seg.Name);
+      if (!Next && Seg.K == PathSegment::Kind::Index)
+        Next = Node->child("*");
+      Node = Next;
+    }
+  }
+
+  std::vector<Diagnostic> Out;
+  std::string Title;
+  for (const ParamRename &R : Renames)
+    Title += fmt::format("{}`{}` to `{}`", Title.empty() ? "" : ", ", R.From, R.To);
+  for (auto &[File, Map] : Edits.PerFile) {
+    Diagnostic D;
+    D.Code = "rename-params";
+    D.Message = "Rename " + Title + " in `" + ClassName + "`";
+    D.Where = Location{File, Map.begin()->second.Where};
+    Fix F;
+    F.Applies = Applicability::Unsafe;
+    F.Message = D.Message;
+    for (auto &[Begin, E] : Map)
+      F.Edits.push_back(E);
+    D.TheFix = std::move(F);
+    Out.push_back(std::move(D));
+  }
+  return Out;
+}
+
+} // namespace paramlint

@@ -1,0 +1,45 @@
+//===- fix/RenameParams.h - Back-compatible parameter renames ---*- C++ -*-===//
+///
+/// \file
+/// `paramlint rename-params CLASS old=new ...`: renames parameters (or
+/// buffers) of a project module class everywhere paramlint can see them —
+/// the definition in the class, every `self.old` in the class and its
+/// subclasses, and every loader use the graph binds through an instance of
+/// the class — and adds to the class a `_load_from_state_dict` override that
+/// maps the old keys to the new ones, so a checkpoint saved before the
+/// rename still loads, with `strict=True` too. The edits go through the fix
+/// engine (re-parse, atomic writes, notebooks, `--diff`). Always unsafe: the
+/// rename changes the class's public names.
+///
+//===----------------------------------------------------------------------===//
+#ifndef PARAMLINT_FIX_RENAMEPARAMS_H
+#define PARAMLINT_FIX_RENAMEPARAMS_H
+
+#include "Analysis.h"
+#include "Diagnostic.h"
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace paramlint {
+
+struct ParamRename {
+  std::string From, To;
+};
+
+/// Parses `old=new` (both Python identifiers, different).
+llvm::Expected<ParamRename> parseParamRename(const std::string &Spec);
+
+/// One fix per input file that the renames touch, as diagnostics the fix
+/// engine applies. Fails when no input defines ClassName, when a name is
+/// not a parameter or buffer of it, when a new name already exists on it,
+/// or when it already overrides `_load_from_state_dict`.
+llvm::Expected<std::vector<Diagnostic>>
+renameParamsFixes(const Analysis &A, const std::string &ClassName,
+                  const std::vector<ParamRename> &Renames);
+
+} // namespace paramlint
+
+#endif // PARAMLINT_FIX_RENAMEPARAMS_H

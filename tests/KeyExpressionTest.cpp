@@ -299,6 +299,33 @@ TEST(KeyExpressionTest, ReplaceRegexAndSubstringRules) {
   EXPECT_EQ(uses(E), (Strings{"Load ckpt model"}));
 }
 
+TEST(KeyExpressionTest, CommentsBetweenArgumentsAndItems) {
+  auto E = extract("import re\n"
+                   "k = re.sub(\n"
+                   "    r'\\.g$',  # the old suffix\n"
+                   "    '.weight',\n"
+                   "    k)\n"
+                   "v = sd.get(  # why\n"
+                   "    'x.weight')\n"
+                   "M = [  # pairs\n"
+                   "    ('gamma', 'weight'),\n"
+                   "]\n");
+  EXPECT_EQ(renames(E), (Strings{"RegexSub \\.g$ -> .weight",
+                                 "Map gamma -> weight in M"}));
+  EXPECT_EQ(uses(E), (Strings{"Load sd x.weight"}));
+}
+
+TEST(KeyExpressionTest, InPlaceStateDictsAndBraces) {
+  auto E = extract("if 'x.weight' in model.state_dict():\n"
+                   "    pass\n"
+                   "w = self.sd.get(f'{{a}}.{i}.b')\n");
+  ASSERT_EQ(E.Facts.StateDicts.size(), 1u);
+  EXPECT_EQ(uses(E), (Strings{"Load " + E.Facts.StateDicts[0].Var + " x.weight",
+                              "Load self.sd {a}.*.b"}));
+  // The written `{{a}}` is no piece: its text differs from the pattern.
+  EXPECT_EQ(pieces(E.Facts.KeyUses[1]).find('{'), std::string::npos);
+}
+
 TEST(KeyExpressionTest, InHeuristicsUseWhatTheScopeKnows) {
   auto E = extract("def f(sd, name, state):\n"
                    "    if 'gamma' in name: pass\n"

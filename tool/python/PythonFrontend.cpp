@@ -2826,15 +2826,19 @@ void Extractor::keyCall(TSNode Fn, TSNode Args, const Ctx &Cx) {
   // The first two positional arguments, without listing them all: these
   // methods are frequent and most calls are not about keys.
   TSNode Pos[2] = {};
-  if (!isNull(Args) && kind(Args) == Sym::ArgumentList)
-    for (uint32_t I = 0; I < 2 && I < ts_node_named_child_count(Args); ++I) {
+  if (!isNull(Args) && kind(Args) == Sym::ArgumentList) {
+    uint32_t Count = ts_node_named_child_count(Args), Got = 0;
+    for (uint32_t I = 0; Got < 2 && I < Count; ++I) {
       TSNode A = ts_node_named_child(Args, I);
       Sym AK = kind(A);
+      if (AK == Sym::Comment)
+        continue;
       if (AK == Sym::KeywordArgument || AK == Sym::ListSplat ||
-          AK == Sym::DictionarySplat || AK == Sym::Comment)
+          AK == Sym::DictionarySplat)
         break;
-      Pos[I] = A;
+      Pos[Got++] = A;
     }
+  }
   TSNode Obj = field(Fn, G.Object);
   if (Method == "replace" || Method == "sub") {
     if (Method == "sub") {

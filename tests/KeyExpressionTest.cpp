@@ -290,6 +290,7 @@ TEST(KeyExpressionTest, ReplaceRegexAndSubstringRules) {
                    "    return {k.replace('/', '.'): v for k, v in out.items()\n"
                    "            if 'adam' not in k}\n"
                    "s = text.replace(' ', '')\n"
+                   "t = text.replace('\\n', '')\n"
                    "if 'model' in ckpt:\n"
                    "    pass\n");
   EXPECT_EQ(renames(E), (Strings{"Substring gamma", "Replace gamma -> weight",

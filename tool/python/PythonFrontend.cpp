@@ -2023,7 +2023,7 @@ void addCooked(KeySegs &Out, std::string Text) {
 }
 
 /// Appends Const text [Begin, End) of the file, or false when it cannot be
-/// part of a state-dict key (too long, or holds whitespace). In an f-string
+/// part of a state-dict key (too long, holds whitespace or an escape). In an f-string
 /// `{{` and `}}` stand for one brace: those become Cooked.
 bool Extractor::constRun(uint32_t Begin, uint32_t End, bool FString,
                          KeySegs &Out) {
@@ -2043,7 +2043,9 @@ bool Extractor::constRun(uint32_t Begin, uint32_t End, bool FString,
   };
   for (uint32_t I = Begin; I < End; ++I) {
     char C = Text[I];
-    if (C == ' ' || C == '\t' || C == '\n' || C == '\r')
+    // No key holds whitespace; a backslash would make the written text
+    // differ from the key (an escape), and keys hold none either.
+    if (C == ' ' || C == '\t' || C == '\n' || C == '\r' || C == '\\')
       return false;
     if (FString && (C == '{' || C == '}') && I + 1 < End && Text[I + 1] == C) {
       Flush(I);
@@ -2796,7 +2798,8 @@ void Extractor::handleComparison(TSNode N, const Ctx &Cx) {
   }
   if (RightIsString) {
     RenameFact R;
-    if (!plainLiteral(L, R.From, R.FromWhere) || R.From.empty())
+    if (!plainLiteral(L, R.From, R.FromWhere) || R.From.empty() ||
+        R.From.find_first_of(" \t\r\n\\") != std::string::npos)
       return;
     R.K = RenameFact::Kind::SubstringTest;
     R.Scope = Cx.Scope;
@@ -2854,6 +2857,10 @@ void Extractor::keyCall(TSNode Fn, TSNode Args, const Ctx &Cx) {
         R.From.size() > MaxKeyLiteral || R.To.size() > MaxKeyLiteral ||
         R.From.find_first_of(" \t\r\n") != std::string::npos ||
         R.To.find_first_of(" \t\r\n") != std::string::npos)
+      return;
+    // Escapes (`"\n"`) are text, not key renames; a regex keeps them.
+    if (Method == "replace" && (R.From.find('\\') != std::string::npos ||
+                                R.To.find('\\') != std::string::npos))
       return;
     if (Method == "replace") {
       // `os.path.replace`-like module functions are no string renames.

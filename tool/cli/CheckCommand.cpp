@@ -3,9 +3,11 @@
 
 #include "Analysis.h"
 #include "fix/FixEngine.h"
+#include "graph/CheckpointBinding.h"
 #include "fix/UnifiedDiff.h"
 #include "report/Reporters.h"
 
+#include <fstream>
 #include <iostream>
 #include <unistd.h>
 
@@ -18,7 +20,10 @@ public:
     CLI::App *C = Parent.add_subcommand("check", "Lint files and directories");
     C->add_option("paths", Paths, "Files and directories (default: .)");
     C->add_option("--output-format", OutputFormat, "Output format")
-        ->check(CLI::IsMember({"text", "json"}));
+        ->check(CLI::IsMember(
+            {"text", "json", "json-lines", "sarif", "github", "junit"}));
+    C->add_option("-o,--output-file", OutputFile,
+                  "Write the report to this file instead of stdout");
     C->add_option("--select", Options.Select,
                   "Rule codes or prefixes to enable (comma-separated)")
         ->delimiter(',')
@@ -29,6 +34,13 @@ public:
         ->allow_extra_args(false);
     C->add_option("--jobs,-j", Options.Jobs,
                   "Worker threads (default: one per core)");
+    C->add_option("--checkpoint", Options.Checkpoints,
+                  "A checkpoint to compare with the model it holds the "
+                  "weights of (PL201-PL203); repeat for more")
+        ->allow_extra_args(false);
+    C->add_option("--emit-rename-map", RenameMapFile,
+                  "Write the rename map (checkpoint key to model key) of the "
+                  "--checkpoint findings to this JSON file");
     C->add_flag("--exit-zero", ExitZero, "Exit 0 even when there are findings");
     C->add_flag("--statistics", Statistics, "Count findings per rule");
     C->add_flag("--fix", Fix, "Apply the safe fixes, then report what remains");
@@ -52,21 +64,81 @@ public:
     auto Result = analyze(Paths, Options);
     if (!Result)
       return reportError(Result.takeError());
+    if (int Code = reportCheckpoints(**Result))
+      return Code;
     const std::vector<Diagnostic> &Diags = (*Result)->Diagnostics;
-    if (OutputFormat == "json")
-      writeJson(std::cout, Diags);
-    else
-      writeText(std::cout, Diags, textOptions());
-    std::cout.flush();
-    if (!std::cout)
-      return ExitError;
+    if (int Code = writeReport(**Result, Diags, std::nullopt))
+      return Code;
     return Diags.empty() || ExitZero ? ExitClean : ExitFindings;
   }
 
 private:
+  /// Writes Diags in the chosen format to stdout or the `-o` file; returns
+  /// 0, or ExitError when the report could not be written.
+  int writeReport(const Analysis &A, const std::vector<Diagnostic> &Diags,
+                  std::optional<size_t> Fixed) {
+    std::ofstream File;
+    if (!OutputFile.empty()) {
+      File.open(OutputFile, std::ios::binary | std::ios::trunc);
+      if (!File)
+        return reportError(llvm::createStringError(
+            std::errc::io_error, "cannot write `%s`", OutputFile.c_str()));
+    }
+    std::ostream &OS = OutputFile.empty() ? std::cout : File;
+    if (OutputFormat == "json") {
+      writeJson(OS, Diags);
+    } else if (OutputFormat == "json-lines") {
+      writeJsonLines(OS, Diags);
+    } else if (OutputFormat == "sarif") {
+      writeSarif(OS, Diags);
+    } else if (OutputFormat == "github") {
+      writeGithub(OS, Diags);
+    } else if (OutputFormat == "junit") {
+      std::vector<std::string> Files;
+      for (size_t I = 0; I < A.InputCount; ++I)
+        Files.push_back(A.Files[I]->path());
+      writeJunit(OS, Diags, Files);
+    } else {
+      TextOptions T = textOptions();
+      T.Fixed = Fixed;
+      writeText(OS, Diags, T);
+    }
+    OS.flush();
+    if (!OS)
+      return reportError(llvm::createStringError(
+          std::errc::io_error, "cannot write the report to `%s`",
+          OutputFile.empty() ? "stdout" : OutputFile.c_str()));
+    return 0;
+  }
+
+  /// Says on stderr which checkpoints were not compared with any model and
+  /// why, and writes `--emit-rename-map`; returns 0 or ExitError.
+  int reportCheckpoints(const Analysis &A) {
+    std::map<std::string, std::string> Renames;
+    for (const CheckpointBinding &B : A.Graph.Checkpoints) {
+      if (!B.TheModel) {
+        std::cerr << "paramlint: note: checkpoint `" << B.Path
+                  << "` is not checked: " << B.Why << "\n";
+        continue;
+      }
+      CheckpointDiff Diff = compareCheckpoint(B);
+      Renames.insert(Diff.Renames.begin(), Diff.Renames.end());
+    }
+    if (RenameMapFile.empty())
+      return 0;
+    std::ofstream Map(RenameMapFile, std::ios::binary | std::ios::trunc);
+    Map << renameMapJson(Renames) << "\n";
+    Map.close();
+    if (!Map)
+      return reportError(llvm::createStringError(
+          std::errc::io_error, "cannot write `%s`", RenameMapFile.c_str()));
+    return 0;
+  }
+
   TextOptions textOptions() const {
     TextOptions T;
-    T.Color = isatty(STDOUT_FILENO) != 0 && !std::getenv("NO_COLOR");
+    T.Color = OutputFile.empty() && isatty(STDOUT_FILENO) != 0 &&
+              !std::getenv("NO_COLOR");
     T.Statistics = Statistics;
     T.UnsafeFixes = UnsafeFixes;
     return T;
@@ -96,15 +168,14 @@ private:
     if (FixOnly) {
       std::cout << "Fixed " << Result->Fixed
                 << (Result->Fixed == 1 ? " error.\n" : " errors.\n");
-    } else if (OutputFormat == "json") {
-      writeJson(std::cout, Remaining);
-    } else {
-      TextOptions T = textOptions();
-      T.Fixed = Result->Fixed;
-      writeText(std::cout, Remaining, T);
+      std::cout.flush();
+      if (!std::cout)
+        return ExitError;
+    } else if (int Code = writeReport(*Result->Remaining, Remaining,
+                                      Result->Fixed)) {
+      return Code;
     }
-    std::cout.flush();
-    if (!std::cout || !Result->Errors.empty())
+    if (!Result->Errors.empty())
       return ExitError;
     if (FixOnly || ExitZero)
       return ExitClean;
@@ -112,8 +183,10 @@ private:
   }
 
   AnalysisOptions Options;
+  std::string RenameMapFile;
   std::vector<std::string> Paths;
   std::string OutputFormat = "text";
+  std::string OutputFile;
   bool ExitZero = false, Statistics = false, NoCache = false;
   bool Fix = false, UnsafeFixes = false, Diff = false, FixOnly = false;
 };

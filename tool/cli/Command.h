@@ -37,6 +37,7 @@ std::unique_ptr<Command> makeCheckCommand();
 std::unique_ptr<Command> makeGraphCommand();
 std::unique_ptr<Command> makeKeysCommand();
 std::unique_ptr<Command> makeRenameParamsCommand();
+std::unique_ptr<Command> makeRuleCommand();
 
 struct FixResult;
 /// Prints a fix run's warnings and errors (stderr) and, with Diff, the

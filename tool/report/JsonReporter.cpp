@@ -1,4 +1,4 @@
-//===- report/JsonReporter.cpp - Diagnostics as a Ruff-shaped JSON array --===//
+//===- report/JsonReporter.cpp - Ruff-shaped JSON array and JSON lines ---===//
 #include "report/Reporters.h"
 
 #include <nlohmann/json.hpp>
@@ -19,36 +19,51 @@ std::string ruleUrl(const std::string &Code) {
   return "docs/rules/" + Code + ".md";
 }
 
+namespace {
+
+/// One diagnostic as the object both JSON formats print.
+Json diagnosticObject(const Diagnostic &D) {
+  const SourceFile *File = D.Where.File;
+  Json Obj;
+  Position P = File ? File->position(D.Where.Where.Begin) : Position{};
+  Obj["cell"] = P.Cell ? Json(*P.Cell) : Json(nullptr);
+  Obj["code"] = D.Code;
+  Obj["end_location"] = position(File, D.Where.Where.End);
+  Obj["filename"] = File ? File->path() : "";
+  if (D.TheFix) {
+    Json Edits = Json::array();
+    for (const Edit &E : D.TheFix->Edits)
+      Edits.push_back(Json{{"content", E.Content},
+                           {"end_location", position(File, E.Where.End)},
+                           {"location", position(File, E.Where.Begin)}});
+    Obj["fix"] = Json{
+        {"applicability",
+         D.TheFix->Applies == Applicability::Safe ? "safe" : "unsafe"},
+        {"edits", Edits},
+        {"message", D.TheFix->Message}};
+  } else {
+    Obj["fix"] = nullptr;
+  }
+  Obj["location"] = position(File, D.Where.Where.Begin);
+  Obj["message"] = D.Message;
+  Obj["url"] = ruleUrl(D.Code);
+  return Obj;
+}
+
+} // namespace
+
 void writeJson(std::ostream &OS, const std::vector<Diagnostic> &Diags) {
   Json Out = Json::array();
-  for (const Diagnostic &D : Diags) {
-    const SourceFile *File = D.Where.File;
-    Json Obj;
-    Position P = File ? File->position(D.Where.Where.Begin) : Position{};
-    Obj["cell"] = P.Cell ? Json(*P.Cell) : Json(nullptr);
-    Obj["code"] = D.Code;
-    Obj["end_location"] = position(File, D.Where.Where.End);
-    Obj["filename"] = File ? File->path() : "";
-    if (D.TheFix) {
-      Json Edits = Json::array();
-      for (const Edit &E : D.TheFix->Edits)
-        Edits.push_back(Json{{"content", E.Content},
-                             {"end_location", position(File, E.Where.End)},
-                             {"location", position(File, E.Where.Begin)}});
-      Obj["fix"] = Json{
-          {"applicability",
-           D.TheFix->Applies == Applicability::Safe ? "safe" : "unsafe"},
-          {"edits", Edits},
-          {"message", D.TheFix->Message}};
-    } else {
-      Obj["fix"] = nullptr;
-    }
-    Obj["location"] = position(File, D.Where.Where.Begin);
-    Obj["message"] = D.Message;
-    Obj["url"] = ruleUrl(D.Code);
-    Out.push_back(std::move(Obj));
-  }
+  for (const Diagnostic &D : Diags)
+    Out.push_back(diagnosticObject(D));
   OS << Out.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+}
+
+void writeJsonLines(std::ostream &OS, const std::vector<Diagnostic> &Diags) {
+  for (const Diagnostic &D : Diags)
+    OS << diagnosticObject(D).dump(-1, ' ', false,
+                                   Json::error_handler_t::replace)
+       << "\n";
 }
 
 } // namespace paramlint

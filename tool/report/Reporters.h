@@ -2,8 +2,9 @@
 ///
 /// \file
 /// One function per output format (one file each): the text format (Ruff /
-/// rustc style with the source line and a caret) and the Ruff-shaped JSON
-/// array the design fixes as public interface.
+/// rustc style with the source line and a caret), the Ruff-shaped JSON
+/// array the design fixes as public interface (and its JSON-lines form),
+/// SARIF, GitHub workflow commands and JUnit XML.
 ///
 //===----------------------------------------------------------------------===//
 #ifndef PARAMLINT_REPORT_REPORTERS_H
@@ -13,6 +14,7 @@
 
 #include <optional>
 #include <ostream>
+#include <string>
 #include <vector>
 
 namespace paramlint {
@@ -32,6 +34,20 @@ void writeText(std::ostream &OS, const std::vector<Diagnostic> &Diags,
 
 /// The JSON array of `--output-format json`.
 void writeJson(std::ostream &OS, const std::vector<Diagnostic> &Diags);
+
+/// `--output-format json-lines`: the objects of the JSON array, one per line.
+void writeJsonLines(std::ostream &OS, const std::vector<Diagnostic> &Diags);
+
+/// `--output-format sarif`: a SARIF 2.1.0 log with one run.
+void writeSarif(std::ostream &OS, const std::vector<Diagnostic> &Diags);
+
+/// `--output-format github`: GitHub Actions workflow commands.
+void writeGithub(std::ostream &OS, const std::vector<Diagnostic> &Diags);
+
+/// `--output-format junit`: one test case per file of Files (and any other
+/// file a diagnostic names), one failure per finding.
+void writeJunit(std::ostream &OS, const std::vector<Diagnostic> &Diags,
+                const std::vector<std::string> &Files);
 
 /// The documentation link of a rule (the rule's page in this repository).
 std::string ruleUrl(const std::string &Code);

@@ -1,0 +1,342 @@
+//===- ReportFormatsTest.cpp - Every output format, read by its consumer --===//
+///
+/// \file
+/// Runs the program as CI would and reads each report the way its consumer
+/// does: SARIF validated against the official 2.1.0 schema (Debian's
+/// python3-jsonschema), JUnit XML parsed by python's xml.etree, GitHub
+/// workflow commands matched field by field, JSON lines object by object;
+/// `-o FILE`; and `paramlint rule`, whose text is the rule's page.
+///
+//===----------------------------------------------------------------------===//
+#include "TestSupport.h"
+
+#include "checks/Registry.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace paramlint::test {
+namespace {
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+/// Fixtures with findings of every kind that matters to a format: fixes,
+/// notes with locations, notebook cells, a parse error.
+const std::vector<std::string> &fixtureInputs() {
+  static const std::vector<std::string> Inputs{
+      "fixtures/python/PL001_parse_error.py",
+      "fixtures/python/PL101_loader_writes_unknown_param.py",
+      "fixtures/python/PL104_swapped_norm_roles.py",
+      "fixtures/python/PL105_strict_false_hides_mismatch.py",
+      "fixtures/notebooks/PL101_notebook.ipynb"};
+  return Inputs;
+}
+
+RunResult runOnFixtures(const std::string &Format) {
+  std::vector<std::string> Args{"check", "--output-format", Format};
+  for (const std::string &F : fixtureInputs())
+    Args.push_back(F);
+  return runParamlint(Args, "", sourceDir());
+}
+
+/// The findings the JSON format reports for the fixtures: the reference
+/// every other format is compared with.
+Json referenceFindings() {
+  RunResult R = runOnFixtures("json");
+  EXPECT_EQ(R.ExitCode, 1) << describeRun(R);
+  Json J = Json::parse(R.Out, nullptr, false);
+  EXPECT_TRUE(J.is_array()) << describeRun(R);
+  return J.is_array() ? J : Json::array();
+}
+
+std::string schemaPath() {
+  return sourceDir() + "/../shared/data/sarif-schema-2.1.0.json";
+}
+
+TEST(SarifTest, ValidatesAgainstTheOfficialSchema) {
+  if (!fs::exists(schemaPath()))
+    GTEST_SKIP() << "no SARIF schema at " << schemaPath();
+  TempDir T;
+  std::string Out = T.file("report.sarif");
+  std::vector<std::string> Args{"check", "--output-format", "sarif", "-o", Out};
+  for (const std::string &F : fixtureInputs())
+    Args.push_back(F);
+  RunResult R = runParamlint(Args, "", sourceDir());
+  ASSERT_EQ(R.ExitCode, 1) << describeRun(R);
+  EXPECT_EQ(R.Out, "") << "with -o, nothing goes to stdout";
+  RunResult V = runPython(
+      {"-c",
+       "import json, sys, jsonschema\n"
+       "schema = json.load(open(sys.argv[1]))\n"
+       "log = json.load(open(sys.argv[2]))\n"
+       "jsonschema.Draft7Validator.check_schema(schema)\n"
+       "errors = list(jsonschema.Draft7Validator(schema).iter_errors(log))\n"
+       "for e in errors[:5]: print(list(e.absolute_path), e.message)\n"
+       "sys.exit(1 if errors else 0)\n",
+       schemaPath(), Out});
+  EXPECT_EQ(V.ExitCode, 0) << describeRun(V);
+}
+
+TEST(SarifTest, RulesResultsLocationsAndFixes) {
+  RunResult R = runOnFixtures("sarif");
+  ASSERT_EQ(R.ExitCode, 1) << describeRun(R);
+  Json Log = Json::parse(R.Out, nullptr, false);
+  ASSERT_TRUE(Log.is_object()) << describeRun(R);
+  EXPECT_EQ(Log["version"], "2.1.0");
+  ASSERT_EQ(Log["runs"].size(), 1u);
+  const Json &Run = Log["runs"].front();
+  EXPECT_EQ(Run["columnKind"], "unicodeCodePoints");
+
+  // One descriptor per rule, its summary from the rule's page.
+  const Json &Rules = Run["tool"]["driver"]["rules"];
+  std::vector<CheckInfo> All = allRules();
+  ASSERT_EQ(Rules.size(), All.size());
+  for (size_t I = 0; I < All.size(); ++I) {
+    const Json &D = Rules[I];
+    EXPECT_EQ(D["id"], All[I].Code);
+    EXPECT_EQ(D["name"], All[I].Name);
+    EXPECT_EQ(D["helpUri"], std::string("docs/rules/") + All[I].Code + ".md");
+    EXPECT_EQ(D["defaultConfiguration"]["level"],
+              All[I].DefaultSeverity == Severity::Error ? "error" : "warning");
+    std::string Page = sourceDir() + "/docs/rules/" + All[I].Code + ".md";
+    if (!fs::exists(Page))
+      continue; // RegistryTest reports the missing page.
+    std::string Text = readFile(Page);
+    std::string Summary = D["shortDescription"]["text"];
+    EXPECT_FALSE(Summary.empty()) << All[I].Code;
+    EXPECT_NE(Text.find("\n" + Summary + "\n"), std::string::npos)
+        << All[I].Code << ": summary `" << Summary << "` is not on its page";
+    EXPECT_EQ(D["help"]["markdown"], Text) << All[I].Code;
+    EXPECT_FALSE(D["fullDescription"]["text"].get<std::string>().empty());
+  }
+
+  // The same findings as the JSON format, at the same places.
+  Json Ref = referenceFindings();
+  const Json &Results = Run["results"];
+  ASSERT_EQ(Results.size(), Ref.size());
+  bool SawCell = false, SawFix = false, SawRelated = false;
+  for (size_t I = 0; I < Results.size(); ++I) {
+    const Json &Res = Results[I], &J = Ref[I];
+    EXPECT_EQ(Res["ruleId"], J["code"]);
+    EXPECT_EQ(Res["message"]["text"], J["message"]);
+    EXPECT_EQ(Rules[Res["ruleIndex"].get<size_t>()]["id"], J["code"]);
+    const Json &Phys = Res["locations"].front()["physicalLocation"];
+    EXPECT_EQ(Phys["artifactLocation"]["uri"], J["filename"]);
+    EXPECT_EQ(Phys["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    const Json &Region = Phys["region"];
+    EXPECT_EQ(Region["startLine"], J["location"]["row"]);
+    EXPECT_EQ(Region["startColumn"], J["location"]["column"]);
+    EXPECT_EQ(Region["endLine"], J["end_location"]["row"]);
+    EXPECT_EQ(Region["endColumn"], J["end_location"]["column"]);
+    if (!J["cell"].is_null()) {
+      SawCell = true;
+      EXPECT_EQ(Region["properties"]["cell"], J["cell"]);
+      EXPECT_EQ(Region["message"]["text"],
+                "cell " + std::to_string(J["cell"].get<int>()));
+    }
+    if (J["fix"].is_object() && J["cell"].is_null()) {
+      SawFix = true;
+      ASSERT_TRUE(Res.contains("fixes")) << Res.dump();
+      const Json &Change = Res["fixes"].front()["artifactChanges"].front();
+      EXPECT_EQ(Change["artifactLocation"]["uri"], J["filename"]);
+      const Json &Edits = J["fix"]["edits"];
+      ASSERT_EQ(Change["replacements"].size(), Edits.size());
+      for (size_t E = 0; E < Edits.size(); ++E) {
+        const Json &Rep = Change["replacements"][E];
+        EXPECT_EQ(Rep["insertedContent"]["text"], Edits[E]["content"]);
+        EXPECT_EQ(Rep["deletedRegion"]["startLine"], Edits[E]["location"]["row"]);
+        EXPECT_EQ(Rep["deletedRegion"]["startColumn"],
+                  Edits[E]["location"]["column"]);
+        EXPECT_EQ(Rep["deletedRegion"]["endColumn"],
+                  Edits[E]["end_location"]["column"]);
+      }
+      EXPECT_EQ(Res["fixes"].front()["description"]["text"], J["fix"]["message"]);
+    }
+    if (Res.contains("relatedLocations")) {
+      for (const Json &L : Res["relatedLocations"]) {
+        EXPECT_TRUE(L["message"]["text"].is_string());
+        if (L.contains("physicalLocation")) {
+          SawRelated = true;
+          EXPECT_GE(L["physicalLocation"]["region"]["startLine"].get<int>(), 1);
+        }
+      }
+    }
+  }
+  EXPECT_TRUE(SawCell && SawFix && SawRelated)
+      << "the fixtures should cover cells, fixes and related locations";
+}
+
+TEST(GithubFormatTest, OneWorkflowCommandPerFinding) {
+  RunResult R = runOnFixtures("github");
+  ASSERT_EQ(R.ExitCode, 1) << describeRun(R);
+  Json Ref = referenceFindings();
+  std::istringstream In(R.Out);
+  std::string Line;
+  std::regex Command("::(error|warning) file=([^,]+),line=([0-9]+),col=([0-9]+),"
+                     "endLine=([0-9]+),endColumn=([0-9]+),title=(PL[0-9]{3})::(.+)");
+  size_t I = 0;
+  while (std::getline(In, Line)) {
+    std::smatch M;
+    ASSERT_TRUE(std::regex_match(Line, M, Command)) << Line;
+    ASSERT_LT(I, Ref.size());
+    const Json &J = Ref[I++];
+    EXPECT_EQ(M[2].str(), J["filename"]);
+    EXPECT_EQ(std::stoi(M[3]), J["location"]["row"]);
+    EXPECT_EQ(std::stoi(M[4]), J["location"]["column"]);
+    EXPECT_EQ(std::stoi(M[5]), J["end_location"]["row"]);
+    EXPECT_EQ(std::stoi(M[6]), J["end_location"]["column"]);
+    EXPECT_EQ(M[7].str(), J["code"]);
+    std::string Message = J["message"];
+    if (!J["cell"].is_null())
+      Message = "cell " + std::to_string(J["cell"].get<int>()) + ": " + Message;
+    EXPECT_EQ(M[8].str(), Message);
+  }
+  EXPECT_EQ(I, Ref.size());
+}
+
+TEST(GithubFormatTest, EscapesPropertiesAndNewlines) {
+  TempDir T;
+  // A comma and a colon in the file name must not end the property.
+  std::string F = T.write("a,b:c.py", "def f(:\n");
+  RunResult R = runParamlint({"check", "--output-format", "github", F});
+  ASSERT_EQ(R.ExitCode, 1) << describeRun(R);
+  EXPECT_NE(R.Out.find("a%2Cb%3Ac.py,line=1,"), std::string::npos) << R.Out;
+}
+
+TEST(JunitFormatTest, PythonParsesOneCasePerFileAndAFailurePerFinding) {
+  Json Ref = referenceFindings();
+  RunResult R = runOnFixtures("junit");
+  ASSERT_EQ(R.ExitCode, 1) << describeRun(R);
+  RunResult P = runPython(
+      {"-c",
+       "import json, sys, xml.etree.ElementTree as ET\n"
+       "root = ET.fromstring(sys.stdin.read())\n"
+       "assert root.tag == 'testsuites', root.tag\n"
+       "cases = []\n"
+       "for suite in root.iter('testsuite'):\n"
+       "    for case in suite.iter('testcase'):\n"
+       "        cases.append({'name': case.get('name'), 'failures': [\n"
+       "            {'type': f.get('type'), 'message': f.get('message'),\n"
+       "             'text': f.text} for f in case.iter('failure')]})\n"
+       "print(json.dumps({'tests': root.get('tests'),\n"
+       "                  'failures': root.get('failures'), 'cases': cases}))\n"},
+      R.Out);
+  ASSERT_EQ(P.ExitCode, 0) << describeRun(P) << "\n" << R.Out;
+  Json Parsed = Json::parse(P.Out);
+  const Json &Cases = Parsed["cases"];
+  ASSERT_EQ(Cases.size(), fixtureInputs().size()) << P.Out;
+  EXPECT_EQ(Parsed["tests"], std::to_string(fixtureInputs().size()));
+  std::vector<std::string> Sorted = fixtureInputs();
+  std::sort(Sorted.begin(), Sorted.end());
+  size_t Failures = 0, FailingCases = 0, Next = 0;
+  for (size_t I = 0; I < Cases.size(); ++I) {
+    EXPECT_EQ(Cases[I]["name"], Sorted[I]);
+    FailingCases += !Cases[I]["failures"].empty();
+    for (const Json &F : Cases[I]["failures"]) {
+      ++Failures;
+      // Findings come file by file in the JSON order too.
+      ASSERT_LT(Next, Ref.size());
+      const Json &J = Ref[Next++];
+      EXPECT_EQ(J["filename"], Cases[I]["name"]);
+      EXPECT_EQ(F["type"], J["code"]);
+      EXPECT_EQ(F["message"], J["code"].get<std::string>() + ": " +
+                                  J["message"].get<std::string>());
+      EXPECT_NE(F["text"].get<std::string>().find(J["message"].get<std::string>()),
+                std::string::npos);
+    }
+  }
+  EXPECT_EQ(Failures, Ref.size());
+  EXPECT_EQ(Parsed["failures"], std::to_string(FailingCases));
+}
+
+TEST(JunitFormatTest, CleanFileIsAPassingCase) {
+  TempDir T;
+  std::string F = T.write("clean.py", "x = 1\n");
+  RunResult R = runParamlint({"check", "--output-format", "junit", F});
+  EXPECT_EQ(R.ExitCode, 0) << describeRun(R);
+  EXPECT_NE(R.Out.find("tests=\"1\" failures=\"0\""), std::string::npos) << R.Out;
+  EXPECT_NE(R.Out.find("<testcase name=\"" + F + "\""), std::string::npos) << R.Out;
+}
+
+TEST(JsonLinesTest, OneObjectPerLineEqualToTheJsonArray) {
+  Json Ref = referenceFindings();
+  RunResult R = runOnFixtures("json-lines");
+  ASSERT_EQ(R.ExitCode, 1) << describeRun(R);
+  std::istringstream In(R.Out);
+  std::string Line;
+  size_t I = 0;
+  while (std::getline(In, Line)) {
+    Json J = Json::parse(Line, nullptr, false);
+    ASSERT_FALSE(J.is_discarded()) << Line;
+    ASSERT_LT(I, Ref.size());
+    EXPECT_EQ(J, Ref[I++]);
+  }
+  EXPECT_EQ(I, Ref.size());
+}
+
+TEST(OutputFileTest, WritesTheReportThereAndFailsOnAnUnwritablePath) {
+  TempDir T;
+  std::string F = T.write("clean.py", "x = 1\n");
+  std::string Out = T.file("out.json");
+  RunResult R = runParamlint({"check", "--output-format", "json", "-o", Out, F});
+  EXPECT_EQ(R.ExitCode, 0) << describeRun(R);
+  EXPECT_EQ(R.Out, "");
+  EXPECT_EQ(readFile(Out), "[]\n");
+  R = runParamlint({"check", "-o", T.file("no/such/dir/out.txt"), F});
+  EXPECT_EQ(R.ExitCode, 2) << describeRun(R);
+  EXPECT_NE(R.Err.find("no/such/dir/out.txt"), std::string::npos) << R.Err;
+}
+
+TEST(RuleCommandTest, PrintsThePageOfARule) {
+  for (const CheckInfo &Rule : allRules()) {
+    std::string Page = sourceDir() + "/docs/rules/" + Rule.Code + ".md";
+    if (!fs::exists(Page))
+      continue; // RegistryTest reports the missing page.
+    RunResult R = runParamlint({"rule", Rule.Code});
+    EXPECT_EQ(R.ExitCode, 0) << describeRun(R);
+    EXPECT_EQ(R.Out, readFile(Page)) << Rule.Code;
+  }
+  RunResult Lower = runParamlint({"rule", "pl101"});
+  EXPECT_EQ(Lower.ExitCode, 0);
+  EXPECT_EQ(Lower.Out, readFile(sourceDir() + "/docs/rules/PL101.md"));
+  RunResult ByName = runParamlint({"rule", "loader-writes-unknown-param"});
+  EXPECT_EQ(ByName.Out, Lower.Out);
+  RunResult Unknown = runParamlint({"rule", "PL999"});
+  EXPECT_EQ(Unknown.ExitCode, 2) << describeRun(Unknown);
+  EXPECT_NE(Unknown.Err.find("PL999"), std::string::npos);
+}
+
+TEST(RuleCommandTest, ListsEveryRuleWithNameAndSummary) {
+  RunResult R = runParamlint({"rule"});
+  ASSERT_EQ(R.ExitCode, 0) << describeRun(R);
+  std::istringstream In(R.Out);
+  std::string Line;
+  std::vector<CheckInfo> All = allRules();
+  size_t I = 0;
+  while (std::getline(In, Line)) {
+    ASSERT_LT(I, All.size()) << Line;
+    std::regex Row(std::string("^") + All[I].Code + " +" + All[I].Name + "( +(.*))?$");
+    std::smatch M;
+    ASSERT_TRUE(std::regex_match(Line, M, Row)) << Line;
+    std::string Page = sourceDir() + "/docs/rules/" + All[I].Code + ".md";
+    if (fs::exists(Page))
+      EXPECT_NE(readFile(Page).find("\n" + M[2].str() + "\n"), std::string::npos)
+          << Line;
+    ++I;
+  }
+  EXPECT_EQ(I, All.size());
+
+  RunResult J = runParamlint({"rule", "--output-format", "json"});
+  Json Rules = Json::parse(J.Out, nullptr, false);
+  ASSERT_TRUE(Rules.is_array()) << describeRun(J);
+  EXPECT_EQ(Rules.size(), All.size());
+}
+
+} // namespace
+} // namespace paramlint::test

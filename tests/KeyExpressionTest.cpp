@@ -261,7 +261,13 @@ TEST(KeyExpressionTest, LoadStateDictSites) {
   EXPECT_EQ(L[5].Argument, E.Facts.StateDicts[0].Var);
   EXPECT_EQ(E.Facts.StateDicts[0].Root, "other");
   EXPECT_EQ(L[5].Strict, std::optional<bool>(true));
-  EXPECT_EQ(L[6].Argument, "");
+  // A call's result is bound like `sd = convert(sd)`, under the synthetic name.
+  size_t Call = E.Code.find("convert(sd)");
+  EXPECT_EQ(L[6].Argument, "<arg@" + std::to_string(Call) + ">");
+  ASSERT_EQ(E.Facts.Bindings.size(), 1u);
+  EXPECT_EQ(E.Facts.Bindings[0].Var, L[6].Argument);
+  EXPECT_EQ(E.Facts.Bindings[0].K, BindingFact::Kind::Instance);
+  EXPECT_EQ(E.Facts.Bindings[0].Callee, "convert");
 }
 
 TEST(KeyExpressionTest, RenameMaps) {

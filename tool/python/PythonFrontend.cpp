@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -2898,8 +2899,10 @@ void Extractor::keyCall(TSNode Fn, TSNode Args, const Ctx &Cx) {
             Pos[0], Dict, Cx);
 }
 
-/// `m.load_state_dict(sd, strict=False)`; a dict literal argument gets the
-/// synthetic name `<arg@OFFSET>` that its DictLiteral key uses carry too.
+/// `m.load_state_dict(sd, strict=False)`. An argument that is no name gets
+/// a synthetic one, `<arg@OFFSET>` (OFFSET: its first byte): a dict
+/// literal's DictLiteral key uses carry it, and a call's result is bound to
+/// it by an Instance BindingFact; `other.state_dict()` is `<sd@OFFSET>`.
 void Extractor::loadStateDict(TSNode Fn, TSNode Args, const Ctx &Cx) {
   LoadStateDictFact L;
   TSNode Obj = unparen(field(Fn, G.Object));
@@ -2937,6 +2940,21 @@ void Extractor::loadStateDict(TSNode Fn, TSNode Args, const Ctx &Cx) {
       dictLiteralKeys(Arg, Cx, L.Argument, KeyUseFact::Kind::DictLiteral);
     } else if (S == Sym::Call) {
       L.Argument = syntheticStateDict(Arg, Cx);
+      TSNode ArgFn = field(Arg, G.Function);
+      if (L.Argument.empty() && isDotted(ArgFn)) {
+        // `m.load_state_dict(convert(tf))` is `sd = convert(tf)` with a
+        // name no code can write: the same Instance binding lets the
+        // linker follow the dict a project function returns (or see that
+        // `torch.load(p)` gives keys nobody can know).
+        L.Argument = "<arg@" + std::to_string(ts_node_start_byte(Arg)) + ">";
+        BindingFact B;
+        B.K = BindingFact::Kind::Instance;
+        B.Scope = Cx.Scope;
+        B.Var = L.Argument;
+        dotted(ArgFn, B.Callee);
+        B.Where = spanOf(Arg);
+        F.Bindings.push_back(std::move(B));
+      }
     }
   }
   Strict = unparen(Strict);
@@ -2948,6 +2966,70 @@ void Extractor::loadStateDict(TSNode Fn, TSNode Args, const Ctx &Cx) {
       L.Strict = false;
   }
   F.LoadStateDicts.push_back(std::move(L));
+}
+
+} // namespace
+
+namespace {
+
+/// Whether C may continue a code such as `PL101`.
+bool isCodeChar(char C) {
+  return (C >= 'A' && C <= 'Z') || (C >= '0' && C <= '9');
+}
+
+/// The `# noqa` directives of a file. Only lines holding `noqa` (in any
+/// case) are looked at, and a directive counts only when its `#` starts or
+/// sits inside a comment node, so `"# noqa"` in a string never suppresses.
+void extractSuppressions(std::string_view Text, TSNode Root,
+                         std::vector<SuppressionFact> &Out) {
+  const Grammar &G = Grammar::get();
+  for (size_t At = 0; (At = Text.find_first_of("nN", At)) != std::string_view::npos;
+       ++At) {
+    if (At + 4 > Text.size() || (Text[At + 1] | 0x20) != 'o' ||
+        (Text[At + 2] | 0x20) != 'q' || (Text[At + 3] | 0x20) != 'a')
+      continue;
+    size_t Hash = At;
+    while (Hash > 0 && (Text[Hash - 1] == ' ' || Text[Hash - 1] == '\t'))
+      --Hash;
+    if (Hash == 0 || Text[Hash - 1] != '#')
+      continue;
+    --Hash;
+    size_t End = At + 4;
+    if (End < Text.size() && (std::isalnum(static_cast<unsigned char>(Text[End])) ||
+                              Text[End] == '_'))
+      continue; // `# noqaX` is no directive.
+    TSNode Comment = ts_node_descendant_for_byte_range(
+        Root, static_cast<uint32_t>(Hash), static_cast<uint32_t>(Hash + 1));
+    if (G.of(Comment) != Sym::Comment)
+      continue;
+    SuppressionFact S;
+    S.Comment = spanOf(Comment);
+    size_t CommentEnd = S.Comment.End;
+    if (End < CommentEnd && Text[End] == ':') {
+      // Codes: letters then digits, separated by commas and blanks.
+      size_t P = End + 1;
+      while (true) {
+        size_t Q = P;
+        while (Q < CommentEnd && (Text[Q] == ' ' || Text[Q] == '\t' ||
+                                  (Text[Q] == ',' && !S.Codes.empty())))
+          ++Q;
+        size_t B = Q;
+        while (Q < CommentEnd && Text[Q] >= 'A' && Text[Q] <= 'Z')
+          ++Q;
+        size_t Digits = Q;
+        while (Q < CommentEnd && Text[Q] >= '0' && Text[Q] <= '9')
+          ++Q;
+        if (Digits == B || Q == Digits || (Q < CommentEnd && isCodeChar(Text[Q])))
+          break;
+        S.Codes.push_back({std::string(Text.substr(B, Q - B)),
+                           Span{static_cast<uint32_t>(B), static_cast<uint32_t>(Q)}});
+        P = End = Q;
+      }
+    }
+    S.Where = Span{static_cast<uint32_t>(Hash), static_cast<uint32_t>(End)};
+    Out.push_back(std::move(S));
+    At = End - 1;
+  }
 }
 
 } // namespace
@@ -2973,6 +3055,8 @@ FileFacts extractPythonFacts(const SourceFile &File) {
     return Facts;
   }
   Extractor(File.text(), Facts).run(ts_tree_root_node(Tree.get()));
+  extractSuppressions(File.text(), ts_tree_root_node(Tree.get()),
+                      Facts.Suppressions);
   return Facts;
 }
 

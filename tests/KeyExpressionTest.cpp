@@ -284,6 +284,24 @@ TEST(KeyExpressionTest, RenameMaps) {
   EXPECT_EQ(uses(E), (Strings{"Dict MIXED a.weight", "Dict MIXED b"}));
 }
 
+TEST(KeyExpressionTest, TemplateMapsWithDroppedKeysAndUpdates) {
+  // In the style of litgpt's weight maps: `{}` placeholders stay literal
+  // text in renames; None drops a key; update() extends the map.
+  auto E = extract("def copy(sd, hf):\n"
+                   "    weight_map = {\n"
+                   "        'model.layers.{}.ln.weight': 'h.{}.norm_1.weight',\n"
+                   "        'model.layers.{}.rotary.inv_freq': None,\n"
+                   "    }\n"
+                   "    if '7b' in config.name:\n"
+                   "        weight_map.update({'a.{}.g': 'h.{}.w'})\n"
+                   "    sd.update({'lm_head.weight': t})\n");
+  EXPECT_EQ(renames(E),
+            (Strings{"Map model.layers.{}.ln.weight -> h.{}.norm_1.weight in "
+                     "weight_map",
+                     "Map a.{}.g -> h.{}.w in weight_map"}));
+  EXPECT_EQ(uses(E), (Strings{"Store sd lm_head.weight"}));
+}
+
 TEST(KeyExpressionTest, ReplaceRegexAndSubstringRules) {
   auto E = extract("import re\n"
                    "def fix(sd):\n"

@@ -158,6 +158,8 @@ private:
     bool IsStr = false;
     /// A dict (`sd = torch.load(p)`, `m.state_dict()`, `{...}`).
     bool IsDict = false;
+    /// A rename map (`{"gamma": "weight"}`): `.update({...})` extends it.
+    bool IsMap = false;
     std::vector<KeySeg> Key;
   };
   /// An attribute/subscript chain, links ordered from the root outward.
@@ -2557,8 +2559,9 @@ bool Extractor::plainLiteral(TSNode N, std::string &Out, Span &Where) {
 }
 
 /// `{"gamma": "weight", ...}` or `[("gamma", "weight"), ...]`: every entry
-/// str -> str. Emits the MapEntry facts and returns true; false (and
-/// nothing emitted) for any other value.
+/// str -> str (a dict may also map to None: a dropped key). Emits the
+/// MapEntry facts and returns true; false (and nothing emitted) for any
+/// other value.
 bool Extractor::renameMap(TSNode Value, const Ctx &Cx,
                           const std::string &Name) {
   TSNode V = unparen(Value);
@@ -2587,8 +2590,12 @@ bool Extractor::renameMap(TSNode Value, const Ctx &Cx,
       To = ts_node_named_child(Item, 1);
     }
     RenameFact R;
-    if (!plainLiteral(From, R.From, R.FromWhere) ||
-        !plainLiteral(To, R.To, R.ToWhere))
+    if (!plainLiteral(From, R.From, R.FromWhere))
+      return false;
+    // `"x.inv_freq": None` drops a key: part of the map, but no rename.
+    if (S == Sym::Dictionary && kind(unparen(To)) == Sym::None)
+      continue;
+    if (!plainLiteral(To, R.To, R.ToWhere))
       return false;
     R.K = RenameFact::Kind::MapEntry;
     R.Scope = Cx.Scope;
@@ -2645,10 +2652,14 @@ void Extractor::assignedKeyFacts(TSNode Target, TSNode Value, const Ctx &Cx) {
     return setLocal(Cx.Scope, Name, Cx.Loop);
   };
   if (S == Sym::Dictionary || S == Sym::DictionaryComprehension) {
-    if (S == Sym::DictionaryComprehension || !renameMap(V, Cx, Name))
+    bool IsMap = S == Sym::Dictionary && renameMap(V, Cx, Name);
+    if (!IsMap)
       dictLiteralKeys(V, Cx, Name, KeyUseFact::Kind::DictLiteral);
-    if (IsVar)
-      Slot().IsDict = true;
+    if (IsVar) {
+      Local &L = Slot();
+      L.IsDict = true;
+      L.IsMap = IsMap;
+    }
     return;
   }
   if (S == Sym::List || S == Sym::Tuple) {
@@ -2664,6 +2675,7 @@ void Extractor::assignedKeyFacts(TSNode Target, TSNode Value, const Ctx &Cx) {
       L.IsKey = Copy.IsKey;
       L.IsStr = Copy.IsStr;
       L.IsDict = Copy.IsDict;
+      L.IsMap = Copy.IsMap;
       L.Key = std::move(Copy.Key);
     }
     return;
@@ -2786,16 +2798,16 @@ void Extractor::handleComparison(TSNode N, const Ctx &Cx) {
   if (isNull(L) || isNull(R) || !mayBeKey(L, Cx.Scope))
     return;
   bool RightIsString = false;
-  if (kind(R) == Sym::Identifier || kind(R) == Sym::Attribute) {
+  if (kind(R) == Sym::Identifier) {
     std::string_view Name = text(R);
-    if (kind(R) == Sym::Attribute)
-      Name = text(field(R, G.AttributeField));
-    Local *RL =
-        kind(R) == Sym::Identifier ? keyLocal(Cx.Scope, Name) : nullptr;
+    Local *RL = keyLocal(Cx.Scope, Name);
     if (RL && (RL->IsKey || RL->IsStr))
       RightIsString = true;
     else if (!(RL && RL->IsDict))
       RightIsString = isKeyishName(Name);
+  } else if (kind(R) == Sym::Attribute &&
+             isKeyishName(text(field(R, G.AttributeField)))) {
+    return; // `"7b" in config.name`: a substring of some name, not a key.
   }
   if (RightIsString) {
     RenameFact R;
@@ -2885,8 +2897,15 @@ void Extractor::keyCall(TSNode Fn, TSNode Args, const Ctx &Cx) {
     if (kind(D) != Sym::Dictionary && kind(D) != Sym::DictionaryComprehension)
       return;
     std::string Dict = dictOf(Obj, Cx);
-    if (!Dict.empty())
-      dictLiteralKeys(D, Cx, Dict, KeyUseFact::Kind::Store);
+    if (Dict.empty())
+      return;
+    // `weight_map.update({...})` adds renames to a rename map.
+    TSNode O = unparen(Obj);
+    Local *M = kind(O) == Sym::Identifier ? keyLocal(Cx.Scope, text(O))
+                                          : nullptr;
+    if (M && M->IsMap && kind(D) == Sym::Dictionary && renameMap(D, Cx, Dict))
+      return;
+    dictLiteralKeys(D, Cx, Dict, KeyUseFact::Kind::Store);
     return;
   }
   if (!mayBeKey(Pos[0], Cx.Scope))

@@ -2,6 +2,7 @@
 #include "checks/CheckSupport.h"
 
 #include "checks/Conventions.h"
+#include "graph/CheckpointBinding.h"
 
 #include <fmt/format.h>
 
@@ -54,6 +55,44 @@ const SlotDef *roleEquivalent(const ModuleNode &Owner, const std::string &Name) 
     return nullptr;
   std::vector<const SlotDef *> Same = Owner.slotsWithRole(R);
   return Same.size() == 1 ? Same.front() : nullptr;
+}
+
+Note checkpointNote(const CheckpointBinding &B) {
+  std::string Text = fmt::format("checkpoint: `{}` ({}, {} tensors", B.Path,
+                                 B.Format, B.Tensors.size());
+  if (!B.Prefix.empty())
+    Text += fmt::format(" under `{}`", B.Prefix);
+  Text += fmt::format("), bound to `{}` (explains {:.0f}% of its names)",
+                      B.TheModel ? B.TheModel->Name : "?", B.Confidence * 100);
+  return Note{Text, std::nullopt};
+}
+
+std::optional<Fix> renameMapFix(const std::map<std::string, std::string> &Renames) {
+  if (Renames.empty())
+    return std::nullopt;
+  Fix F;
+  F.Applies = Applicability::Unsafe;
+  F.Message = fmt::format(
+      "Rename the checkpoint's keys when loading with this map:\n{}\n"
+      "or with a load hook on the model:\n{}",
+      renameMapJson(Renames), renameHookSnippet(Renames));
+  return F;
+}
+
+std::string renameMapPreview(const std::map<std::string, std::string> &Renames) {
+  constexpr size_t Shown = 3;
+  std::string Out;
+  size_t I = 0;
+  for (const auto &[From, To] : Renames) {
+    if (I++ == Shown)
+      break;
+    Out += fmt::format("{}\"{}\": \"{}\"", Out.empty() ? "" : ", ", From, To);
+  }
+  if (Renames.size() <= Shown)
+    return "rename map: {" + Out + "}";
+  return fmt::format("rename map: {{{}, …}} ({} entries; `check "
+                     "--emit-rename-map FILE` writes them all)",
+                     Out, Renames.size());
 }
 
 } // namespace paramlint

@@ -5,6 +5,7 @@
 #include "Diagnostic.h"
 #include "graph/ParamGraph.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,20 @@ std::string pathText(const std::vector<PathSegment> &Path, size_t N);
 /// The slot names of Owner in the role Missing's name has, when there is
 /// exactly one: the "did you mean" of a name written in another convention.
 const SlotDef *roleEquivalent(const ModuleNode &Owner, const std::string &Name);
+
+/// The note of a checkpoint finding: which file, its format and size, and
+/// how sure the binding to the model is.
+Note checkpointNote(const CheckpointBinding &B);
+
+/// The fix of a checkpoint key finding: no edit (the checkpoint is data and
+/// the right place for a rename is the user's call), unsafe, with the rename
+/// map as JSON and the `_register_load_state_dict_pre_hook` that applies it
+/// in its message. No fix when Renames is empty.
+std::optional<Fix> renameMapFix(const std::map<std::string, std::string> &Renames);
+
+/// A short one-line view of Renames for a note: the first few entries, then
+/// how many there are in all.
+std::string renameMapPreview(const std::map<std::string, std::string> &Renames);
 
 } // namespace paramlint
 

@@ -1,6 +1,9 @@
 //===- checks/Registry.cpp - Every rule paramlint has ---------------------===//
 #include "checks/Registry.h"
 
+#include "checks/CheckpointKeyMissingCheck.h"
+#include "checks/CheckpointKeyUnexpectedCheck.h"
+#include "checks/CheckpointShapeMismatchCheck.h"
 #include "checks/KeyNotInModelCheck.h"
 #include "checks/LoaderWritesUnknownParamCheck.h"
 #include "checks/ParseErrorRule.h"
@@ -18,6 +21,9 @@ std::vector<std::unique_ptr<Check>> makeAllChecks() {
   Checks.push_back(std::make_unique<ParamNeverLoadedCheck>());
   Checks.push_back(std::make_unique<SwappedNormRolesCheck>());
   Checks.push_back(std::make_unique<StrictFalseHidesMismatchCheck>());
+  Checks.push_back(std::make_unique<CheckpointKeyMissingCheck>());
+  Checks.push_back(std::make_unique<CheckpointKeyUnexpectedCheck>());
+  Checks.push_back(std::make_unique<CheckpointShapeMismatchCheck>());
   return Checks;
 }
 

@@ -34,6 +34,11 @@ struct AnalysisOptions {
   /// The fix engine analyses its edited text before it writes anything, and
   /// pins the bytes it snapshotted so that what it checks is what it read.
   std::map<std::string, std::string> Contents;
+  /// Checkpoint files (`check --checkpoint`) to compare with the models:
+  /// each is bound to the root model that explains most of its names
+  /// (ParamGraph::Checkpoints) for PL201–PL203. One that cannot be read is
+  /// a PL001 on it.
+  std::vector<std::string> Checkpoints;
 };
 
 /// Everything a run produced. Files own the text that every Location and
@@ -45,6 +50,9 @@ struct Analysis {
   /// that the user did not list, read for their facts and never reported on.
   size_t InputCount = 0;
   ParamGraph Graph;
+  /// Stand-ins (no text) for the checkpoint files, which diagnostics about
+  /// a checkpoint itself (a read error) point at.
+  std::vector<std::unique_ptr<SourceFile>> CheckpointFiles;
   std::vector<Diagnostic> Diagnostics; ///< Sorted; PL001 included.
 };
 

@@ -735,13 +735,24 @@ llvm::Expected<PickledStateDict> Unpickler::run() {
   const Value &T = Arena[Top];
   if (T.K != Kind::Dict)
     return Result;
-  llvm::StringMap<size_t> PerKey;
-  for (const PickledTensor &P : Result.Tensors) {
-    auto [Head, Rest] = llvm::StringRef(P.Name).split('.');
-    if (Rest.empty())
-      return Result; // tensors at the top: a plain state dict
-    ++PerKey[Head];
+  // A plain state dict holds its tensors itself, under dotted names that a
+  // split of the joined paths could not tell from nesting; a wrapper holds
+  // dicts under string keys.
+  std::vector<std::string> Entries;
+  for (size_t I = 0; I + 1 < T.Items.size(); I += 2) {
+    const Value &Key = Arena[T.Items[I]], &Item = Arena[T.Items[I + 1]];
+    if (Item.K == Kind::Tensor)
+      return Result;
+    if (Item.K == Kind::Dict && Key.K == Kind::Str)
+      Entries.push_back(Strings[Key.Aux]);
   }
+  llvm::StringMap<size_t> PerKey;
+  for (const PickledTensor &P : Result.Tensors)
+    for (const std::string &E : Entries)
+      if (llvm::StringRef(P.Name).startswith(E + ".")) {
+        ++PerKey[E];
+        break;
+      }
   for (const char *Known : {"state_dict", "model_state_dict", "model",
                             "module", "net", "network", "params", "ema"})
     if (PerKey.count(Known)) {

@@ -1,6 +1,9 @@
 //===- graph/KeyPattern.cpp - Matching key patterns against key spaces ----===//
 #include "graph/KeyPattern.h"
 
+#include "checks/Conventions.h"
+#include "graph/ParamGraph.h"
+
 #include <cctype>
 #include <vector>
 
@@ -64,6 +67,22 @@ private:
 };
 
 } // namespace
+
+bool explainsKey(const Model &M, std::string_view Key) {
+  std::string_view Leaf = keyLeaf(Key);
+  Role R = Conventions::builtin().roleOf(Leaf);
+  std::string Parent(keyParent(Key));
+  for (const KeySlot &K : M.Keys) {
+    if (keyMatches(Key, K.Key))
+      return true;
+    if ((R == Role::Scale || R == Role::Shift) && K.Slot->TheRole == R &&
+        keyMatches(Parent.empty() ? std::string(keyLeaf(K.Key))
+                                  : Parent + "." + std::string(keyLeaf(K.Key)),
+                   K.Key))
+      return true;
+  }
+  return false;
+}
 
 bool keyMatches(std::string_view Use, std::string_view ModelKey) {
   // Most pairs differ in their leaf: decide those without the full match.

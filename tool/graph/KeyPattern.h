@@ -16,6 +16,8 @@
 
 namespace paramlint {
 
+struct Model;
+
 /// Whether the loader pattern Use can produce a key that the model pattern
 /// ModelKey accepts.
 bool keyMatches(std::string_view Use, std::string_view ModelKey);
@@ -25,6 +27,12 @@ std::string_view keyLeaf(std::string_view Key);
 
 /// Key without its leaf (and the separator): `a.b.weight` → `a.b`.
 std::string_view keyParent(std::string_view Key);
+
+/// Whether model M explains the key (or key pattern) Key: some key of M
+/// matches it, or would if its leaf were the role-equivalent name
+/// (`ln_1.gamma` for `ln_1.weight`). Best-match binding of key uses and of
+/// checkpoints counts explained keys.
+bool explainsKey(const Model &M, std::string_view Key);
 
 } // namespace paramlint
 

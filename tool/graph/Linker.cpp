@@ -809,24 +809,6 @@ void Linker::addKeyUse(unsigned File, const KeyUseFact &K, const DictTarget &T,
   Graph.KeyUses.push_back(std::move(B));
 }
 
-/// Whether a model explains a key: some key matches it, or would if its
-/// leaf were the role-equivalent name (`ln_1.gamma` for `ln_1.weight`).
-static bool explainsKey(const Model &M, const std::string &Pattern) {
-  std::string_view Leaf = keyLeaf(Pattern);
-  Role R = Conventions::builtin().roleOf(Leaf);
-  std::string Parent(keyParent(Pattern));
-  for (const KeySlot &K : M.Keys) {
-    if (keyMatches(Pattern, K.Key))
-      return true;
-    if ((R == Role::Scale || R == Role::Shift) && K.Slot->TheRole == R &&
-        keyMatches(Parent.empty() ? std::string(keyLeaf(K.Key))
-                                  : Parent + "." + std::string(keyLeaf(K.Key)),
-                   K.Key))
-      return true;
-  }
-  return false;
-}
-
 void Linker::bestMatchKeys(unsigned File,
                            const std::vector<const KeyUseFact *> &Group) {
   const Model *Best = nullptr;

@@ -11,6 +11,7 @@
 #define PARAMLINT_GRAPH_PARAMGRAPH_H
 
 #include "Diagnostic.h"
+#include "checkpoint/Checkpoint.h"
 #include "graph/Facts.h"
 
 #include <memory>
@@ -171,6 +172,26 @@ struct BoundRename {
   const Model *TheModel = nullptr;
 };
 
+/// A checkpoint named on the command line (`check --checkpoint FILE`), bound
+/// to the root model whose key space explains most of its tensor names.
+struct CheckpointBinding {
+  /// Stands for the file in locations (no text: row 1, column 1).
+  const SourceFile *File = nullptr;
+  std::string Path;
+  std::string Format;
+  /// The state-dict prefix stripped from every name (`model.` of
+  /// `{"model": state_dict}`), empty when there is none.
+  std::string Prefix;
+  /// The checkpoint's tensors with Prefix stripped (tensors outside the
+  /// prefix, such as optimizer state, left out).
+  std::vector<TensorInfo> Tensors;
+  /// Null when no model explains at least half of the names, or two do
+  /// equally well: then nothing is checked and Why says so.
+  const Model *TheModel = nullptr;
+  double Confidence = 0; ///< Share of Tensors TheModel explains.
+  std::string Why;
+};
+
 struct ParamGraph {
   std::vector<std::unique_ptr<Model>> Models;
   std::vector<Instance> Instances;
@@ -179,6 +200,7 @@ struct ParamGraph {
   std::vector<BoundKeyUse> KeyUses;
   std::vector<BoundLoad> Loads;
   std::vector<BoundRename> Renames;
+  std::vector<CheckpointBinding> Checkpoints;
 
   const Model *findModel(const std::string &Name) const;
 };

@@ -1,0 +1,262 @@
+//===- graph/CheckpointBinding.cpp - Checkpoints against key spaces -------===//
+#include "graph/CheckpointBinding.h"
+
+#include "checks/Conventions.h"
+#include "graph/KeyPattern.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace paramlint {
+namespace {
+
+bool allDigits(std::string_view S) {
+  return !S.empty() && std::all_of(S.begin(), S.end(), [](char C) {
+    return std::isdigit(static_cast<unsigned char>(C));
+  });
+}
+
+/// How many of M's keys some tensor name matches: the tie-breaker between
+/// models that explain the same names (the one the checkpoint fills more).
+size_t keysCovered(const Model &M, const std::vector<TensorInfo> &Tensors) {
+  size_t N = 0;
+  for (const KeySlot &K : M.Keys)
+    N += std::any_of(Tensors.begin(), Tensors.end(), [&](const TensorInfo &T) {
+      return keyMatches(T.Name, K.Key);
+    });
+  return N;
+}
+
+/// Whether Name leads into a module paramlint cannot enumerate (an open
+/// module, or an index of a container it cannot see into): whatever is
+/// below may exist, so the name is never reported as unexpected.
+bool underOpenModule(const ModuleNode &Root, std::string_view Name) {
+  const ModuleNode *Node = &Root;
+  size_t Begin = 0;
+  while (Node) {
+    if (Node->Open)
+      return true;
+    size_t Dot = Name.find('.', Begin);
+    if (Dot == std::string_view::npos)
+      return false; // The leaf: a slot or nothing, both decided by the keys.
+    std::string Seg(Name.substr(Begin, Dot - Begin));
+    const ModuleNode *Child = Node->child(Seg);
+    if (!Child && allDigits(Seg))
+      Child = Node->child("*");
+    Node = Child;
+    Begin = Dot + 1;
+  }
+  return false;
+}
+
+/// A model key that a loaded state dict must hold. `num_batches_tracked` is
+/// left out: torch's batch norms fill it in when a dict without version
+/// metadata (any converted checkpoint) lacks it.
+bool mustBeLoaded(const KeySlot &K) {
+  return !K.Conditional && K.Slot->Persistent &&
+         K.Slot->Name != "num_batches_tracked";
+}
+
+/// Whether a tensor name is the role-equivalent spelling of model key K:
+/// the same module, a leaf with K's scale/shift role.
+bool roleEquivalent(const TensorInfo &T, const KeySlot &K) {
+  Role R = K.Slot->TheRole;
+  if ((R != Role::Scale && R != Role::Shift) || !K.Owner->IsNorm ||
+      Conventions::builtin().roleOf(keyLeaf(T.Name)) != R)
+    return false;
+  std::string Parent(keyParent(T.Name));
+  std::string Leaf(keyLeaf(K.Key));
+  return keyMatches(Parent.empty() ? Leaf : Parent + "." + Leaf, K.Key);
+}
+
+} // namespace
+
+std::string indexPattern(std::string_view Key) {
+  std::string Out;
+  size_t Begin = 0;
+  while (true) {
+    size_t End = Key.find('.', Begin);
+    std::string_view Seg = Key.substr(Begin, End == std::string_view::npos
+                                                 ? std::string_view::npos
+                                                 : End - Begin);
+    Out += allDigits(Seg) ? std::string_view("*") : Seg;
+    if (End == std::string_view::npos)
+      return Out;
+    Out += '.';
+    Begin = End + 1;
+  }
+}
+
+CheckpointBinding bindCheckpoint(const ParamGraph &Graph, CheckpointInfo Info,
+                                 const SourceFile *File) {
+  CheckpointBinding B;
+  B.File = File;
+  B.Path = Info.Path;
+  B.Format = Info.Format;
+  auto Prefix = Info.Metadata.find("paramlint.state_dict_prefix");
+  if (Prefix != Info.Metadata.end())
+    B.Prefix = Prefix->second;
+  for (TensorInfo &T : Info.Tensors) {
+    if (T.Name.compare(0, B.Prefix.size(), B.Prefix) != 0)
+      continue; // Optimizer state and the like, beside the state dict.
+    T.Name.erase(0, B.Prefix.size());
+    B.Tensors.push_back(std::move(T));
+  }
+  if (B.Tensors.empty()) {
+    B.Why = "it holds no tensors";
+    return B;
+  }
+
+  struct Score {
+    const Model *M;
+    size_t Explained, Covered;
+  };
+  std::vector<Score> Scores;
+  for (const auto &M : Graph.Models) {
+    if (!M->IsRoot || M->Keys.empty())
+      continue;
+    size_t Explained = 0;
+    for (const TensorInfo &T : B.Tensors)
+      Explained += explainsKey(*M, T.Name);
+    if (Explained)
+      Scores.push_back({M.get(), Explained, 0});
+  }
+  if (Scores.empty()) {
+    B.Why = "no model of the analysed files has keys like its names";
+    return B;
+  }
+  size_t Most = 0;
+  for (const Score &S : Scores)
+    Most = std::max(Most, S.Explained);
+  std::vector<Score> Best;
+  for (const Score &S : Scores)
+    if (S.Explained == Most)
+      Best.push_back(S);
+  double Confidence = double(Most) / B.Tensors.size();
+  if (Confidence < MinCheckpointConfidence) {
+    B.Why = fmt::format("the best model, `{}`, explains only {} of its {} names",
+                        Best.front().M->Name, Most, B.Tensors.size());
+    return B;
+  }
+  if (Best.size() > 1) {
+    for (Score &S : Best)
+      S.Covered = keysCovered(*S.M, B.Tensors);
+    std::stable_sort(Best.begin(), Best.end(), [](const Score &X, const Score &Y) {
+      return X.Covered > Y.Covered;
+    });
+    if (Best[0].Covered == Best[1].Covered && Best[0].M->Name != Best[1].M->Name) {
+      B.Why = fmt::format("`{}` and `{}` explain its names equally well",
+                          Best[0].M->Name, Best[1].M->Name);
+      return B;
+    }
+  }
+  B.TheModel = Best.front().M;
+  B.Confidence = Confidence;
+  return B;
+}
+
+CheckpointDiff compareCheckpoint(const CheckpointBinding &B) {
+  CheckpointDiff D;
+  if (!B.TheModel)
+    return D;
+  const Model &M = *B.TheModel;
+  // A tensor is taken by any state-dict key that matches it; a key that is
+  // not persistent is no state-dict key, so torch reports it unexpected.
+  std::vector<bool> Taken(B.Tensors.size(), false);
+  std::vector<bool> Present(M.Keys.size(), false);
+  for (size_t K = 0; K < M.Keys.size(); ++K)
+    for (size_t T = 0; T < B.Tensors.size(); ++T)
+      if (keyMatches(B.Tensors[T].Name, M.Keys[K].Key) &&
+          M.Keys[K].Slot->Persistent) {
+        Taken[T] = true;
+        Present[K] = true;
+      }
+
+  std::vector<const TensorInfo *> Loose;
+  for (size_t T = 0; T < B.Tensors.size(); ++T)
+    if (!Taken[T] && !underOpenModule(*M.Root, B.Tensors[T].Name))
+      Loose.push_back(&B.Tensors[T]);
+
+  for (size_t K = 0; K < M.Keys.size(); ++K) {
+    if (Present[K] || !mustBeLoaded(M.Keys[K]))
+      continue;
+    MissingKey Miss{&M.Keys[K], {}};
+    for (const TensorInfo *T : Loose)
+      if (roleEquivalent(*T, M.Keys[K]))
+        Miss.Partners.push_back(T);
+    D.Missing.push_back(std::move(Miss));
+  }
+
+  // Each loose tensor's partner: the one missing key of its module and role.
+  std::map<std::string, size_t> GroupOf;
+  std::vector<std::pair<std::string, std::string>> Proposed;
+  for (const TensorInfo *T : Loose) {
+    const KeySlot *Partner = nullptr;
+    bool Ambiguous = false;
+    for (const MissingKey &Miss : D.Missing)
+      if (std::find(Miss.Partners.begin(), Miss.Partners.end(), T) !=
+          Miss.Partners.end()) {
+        Ambiguous |= Partner != nullptr;
+        Partner = Miss.Key;
+      }
+    if (Ambiguous)
+      Partner = nullptr;
+    std::string Pattern = indexPattern(T->Name);
+    auto [It, New] = GroupOf.emplace(Pattern, D.Unexpected.size());
+    if (New)
+      D.Unexpected.push_back(UnexpectedGroup{Pattern, {}, Partner});
+    UnexpectedGroup &G = D.Unexpected[It->second];
+    G.Tensors.push_back(T);
+    if (G.Partner != Partner)
+      G.Partner = nullptr; // Layers that disagree: no single partner.
+    if (Partner)
+      Proposed.push_back({T->Name, std::string(keyParent(T->Name)) + "." +
+                                       std::string(keyLeaf(Partner->Key))});
+  }
+  // Two tensors of one module with the role of one key (`g` and `gamma`):
+  // the map could only guess which one is the weight, so neither is renamed.
+  std::map<std::string, size_t> Targets;
+  for (const auto &P : Proposed)
+    ++Targets[P.second];
+  for (const auto &P : Proposed)
+    if (Targets[P.second] == 1)
+      D.Renames.insert(P);
+  return D;
+}
+
+std::string conventionsUsing(std::string_view Name) {
+  std::string Out;
+  for (const NamingConvention &C : Conventions::builtin().libraries())
+    if (C.Scale == Name || C.Shift == Name)
+      Out += (Out.empty() ? "" : " or ") + C.Name;
+  return Out;
+}
+
+std::string renameMapJson(const std::map<std::string, std::string> &Renames) {
+  nlohmann::ordered_json J = nlohmann::ordered_json::object();
+  for (const auto &[From, To] : Renames)
+    J[From] = To;
+  return J.dump(2);
+}
+
+std::string renameHookSnippet(const std::map<std::string, std::string> &Renames) {
+  std::string Map;
+  for (const auto &[From, To] : Renames)
+    Map += fmt::format("    {}: {},\n", nlohmann::json(From).dump(),
+                       nlohmann::json(To).dump());
+  return "RENAMES = {\n" + Map +
+         "}\n"
+         "\n"
+         "def _rename_checkpoint_keys(state_dict, prefix, *args, renames=RENAMES):\n"
+         "    for old, new in renames.items():\n"
+         "        if prefix + old in state_dict:\n"
+         "            state_dict[prefix + new] = state_dict.pop(prefix + old)\n"
+         "\n"
+         "model._register_load_state_dict_pre_hook(_rename_checkpoint_keys)\n";
+}
+
+} // namespace paramlint

@@ -50,6 +50,10 @@ void ParamNeverLoadedCheck::run(const ParamGraph &Graph,
       const BoundAccess &B = Graph.Accesses[I];
       if (B.Fact->K == AccessFact::Kind::Read)
         continue;
+      // `w.fill_(1.0)`, `w.normal_()`: initialising, not loading.
+      if (B.Fact->K == AccessFact::Kind::Mutate && B.Fact->Sources.empty() &&
+          !B.Fact->ValueIsParameter)
+        continue;
       const Resolution &R = B.Resolved;
       if (R.K == Resolution::Kind::Slot) {
         Loaded.insert(R.Key);

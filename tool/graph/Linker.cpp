@@ -37,6 +37,8 @@ struct Target {
 
 /// Limits that keep linking linear and safe on cyclic or adversarial input.
 constexpr unsigned MaxDepth = 24;
+/// Binding steps one access may cost before paramlint gives up on it.
+constexpr size_t MaxBindSteps = 4096;
 
 std::vector<std::string> splitDots(const std::string &S) {
   std::vector<std::string> Parts;
@@ -128,6 +130,16 @@ private:
   const Model *modelFor(const Entity &E) const;
   const Model *modelForCallee(unsigned File, unsigned Scope,
                               const std::string &Callee);
+  std::map<std::tuple<unsigned, unsigned, std::string>,
+           std::vector<const BindingFact *>>
+      BindingsByVar;
+  std::map<std::tuple<unsigned, unsigned, std::string, uint32_t>,
+           std::pair<std::optional<Target>, bool>>
+      BindMemo;
+  size_t BindSteps = 0;
+  std::optional<Target> bindVarUncached(unsigned File, unsigned Scope,
+                                        const std::string &Var, uint32_t Before,
+                                        unsigned Depth, bool &IsFreeParameter);
   std::optional<Target> bindVar(unsigned File, unsigned Scope,
                                 const std::string &Var, uint32_t Before,
                                 unsigned Depth, bool &IsFreeParameter);
@@ -176,6 +188,8 @@ void Linker::indexFiles() {
         FunctionByName[F][FF.Scopes[S].Name] = S;
     for (const ImportFact &I : FF.Imports)
       ImportsByAlias[F][I.Alias].push_back(&I);
+    for (const BindingFact &B : FF.Bindings)
+      BindingsByVar[std::make_tuple(F, B.Scope, B.Var)].push_back(&B);
     fs::path P = absolutePath(Files[F]->path());
     if (P.filename() == "__init__.py")
       P = P.parent_path();
@@ -466,7 +480,9 @@ Linker::buildExpr(unsigned File, const ModuleExpr &E, unsigned Depth,
     // A container built from something paramlint cannot see into.
     auto Node = std::make_unique<ModuleNode>();
     Node->ClassName = canonicalTorchName(C.Qualified);
-    Node->Open = TC != TorchContainer::Module;
+    // A bare `nn.Module()` is a namespace filled from outside
+    // (`m.layers = ...`): as unknowable as a container built elsewhere.
+    Node->Open = true;
     return Node;
   }
   // An unknown class from outside the project (`transformers.X(...)`) may
@@ -536,23 +552,43 @@ void Linker::buildCallIndex() {
 std::optional<Target> Linker::bindVar(unsigned File, unsigned Scope,
                                       const std::string &Var, uint32_t Before,
                                       unsigned Depth, bool &IsFreeParameter) {
+  // Call sites fan out (every caller of every caller...): memoise, cut
+  // cycles, and bound the work one top-level question may cause.
+  if (Depth == 0)
+    BindSteps = 0;
   IsFreeParameter = false;
-  if (Depth > MaxDepth)
+  if (Depth > MaxDepth || ++BindSteps > MaxBindSteps)
     return std::nullopt;
+  auto Key = std::make_tuple(File, Scope, Var, Before);
+  auto It = BindMemo.find(Key);
+  if (It != BindMemo.end()) {
+    IsFreeParameter = It->second.second;
+    return It->second.first;
+  }
+  BindMemo[Key] = {std::nullopt, false}; // In progress: a cycle binds nothing.
+  bool Free = false;
+  std::optional<Target> T = bindVarUncached(File, Scope, Var, Before, Depth, Free);
+  BindMemo[Key] = {T, Free};
+  IsFreeParameter = Free;
+  return T;
+}
+
+std::optional<Target> Linker::bindVarUncached(unsigned File, unsigned Scope,
+                                              const std::string &Var,
+                                              uint32_t Before, unsigned Depth,
+                                              bool &IsFreeParameter) {
+  IsFreeParameter = false;
   const FileFacts &FF = *Facts[File];
   for (unsigned S = Scope, Steps = 0; S < FF.Scopes.size() && Steps < MaxDepth;
        S = FF.Scopes[S].Parent, ++Steps) {
     // The binding in effect: the last one before the use, or (for globals
     // read from a function) the last one at all.
     const BindingFact *Found = nullptr;
-    for (const BindingFact &B : FF.Bindings) {
-      if (B.Scope != S || B.Var != Var)
-        continue;
-      if (B.Where.Begin < Before || S != Scope)
-        Found = &B;
-      else if (!Found)
-        Found = &B;
-    }
+    auto Bs = BindingsByVar.find(std::make_tuple(File, S, Var));
+    if (Bs != BindingsByVar.end())
+      for (const BindingFact *B : Bs->second)
+        if (B->Where.Begin < Before || S != Scope)
+          Found = B;
     if (Found) {
       if (Found->K == BindingFact::Kind::Instance &&
           returnsItself(Found->Callee)) {

@@ -10,6 +10,7 @@
 #include "checks/ParamNeverLoadedCheck.h"
 #include "checks/StrictFalseHidesMismatchCheck.h"
 #include "checks/SwappedNormRolesCheck.h"
+#include "checks/UnusedSuppressionCheck.h"
 
 namespace paramlint {
 
@@ -28,8 +29,9 @@ std::vector<std::unique_ptr<Check>> makeAllChecks() {
 }
 
 std::vector<CheckInfo> allRules() {
-  // PL001 is reported by the analysis driver, not by a graph check.
-  std::vector<CheckInfo> Rules{ParseErrorRule::Info};
+  // PL001 is reported by the analysis driver and PL002 after suppression,
+  // not by graph checks.
+  std::vector<CheckInfo> Rules{ParseErrorRule::Info, UnusedSuppressionCheck::Info};
   for (const auto &C : makeAllChecks())
     Rules.push_back(C->info());
   return Rules;

@@ -4,6 +4,7 @@
 #include "Discover.h"
 #include "checkpoint/Checkpoint.h"
 #include "checks/Registry.h"
+#include "checks/UnusedSuppressionCheck.h"
 #include "graph/CheckpointBinding.h"
 #include "graph/Linker.h"
 #include "graph/ModulePaths.h"
@@ -300,6 +301,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
         ((Options.Select.empty() || matchesAny(D.Code, Options.Select)) &&
          !matchesAny(D.Code, Options.Ignore)))
       Result->Diagnostics.push_back(std::move(D));
+  applySuppressions(*Result, Options);
   return Result;
 }
 

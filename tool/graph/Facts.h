@@ -257,6 +257,20 @@ struct ParseProblem {
   Span Where;
 };
 
+/// A `# noqa` comment (Python) that may suppress findings on its line:
+/// bare (`# noqa`, Codes empty) or with codes (`# noqa: PL101, E501`; every
+/// code as written, other tools' included). Only real comments count,
+/// never `# noqa` inside a string.
+struct SuppressionFact {
+  struct Code {
+    std::string Name;
+    Span Where;
+  };
+  std::vector<Code> Codes;
+  Span Where;   ///< From the directive's `#` through its last code.
+  Span Comment; ///< The whole comment the directive is part of.
+};
+
 /// Everything one file says.
 struct FileFacts {
   std::vector<ImportFact> Imports;
@@ -270,6 +284,7 @@ struct FileFacts {
   std::vector<LoadStateDictFact> LoadStateDicts;
   std::vector<StateDictFact> StateDicts;
   std::vector<ParseProblem> Problems;
+  std::vector<SuppressionFact> Suppressions;
 };
 
 } // namespace paramlint

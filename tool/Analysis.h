@@ -23,6 +23,14 @@
 
 namespace paramlint {
 
+/// A `per-file-ignores` entry of the config: Codes (codes or prefixes) do
+/// not apply to the files Glob matches (see matchesGlob in Config.h).
+struct PerFileIgnore {
+  std::string Root; ///< The config's directory.
+  std::string Glob;
+  std::vector<std::string> Codes;
+};
+
 struct AnalysisOptions {
   /// Rule codes or prefixes (`PL1`, `PL101`, `ALL`); empty selects all.
   std::vector<std::string> Select;
@@ -39,6 +47,13 @@ struct AnalysisOptions {
   /// (ParamGraph::Checkpoints) for PL201–PL203. One that cannot be read is
   /// a PL001 on it.
   std::vector<std::string> Checkpoints;
+  /// The config's `per-file-ignores`.
+  std::vector<PerFileIgnore> PerFileIgnores;
+  /// The config's `exclude` and `extend-exclude`: globs, relative to
+  /// ExcludeRoot, of files and directories that directory discovery skips
+  /// (a file named on the command line is always read).
+  std::vector<std::string> Exclude;
+  std::string ExcludeRoot;
 };
 
 /// Everything a run produced. Files own the text that every Location and

@@ -126,6 +126,12 @@ def unrelated(model, sd):
          ("head.out.kernel", torch.zeros(2))]), {}
 
 
+def prefixed(head):
+    def apply(model, sd):
+        return collections.OrderedDict((head + k, v) for k, v in sd.items()), {}
+    return apply
+
+
 G = "PL201_checkpoint_key_missing.py"
 B = "PL202_checkpoint_key_unexpected.py"
 N = "PL203_checkpoint_shape_mismatch.py"
@@ -140,6 +146,7 @@ CASES = {
     "gpt_wrapped_gamma": (G, "torch", rename_norms("gamma", "beta"), "state_dict"),
     "gpt_npz_scale_offset": (G, "npz", rename_norms("scale", "offset"), None),
     "gpt_unrelated": (G, "torch", unrelated, None),
+    "gpt_data_parallel": (G, "torch", prefixed("module."), None),
     "bert_keras": (B, "torch", then(
         rename_norms("gamma", "beta"),
         drop(r"pool_norm\.num_batches_tracked"),

@@ -73,6 +73,57 @@ bool roleEquivalent(const TensorInfo &T, const KeySlot &K) {
   return keyMatches(Parent.empty() ? Leaf : Parent + "." + Leaf, K.Key);
 }
 
+/// The root model whose keys explain most of a list of names.
+struct Choice {
+  const Model *M = nullptr;
+  size_t Explained = 0;
+  std::string Tie; ///< Set when two models do equally well.
+};
+
+Choice bestModel(const ParamGraph &Graph, const std::vector<TensorInfo> &Tensors) {
+  std::vector<Choice> Best;
+  for (const auto &M : Graph.Models) {
+    if (!M->IsRoot || M->Keys.empty())
+      continue;
+    size_t Explained = 0;
+    for (const TensorInfo &T : Tensors)
+      Explained += explainsKey(*M, T.Name);
+    if (!Explained || (!Best.empty() && Explained < Best.front().Explained))
+      continue;
+    if (!Best.empty() && Explained > Best.front().Explained)
+      Best.clear();
+    Best.push_back(Choice{M.get(), Explained, ""});
+  }
+  if (Best.size() <= 1)
+    return Best.empty() ? Choice{} : Best.front();
+  // Equal: the model the checkpoint fills more wins.
+  std::vector<size_t> Covered;
+  for (const Choice &C : Best)
+    Covered.push_back(keysCovered(*C.M, Tensors));
+  size_t Top = std::max_element(Covered.begin(), Covered.end()) - Covered.begin();
+  for (size_t I = 0; I < Best.size(); ++I)
+    if (I != Top && Covered[I] == Covered[Top] && Best[I].M->Name != Best[Top].M->Name)
+      return Choice{nullptr, 0,
+                    fmt::format("`{}` and `{}` explain its names equally well",
+                                Best[Top].M->Name, Best[I].M->Name)};
+  return Best[Top];
+}
+
+/// The first dotted component (with its dot) that at least half of the
+/// names start with, or "".
+std::string commonHead(const std::vector<TensorInfo> &Tensors) {
+  std::map<std::string, size_t> Count;
+  for (const TensorInfo &T : Tensors) {
+    size_t Dot = T.Name.find('.');
+    if (Dot != std::string::npos)
+      ++Count[T.Name.substr(0, Dot + 1)];
+  }
+  for (const auto &[Head, N] : Count)
+    if (2 * N >= Tensors.size() && !allDigits(Head.substr(0, Head.size() - 1)))
+      return Head;
+  return "";
+}
+
 } // namespace
 
 std::string indexPattern(std::string_view Key) {
@@ -111,51 +162,36 @@ CheckpointBinding bindCheckpoint(const ParamGraph &Graph, CheckpointInfo Info,
     return B;
   }
 
-  struct Score {
-    const Model *M;
-    size_t Explained, Covered;
-  };
-  std::vector<Score> Scores;
-  for (const auto &M : Graph.Models) {
-    if (!M->IsRoot || M->Keys.empty())
-      continue;
-    size_t Explained = 0;
-    for (const TensorInfo &T : B.Tensors)
-      Explained += explainsKey(*M, T.Name);
-    if (Explained)
-      Scores.push_back({M.get(), Explained, 0});
-  }
-  if (Scores.empty()) {
-    B.Why = "no model of the analysed files has keys like its names";
+  Choice C = bestModel(Graph, B.Tensors);
+  if (!C.Tie.empty()) {
+    B.Why = C.Tie;
     return B;
   }
-  size_t Most = 0;
-  for (const Score &S : Scores)
-    Most = std::max(Most, S.Explained);
-  std::vector<Score> Best;
-  for (const Score &S : Scores)
-    if (S.Explained == Most)
-      Best.push_back(S);
-  double Confidence = double(Most) / B.Tensors.size();
-  if (Confidence < MinCheckpointConfidence) {
-    B.Why = fmt::format("the best model, `{}`, explains only {} of its {} names",
-                        Best.front().M->Name, Most, B.Tensors.size());
+  double Confidence = double(C.Explained) / B.Tensors.size();
+  if (C.M && Confidence >= MinCheckpointConfidence) {
+    B.TheModel = C.M;
+    B.Confidence = Confidence;
     return B;
   }
-  if (Best.size() > 1) {
-    for (Score &S : Best)
-      S.Covered = keysCovered(*S.M, B.Tensors);
-    std::stable_sort(Best.begin(), Best.end(), [](const Score &X, const Score &Y) {
-      return X.Covered > Y.Covered;
-    });
-    if (Best[0].Covered == Best[1].Covered && Best[0].M->Name != Best[1].M->Name) {
-      B.Why = fmt::format("`{}` and `{}` explain its names equally well",
-                          Best[0].M->Name, Best[1].M->Name);
-      return B;
-    }
-  }
-  B.TheModel = Best.front().M;
-  B.Confidence = Confidence;
+  B.Why = C.M ? fmt::format("the best model, `{}`, explains only {} of its {} names",
+                            C.M->Name, C.Explained, B.Tensors.size())
+              : "no model of the analysed files has keys like its names";
+  // `module.h.0...` (saved through DataParallel) or `transformer.h.0...`
+  // (a wrapping model): say so rather than only that nothing matched.
+  std::string Head = commonHead(B.Tensors);
+  if (Head.empty())
+    return B;
+  std::vector<TensorInfo> Stripped;
+  for (const TensorInfo &T : B.Tensors)
+    if (T.Name.compare(0, Head.size(), Head) == 0)
+      Stripped.push_back(TensorInfo{T.Name.substr(Head.size()), T.DType, T.Shape, 0, 0});
+  Choice Without = bestModel(Graph, Stripped);
+  if (Without.M && Without.Tie.empty() &&
+      double(Without.Explained) / B.Tensors.size() >= MinCheckpointConfidence)
+    B.Why = fmt::format("its names start with `{}`; without it `{}` explains {} of "
+                        "its {} names (strip the prefix when loading, or load "
+                        "into the module it names)",
+                        Head, Without.M->Name, Without.Explained, B.Tensors.size());
   return B;
 }
 

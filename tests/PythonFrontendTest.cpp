@@ -586,6 +586,24 @@ TEST(PythonFrontendTest, AccessKindsAndMaximalChains) {
   EXPECT_EQ(Index.Where.End, Code.find("[b]") + 3);
 }
 
+TEST(PythonFrontendTest, ParameterHelpersMakeParameterValues) {
+  FileFacts F = facts("def load(gpt, p):\n"
+                      "    gpt.a.scale = to_param(p['g'])\n"
+                      "    gpt.b.scale = nn.Parameter(p['g'])\n"
+                      "    gpt.c.scale = utils.make_parameter(p['g'])\n"
+                      "    gpt.d.scale = get_params(p)\n"
+                      "    gpt.e.scale = torch.tensor(p['g'])\n");
+  auto IsParam = [&](const std::string &Path) {
+    const AccessFact *A = findAccess(F, AccessFact::Kind::Write, Path);
+    return A && A->ValueIsParameter;
+  };
+  EXPECT_TRUE(IsParam("gpt.a.scale"));
+  EXPECT_TRUE(IsParam("gpt.b.scale"));
+  EXPECT_TRUE(IsParam("gpt.c.scale"));
+  EXPECT_FALSE(IsParam("gpt.d.scale"));
+  EXPECT_FALSE(IsParam("gpt.e.scale"));
+}
+
 TEST(PythonFrontendTest, SelfChainsAreAccessesAndImportsAreNot) {
   FileFacts F = facts("import torch.nn as nn\n"
                       "class M(nn.Module):\n"

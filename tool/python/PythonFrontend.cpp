@@ -1209,8 +1209,13 @@ bool Extractor::valueIsParameter(TSNode Value) {
   std::string Callee;
   if (!dotted(field(V, G.Function), Callee))
     return false;
-  llvm::StringRef Last = lastComponent(Callee);
-  return Last.contains("Parameter") || Last.contains("assign");
+  // `nn.Parameter(t)`, and the helpers loaders wrap it in: `assign(l, r)`,
+  // `to_param(a)`, `make_parameter(a)`; `get_params()` returns many.
+  std::string Last = lastComponent(Callee).lower();
+  llvm::StringRef L(Last);
+  return L.contains("assign") ||
+         (L.contains("param") && !L.endswith("params") &&
+          !L.endswith("parameters"));
 }
 
 // --- the walk

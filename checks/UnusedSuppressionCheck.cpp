@@ -9,10 +9,12 @@
 //===----------------------------------------------------------------------===//
 #include "checks/UnusedSuppressionCheck.h"
 
+#include "Config.h"
 #include "checks/Registry.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
@@ -79,10 +81,20 @@ Fix removalFix(const SourceFile &File, const SuppressionFact &S,
 } // namespace
 
 void applySuppressions(Analysis &A, const AnalysisOptions &Options) {
-  auto Enabled = [&](const std::string &Code) {
+  auto Enabled = [&](const std::string &Code, const SourceFile *File) {
     return (Options.Select.empty() || matchesAny(Code, Options.Select)) &&
-           !matchesAny(Code, Options.Ignore);
+           !matchesAny(Code, Options.Ignore) &&
+           !(File && ignoredInFile(Code, File->path(), Options));
   };
+  // The config's per-file ignores first: what they drop no `noqa` needed.
+  if (!Options.PerFileIgnores.empty())
+    A.Diagnostics.erase(
+        std::remove_if(A.Diagnostics.begin(), A.Diagnostics.end(),
+                       [&](const Diagnostic &D) {
+                         return D.Where.File &&
+                                ignoredInFile(D.Code, D.Where.File->path(), Options);
+                       }),
+        A.Diagnostics.end());
   std::set<std::string> Known;
   for (const CheckInfo &R : allRules())
     Known.insert(R.Code);
@@ -124,14 +136,15 @@ void applySuppressions(Analysis &A, const AnalysisOptions &Options) {
       Kept.report(std::move(D));
   }
 
-  if (Enabled(UnusedSuppressionCheck::Info.Code)) {
+  { // PL002: the codes that suppressed nothing.
     std::set<const SourceFile *> Unparsed;
     for (size_t I = 0; I < A.InputCount && I < A.Facts.size(); ++I)
       if (!A.Facts[I].Problems.empty())
         Unparsed.insert(A.Files[I].get());
     for (const auto &[Line, Entries] : ByLine)
       for (const Entry &E : Entries) {
-        if (!E.Input || Unparsed.count(E.File))
+        if (!E.Input || Unparsed.count(E.File) ||
+            !Enabled(UnusedSuppressionCheck::Info.Code, E.File))
           continue;
         std::set<size_t> Unused;
         std::vector<std::string> UnusedNames, UnknownNames;
@@ -142,7 +155,7 @@ void applySuppressions(Analysis &A, const AnalysisOptions &Options) {
             continue;
           if (!Known.count(Name))
             UnknownNames.push_back("`" + Name + "`");
-          else if (Enabled(Name))
+          else if (Enabled(Name, E.File))
             UnusedNames.push_back("`" + Name + "`");
           else
             continue;

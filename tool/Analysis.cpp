@@ -1,6 +1,7 @@
 //===- Analysis.cpp - One run of paramlint over a set of paths ------------===//
 #include "Analysis.h"
 
+#include "Config.h"
 #include "Discover.h"
 #include "checkpoint/Checkpoint.h"
 #include "checks/Registry.h"
@@ -216,6 +217,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
 
   auto Result = std::make_unique<Analysis>();
   std::vector<DiscoveredPath> Inputs = discoverInputs(Paths);
+  dropExcluded(Inputs, Paths, Options);
   size_t N = Inputs.size();
   std::vector<Loaded> Read(N);
   Result->Facts.resize(N);

@@ -2,6 +2,7 @@
 #include "cli/Command.h"
 
 #include "Analysis.h"
+#include "Config.h"
 #include "fix/FixEngine.h"
 #include "graph/CheckpointBinding.h"
 #include "fix/UnifiedDiff.h"
@@ -53,12 +54,20 @@ public:
                 "Apply the fixes and report only how many were applied");
     // Accepted so CI scripts can pass it today; there is no cache yet.
     C->add_flag("--no-cache", NoCache, "Do not read or write the cache");
+    auto *ConfigOpt = C->add_option(
+        "--config", ConfigFile,
+        "Read this config file (paramlint.toml, or pyproject.toml's "
+        "[tool.paramlint]) instead of the one found above the paths");
+    C->add_flag("--isolated", Isolated, "Read no config file")
+        ->excludes(ConfigOpt);
     return C;
   }
 
   int run() override {
     if (Paths.empty())
       Paths.push_back(".");
+    if (int Code = loadConfig())
+      return Code;
     if (Diff || Fix || FixOnly)
       return runFix();
     auto Result = analyze(Paths, Options);
@@ -73,6 +82,22 @@ public:
   }
 
 private:
+  /// Finds (or reads `--config`) the configuration and folds it into the
+  /// options; returns ExitError when it is bad.
+  int loadConfig() {
+    if (Isolated)
+      return 0;
+    auto C = ConfigFile.empty() ? findConfig(Paths) : readConfig(ConfigFile);
+    if (!C)
+      return reportError(C.takeError());
+    if (!*C)
+      return 0;
+    applyConfig(**C, Options);
+    if ((*C)->UnsafeFixes)
+      UnsafeFixes = UnsafeFixes || *(*C)->UnsafeFixes;
+    return 0;
+  }
+
   /// Writes Diags in the chosen format to stdout or the `-o` file; returns
   /// 0, or ExitError when the report could not be written.
   int writeReport(const Analysis &A, const std::vector<Diagnostic> &Diags,
@@ -188,6 +213,8 @@ private:
   std::string OutputFormat = "text";
   std::string OutputFile;
   bool ExitZero = false, Statistics = false, NoCache = false;
+  std::string ConfigFile;
+  bool Isolated = false;
   bool Fix = false, UnsafeFixes = false, Diff = false, FixOnly = false;
 };
 

@@ -1,0 +1,252 @@
+//===- Config.cpp - [tool.paramlint] in pyproject.toml / paramlint.toml ---===//
+#include "Config.h"
+
+#include "checks/Registry.h"
+#include "graph/ModulePaths.h"
+
+#include <toml++/toml.h>
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace paramlint {
+namespace {
+namespace fs = std::filesystem;
+
+/// An error that names the file, the line and the key.
+llvm::Error configError(const std::string &File, const toml::node *At,
+                        const std::string &Message) {
+  std::string Where = File;
+  if (At && At->source().begin.line)
+    Where += ":" + std::to_string(At->source().begin.line);
+  return llvm::createStringError(std::errc::invalid_argument, "%s: %s",
+                                 Where.c_str(), Message.c_str());
+}
+
+bool isKnownCodeOrPrefix(const std::string &Item) {
+  if (Item == "ALL")
+    return true;
+  for (const CheckInfo &R : allRules())
+    if (!Item.empty() && std::string(R.Code).compare(0, Item.size(), Item) == 0)
+      return true;
+  return false;
+}
+
+/// Reads a list of strings; Codes: each must be a rule code or prefix.
+llvm::Expected<std::vector<std::string>>
+stringList(const std::string &File, const std::string &Key,
+           const toml::node &Node, bool Codes) {
+  const toml::array *A = Node.as_array();
+  if (!A)
+    return configError(File, &Node, "`" + Key + "` must be a list of strings");
+  std::vector<std::string> Out;
+  for (const toml::node &Item : *A) {
+    std::optional<std::string> S = Item.value<std::string>();
+    if (!S || !Item.is_string())
+      return configError(File, &Item, "`" + Key + "` must be a list of strings");
+    if (Codes && !isKnownCodeOrPrefix(*S))
+      return configError(File, &Item, "`" + Key + "`: unknown rule code or prefix `" +
+                                          *S + "` (see `paramlint rule`)");
+    Out.push_back(*S);
+  }
+  return Out;
+}
+
+/// Reads the keys of the paramlint table T of File into C.
+llvm::Error readTable(const std::string &File, const toml::table &T, Config &C) {
+  for (const auto &[KeyView, Node] : T) {
+    std::string Key(KeyView.str());
+    auto List = [&](bool Codes) { return stringList(File, Key, Node, Codes); };
+    if (Key == "select" || Key == "ignore") {
+      auto L = List(true);
+      if (!L)
+        return L.takeError();
+      if (Key == "select")
+        C.Select = std::move(*L);
+      else
+        C.Ignore = std::move(*L);
+    } else if (Key == "exclude" || Key == "extend-exclude") {
+      auto L = List(false);
+      if (!L)
+        return L.takeError();
+      C.Exclude.insert(C.Exclude.end(), L->begin(), L->end());
+    } else if (Key == "checkpoints") {
+      auto L = List(false);
+      if (!L)
+        return L.takeError();
+      for (const std::string &P : *L)
+        C.Checkpoints.push_back(
+            (fs::path(P).is_absolute() ? fs::path(P) : fs::path(C.Root) / P)
+                .lexically_normal()
+                .string());
+    } else if (Key == "unsafe-fixes") {
+      if (!Node.is_boolean())
+        return configError(File, &Node, "`unsafe-fixes` must be true or false");
+      C.UnsafeFixes = Node.as_boolean()->get();
+    } else if (Key == "per-file-ignores") {
+      const toml::table *Globs = Node.as_table();
+      if (!Globs)
+        return configError(File, &Node,
+                           "`per-file-ignores` must be a table of glob = [codes]");
+      for (const auto &[Glob, Codes] : *Globs) {
+        auto L = stringList(File, "per-file-ignores." + std::string(Glob.str()),
+                            Codes, true);
+        if (!L)
+          return L.takeError();
+        C.PerFileIgnores.push_back(
+            PerFileIgnore{C.Root, std::string(Glob.str()), std::move(*L)});
+      }
+    } else {
+      return configError(File, &Node,
+                         "unknown key `" + Key +
+                             "` (known: select, ignore, per-file-ignores, "
+                             "exclude, extend-exclude, unsafe-fixes, checkpoints)");
+    }
+  }
+  return llvm::Error::success();
+}
+
+bool isPyproject(const fs::path &P) { return P.filename() == "pyproject.toml"; }
+
+} // namespace
+
+llvm::Expected<std::optional<Config>> readConfig(const std::string &Path) {
+  std::error_code EC;
+  if (!fs::is_regular_file(Path, EC))
+    return llvm::createStringError(std::errc::no_such_file_or_directory,
+                                   "%s: no such config file", Path.c_str());
+  toml::table Parsed;
+  try {
+    Parsed = toml::parse_file(Path);
+  } catch (const toml::parse_error &E) {
+    return llvm::createStringError(
+        std::errc::invalid_argument, "%s:%u: invalid TOML: %s", Path.c_str(),
+        static_cast<unsigned>(E.source().begin.line),
+        std::string(E.description()).c_str());
+  }
+  Config C;
+  C.File = Path;
+  C.Root = absolutePath(fs::path(Path).parent_path().string()).string();
+  const toml::table *T = &Parsed;
+  if (isPyproject(Path)) {
+    const toml::node *Tool = Parsed.get("tool");
+    const toml::node *Ours = Tool && Tool->is_table()
+                                 ? Tool->as_table()->get("paramlint")
+                                 : nullptr;
+    if (!Ours)
+      return std::nullopt;
+    T = Ours->as_table();
+    if (!T)
+      return configError(Path, Ours, "`tool.paramlint` must be a table");
+  }
+  if (auto E = readTable(Path, *T, C))
+    return std::move(E);
+  return C;
+}
+
+llvm::Expected<std::optional<Config>>
+findConfig(const std::vector<std::string> &Paths) {
+  std::set<std::string> Tried;
+  for (const std::string &P : Paths) {
+    fs::path Dir = absolutePath(P);
+    std::error_code EC;
+    if (!fs::is_directory(Dir, EC))
+      Dir = Dir.parent_path();
+    for (; !Dir.empty(); Dir = Dir.parent_path()) {
+      if (!Tried.insert(Dir.string()).second)
+        break; // Walked from here already: found nothing above.
+      for (const char *Name : {"paramlint.toml", "pyproject.toml"}) {
+        fs::path Candidate = Dir / Name;
+        if (!fs::is_regular_file(Candidate, EC))
+          continue;
+        auto C = readConfig(Candidate.string());
+        if (!C || *C)
+          return C;
+      }
+      if (Dir == Dir.root_path())
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+void applyConfig(const Config &C, AnalysisOptions &Options) {
+  if (Options.Select.empty() && C.Select)
+    Options.Select = *C.Select;
+  Options.Ignore.insert(Options.Ignore.end(), C.Ignore.begin(), C.Ignore.end());
+  Options.PerFileIgnores.insert(Options.PerFileIgnores.end(),
+                                C.PerFileIgnores.begin(), C.PerFileIgnores.end());
+  Options.Exclude.insert(Options.Exclude.end(), C.Exclude.begin(), C.Exclude.end());
+  Options.ExcludeRoot = C.Root;
+  if (Options.Checkpoints.empty())
+    Options.Checkpoints = C.Checkpoints;
+}
+
+bool matchesGlob(const std::string &Root, const std::string &Glob,
+                 const std::string &Path) {
+  std::string G = Glob;
+  while (G.rfind("./", 0) == 0)
+    G = G.substr(2);
+  while (G.size() > 1 && G.back() == '/')
+    G.pop_back();
+  fs::path Rel = absolutePath(Path).lexically_relative(fs::path(Root));
+  if (Rel.empty() || *Rel.begin() == "..")
+    Rel = absolutePath(Path);
+  auto Match = [](const std::string &Pattern, const std::string &Text) {
+    return fnmatch(Pattern.c_str(), Text.c_str(), 0) == 0;
+  };
+  if (G.find('/') == std::string::npos) {
+    for (const fs::path &Part : Rel)
+      if (Match(G, Part.string()))
+        return true;
+    return false;
+  }
+  // The path itself or any directory it is in.
+  std::vector<std::string> Prefixes;
+  fs::path Acc;
+  for (const fs::path &Part : Rel) {
+    Acc /= Part;
+    Prefixes.push_back(Acc.generic_string());
+  }
+  for (const std::string &P : Prefixes)
+    if (Match(G, P) || (G.rfind("**/", 0) == 0 && Match(G.substr(3), P)))
+      return true;
+  return false;
+}
+
+void dropExcluded(std::vector<DiscoveredPath> &Inputs,
+                  const std::vector<std::string> &Paths,
+                  const AnalysisOptions &Options) {
+  if (Options.Exclude.empty())
+    return;
+  std::set<std::string> Named;
+  for (const std::string &P : Paths) {
+    std::error_code EC;
+    if (!fs::is_directory(P, EC))
+      Named.insert(absolutePath(P).string());
+  }
+  Inputs.erase(
+      std::remove_if(Inputs.begin(), Inputs.end(),
+                     [&](const DiscoveredPath &In) {
+                       if (Named.count(absolutePath(In.Path).string()))
+                         return false;
+                       for (const std::string &G : Options.Exclude)
+                         if (matchesGlob(Options.ExcludeRoot, G, In.Path))
+                           return true;
+                       return false;
+                     }),
+      Inputs.end());
+}
+
+bool ignoredInFile(const std::string &Code, const std::string &File,
+                   const AnalysisOptions &Options) {
+  for (const PerFileIgnore &P : Options.PerFileIgnores)
+    if (matchesAny(Code, P.Codes) && matchesGlob(P.Root, P.Glob, File))
+      return true;
+  return false;
+}
+
+} // namespace paramlint

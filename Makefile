@@ -3,7 +3,7 @@
 PRESET ?= release
 BIN := build/$(PRESET)/paramlint
 
-.PHONY: all bootstrap bootstrap-test configure build demo test bench clean
+.PHONY: all bootstrap bootstrap-test configure build demo test bench install clean
 
 all: build
 
@@ -25,6 +25,10 @@ demo: build
 test: bootstrap-test configure
 	cmake --build --preset $(PRESET) -j2
 	ctest --preset $(PRESET)
+
+# `make install PREFIX=/usr/local`: the program, paramlint(1) and the docs.
+install: build
+	cmake --install build/$(PRESET) $(if $(PREFIX),--prefix $(PREFIX))
 
 bench: build
 	./bench/run.sh

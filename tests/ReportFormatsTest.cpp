@@ -338,5 +338,31 @@ TEST(RuleCommandTest, ListsEveryRuleWithNameAndSummary) {
   EXPECT_EQ(Rules.size(), All.size());
 }
 
+TEST(ProgressBarTest, OnlyOnATerminalAndNeverInCi) {
+  if (!fs::exists("/usr/bin/script"))
+    GTEST_SKIP() << "util-linux `script` (a pseudo-terminal) is not installed";
+  TempDir T;
+  for (int I = 0; I < 40; ++I)
+    T.write("m/f" + std::to_string(I) + ".py", "x = 1\n");
+  std::string Cmd = std::string(PARAMLINT_BINARY) + " check " + T.file("m");
+  // Under a pseudo-terminal, with no delay: the bar is drawn, then erased
+  // before the report.
+  RunResult R = runCommand({"/usr/bin/env", "-u", "CI", "PARAMLINT_PROGRESS_DELAY_MS=0",
+                            "/usr/bin/script", "-qec", Cmd, "/dev/null"});
+  EXPECT_EQ(R.ExitCode, 0) << describeRun(R);
+  EXPECT_NE(R.Out.find("] 40/40 files"), std::string::npos) << R.Out;
+  size_t Erase = R.Out.rfind("\r\x1b[K");
+  ASSERT_NE(Erase, std::string::npos) << R.Out;
+  EXPECT_LT(Erase, R.Out.find("All checks passed!")) << R.Out;
+  // CI set: never.
+  R = runCommand({"/usr/bin/env", "CI=true", "PARAMLINT_PROGRESS_DELAY_MS=0",
+                  "/usr/bin/script", "-qec", Cmd, "/dev/null"});
+  EXPECT_EQ(R.Out.find("files"), std::string::npos) << R.Out;
+  // A pipe: never.
+  R = runCommand({"/usr/bin/env", "-u", "CI", "PARAMLINT_PROGRESS_DELAY_MS=0",
+                  PARAMLINT_BINARY, "check", T.file("m")});
+  EXPECT_EQ(R.Err, "") << describeRun(R);
+}
+
 } // namespace
 } // namespace paramlint::test

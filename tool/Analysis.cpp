@@ -225,11 +225,14 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   // Reading and extraction are per file and independent: spread them over
   // the workers, each taking the next index.
   std::atomic<size_t> Next{0};
+  std::atomic<size_t> Done{0};
   auto Work = [&] {
     for (size_t I = Next++; I < N; I = Next++) {
       Read[I] = load(Inputs[I], Options.Contents);
       if (!Read[I].Problem)
         Result->Facts[I] = extractPythonFacts(*Read[I].File);
+      if (Options.Progress)
+        Options.Progress(++Done, N);
     }
   };
   unsigned Jobs = Options.Jobs ? Options.Jobs : std::thread::hardware_concurrency();

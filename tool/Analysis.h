@@ -16,6 +16,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -54,6 +55,9 @@ struct AnalysisOptions {
   /// (a file named on the command line is always read).
   std::vector<std::string> Exclude;
   std::string ExcludeRoot;
+  /// Called (from any worker thread) after each input file is read and its
+  /// facts extracted, with the count done and the total: a progress bar.
+  std::function<void(size_t Done, size_t Total)> Progress;
 };
 
 /// Everything a run produced. Files own the text that every Location and

@@ -3,6 +3,7 @@
 
 #include "Analysis.h"
 #include "Config.h"
+#include "cli/Progress.h"
 #include "fix/FixEngine.h"
 #include "graph/CheckpointBinding.h"
 #include "fix/UnifiedDiff.h"
@@ -68,9 +69,17 @@ public:
       Paths.push_back(".");
     if (int Code = loadConfig())
       return Code;
+    if (ProgressBar::wanted()) {
+      Bar = std::make_unique<ProgressBar>();
+      Options.Progress = [B = Bar.get()](size_t Done, size_t Total) {
+        B->update(Done, Total);
+      };
+    }
     if (Diff || Fix || FixOnly)
       return runFix();
     auto Result = analyze(Paths, Options);
+    if (Bar)
+      Bar->finish();
     if (!Result)
       return reportError(Result.takeError());
     if (int Code = reportCheckpoints(**Result))
@@ -176,6 +185,8 @@ private:
     FO.Unsafe = UnsafeFixes;
     FO.Write = !Diff;
     auto Result = runFixes(Paths, FO);
+    if (Bar)
+      Bar->finish();
     if (!Result)
       return reportError(Result.takeError());
     printFixOutcome(*Result, Diff);
@@ -215,6 +226,7 @@ private:
   bool ExitZero = false, Statistics = false, NoCache = false;
   std::string ConfigFile;
   bool Isolated = false;
+  std::unique_ptr<ProgressBar> Bar;
   bool Fix = false, UnsafeFixes = false, Diff = false, FixOnly = false;
 };
 

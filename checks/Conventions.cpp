@@ -61,6 +61,21 @@ Role Conventions::roleOf(std::string_view Name) const {
   return Role::Other;
 }
 
+const std::vector<std::string> &Conventions::namesOf(Role R) const {
+  static const std::vector<std::string> None;
+  switch (R) {
+  case Role::Scale:
+    return ScaleNames;
+  case Role::Shift:
+    return ShiftNames;
+  case Role::RunningStat:
+    return RunningStatNames;
+  case Role::Other:
+    break;
+  }
+  return None;
+}
+
 Role Conventions::roleOfKey(std::string_view Key) const {
   size_t Cut = Key.find_last_of("./");
   return roleOf(Cut == std::string_view::npos ? Key : Key.substr(Cut + 1));

@@ -37,6 +37,8 @@ public:
   /// `model/h0/ln_1/g`.
   Role roleOfKey(std::string_view Key) const;
   const std::vector<NamingConvention> &libraries() const { return Libraries; }
+  /// Every name the table gives role R (empty for Other).
+  const std::vector<std::string> &namesOf(Role R) const;
 
 private:
   std::vector<std::string> ScaleNames, ShiftNames, RunningStatNames;

@@ -30,8 +30,9 @@ bool hasWildcard(std::string_view S) {
 /// least one digit in Use (or absorbed by a `*` of Use).
 class Matcher {
 public:
-  Matcher(std::string_view U, std::string_view K)
-      : U(U), K(K), Memo((U.size() + 1) * (K.size() + 1), -1) {}
+  Matcher(std::string_view U, std::string_view K) : U(U), K(K), Memo(buffer()) {
+    Memo.assign((U.size() + 1) * (K.size() + 1), -1);
+  }
 
   bool match(size_t I, size_t J) {
     signed char &M = Memo[I * (K.size() + 1) + J];
@@ -43,7 +44,12 @@ public:
 
 private:
   std::string_view U, K;
-  std::vector<signed char> Memo;
+  /// One memo table per thread, reused: matching is the linker's inner loop.
+  static std::vector<signed char> &buffer() {
+    thread_local std::vector<signed char> B;
+    return B;
+  }
+  std::vector<signed char> &Memo;
 
   bool compute(size_t I, size_t J) {
     if (I == U.size() && J == K.size())
@@ -71,15 +77,39 @@ private:
 bool explainsKey(const Model &M, std::string_view Key) {
   std::string_view Leaf = keyLeaf(Key);
   Role R = Conventions::builtin().roleOf(Leaf);
+  bool Convention = R == Role::Scale || R == Role::Shift;
   std::string Parent(keyParent(Key));
-  for (const KeySlot &K : M.Keys) {
-    if (keyMatches(Key, K.Key))
+  auto Equivalent = [&](const KeySlot &K) {
+    if (K.Slot->TheRole != R)
+      return false;
+    std::string KeyLeaf(keyLeaf(K.Key));
+    return keyMatches(Parent.empty() ? KeyLeaf : Parent + "." + KeyLeaf, K.Key);
+  };
+  if (hasWildcard(Leaf) || M.ByLeaf.empty()) {
+    // A use whose leaf is open can match any key: the slow, complete way.
+    for (const KeySlot &K : M.Keys)
+      if (keyMatches(Key, K.Key) || (Convention && Equivalent(K)))
+        return true;
+    return false;
+  }
+  auto It = M.ByLeaf.find(std::string(Leaf));
+  if (It != M.ByLeaf.end())
+    for (const KeySlot *K : It->second)
+      if (keyMatches(Key, K->Key))
+        return true;
+  for (const KeySlot *K : M.WildcardLeaf)
+    if (keyMatches(Key, K->Key) || (Convention && Equivalent(*K)))
       return true;
-    if ((R == Role::Scale || R == Role::Shift) && K.Slot->TheRole == R &&
-        keyMatches(Parent.empty() ? std::string(keyLeaf(K.Key))
-                                  : Parent + "." + std::string(keyLeaf(K.Key)),
-                   K.Key))
-      return true;
+  if (!Convention)
+    return false;
+  // The same role under another convention's name: only leaves that are
+  // names of that role can be it.
+  for (const std::string &Name : Conventions::builtin().namesOf(R)) {
+    auto Same = M.ByLeaf.find(Name);
+    if (Same != M.ByLeaf.end())
+      for (const KeySlot *K : Same->second)
+        if (Equivalent(*K))
+          return true;
   }
   return false;
 }
@@ -91,6 +121,12 @@ bool keyMatches(std::string_view Use, std::string_view ModelKey) {
     return false;
   if (!hasWildcard(Use) && !hasWildcard(ModelKey))
     return Use == ModelKey;
+  // Then by the component before the leaf (`norm1` in `...norm1.weight`).
+  std::string_view UP = keyLeaf(keyParent(Use)), KP = keyLeaf(keyParent(ModelKey));
+  if (!hasWildcard(UL) && !hasWildcard(KL) && !UP.empty() && !KP.empty() &&
+      !hasWildcard(UP) && !hasWildcard(KP) &&
+      UP != KP && UL.size() < Use.size() && KL.size() < ModelKey.size())
+    return false;
   return Matcher(Use, ModelKey).match(0, 0);
 }
 

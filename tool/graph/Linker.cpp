@@ -96,6 +96,11 @@ private:
   std::vector<std::unordered_map<std::string, std::vector<const ImportFact *>>>
       ImportsByAlias;
   std::vector<std::string> ModuleKey; ///< Absolute path without `.py`.
+  std::vector<std::string> FileDir;   ///< Directory of each file, as given.
+  std::unordered_map<const SourceFile *, unsigned> IndexOfFile;
+  const std::string &directoryOf(const SourceFile *F) const {
+    return FileDir[IndexOfFile.at(F)];
+  }
   std::unordered_map<std::string, unsigned> FileByModuleKey;
 
   std::map<std::pair<unsigned, std::string>, Entity> ResolveCache;
@@ -178,6 +183,7 @@ void Linker::indexFiles() {
   FunctionByName.resize(N);
   ImportsByAlias.resize(N);
   ModuleKey.resize(N);
+  FileDir.resize(N);
   for (unsigned F = 0; F < N; ++F) {
     const FileFacts &FF = *Facts[F];
     for (unsigned C = 0; C < FF.Classes.size(); ++C)
@@ -190,6 +196,8 @@ void Linker::indexFiles() {
       ImportsByAlias[F][I.Alias].push_back(&I);
     for (const BindingFact &B : FF.Bindings)
       BindingsByVar[std::make_tuple(F, B.Scope, B.Var)].push_back(&B);
+    FileDir[F] = fs::path(Files[F]->path()).parent_path().string();
+    IndexOfFile[Files[F]] = F;
     fs::path P = absolutePath(Files[F]->path());
     if (P.filename() == "__init__.py")
       P = P.parent_path();
@@ -739,6 +747,15 @@ void Linker::bestMatch(unsigned File, unsigned Scope,
     if (!M->IsRoot)
       continue;
     size_t Score = 0;
+    // A path whose first name the model lacks is not explained: when fewer
+    // than two can be, the model cannot win; skip resolving them.
+    size_t Possible = 0;
+    for (const AccessFact *A : Group) {
+      const std::string &First = A->Path.front().Name;
+      Possible += M->Root->Open || M->Root->child(First) || M->Root->slot(First);
+    }
+    if (Possible < 2)
+      continue;
     for (const AccessFact *A : Group) {
       Resolution R = resolvePath(*M->Root, A->Path);
       bool Deep = A->Path.size() >= 2;
@@ -748,11 +765,9 @@ void Linker::bestMatch(unsigned File, unsigned Scope,
         ++Score;
     }
     // Prefer a model of this file, then of this directory.
-    int Nearness = M->Where.File == Files[File] ? 2
-                   : fs::path(M->Where.File->path()).parent_path() ==
-                           fs::path(Files[File]->path()).parent_path()
-                       ? 1
-                       : 0;
+    int Nearness = M->Where.File == Files[File]                  ? 2
+                   : directoryOf(M->Where.File) == FileDir[File] ? 1
+                                                                 : 0;
     if (Score > BestScore || (Score == BestScore && Nearness > BestNearness)) {
       Tied = Score == BestScore && Nearness == BestNearness && Best &&
              Best->Name != M->Name;
@@ -786,13 +801,9 @@ void Linker::groupLoaders() {
       L.TheModel = B.TheModel;
       L.How = B.How;
       L.Confidence = B.Confidence;
-      // Find the FileFacts of this file for the scope's name.
-      for (unsigned F = 0; F < Files.size(); ++F)
-        if (Files[F] == B.File) {
-          const ScopeFact &SF = Facts[F]->Scopes[B.Fact->Scope];
-          L.Function = SF.Name;
-          L.Where = B.Fact->Scope == 0 ? B.Fact->Statement : SF.Where;
-        }
+      const ScopeFact &SF = Facts[IndexOfFile.at(B.File)]->Scopes[B.Fact->Scope];
+      L.Function = SF.Name;
+      L.Where = B.Fact->Scope == 0 ? B.Fact->Statement : SF.Where;
       It = Index.emplace(Key, Graph.Loaders.size()).first;
       Graph.Loaders.push_back(std::move(L));
     }
@@ -845,16 +856,50 @@ void Linker::addKeyUse(unsigned File, const KeyUseFact &K, const DictTarget &T,
   Graph.KeyUses.push_back(std::move(B));
 }
 
+/// Whether a key could name something in M at all: its leaf, or a name of
+/// the leaf's role, is a leaf of M. Cheap, so best match scores only models
+/// that can win.
+static bool leafPossible(const Model &M, const std::string &Pattern) {
+  std::string_view Leaf = keyLeaf(Pattern);
+  if (Leaf.find('*') != std::string_view::npos || !M.WildcardLeaf.empty())
+    return true;
+  if (M.ByLeaf.count(std::string(Leaf)))
+    return true;
+  Role R = Conventions::builtin().roleOf(Leaf);
+  if (R != Role::Scale && R != Role::Shift)
+    return false;
+  for (const std::string &Name : Conventions::builtin().namesOf(R))
+    if (M.ByLeaf.count(Name))
+      return true;
+  return false;
+}
+
 void Linker::bestMatchKeys(unsigned File,
                            const std::vector<const KeyUseFact *> &Group) {
+  // State-dict keys are dotted (or `/`-separated) paths; `cfg["hidden"]`
+  // is a dict of another kind and never a reason to pick a model.
+  // A key whose leaf is not known (`f"{p}.{name}"`) fits every model: it
+  // cannot tell them apart, so only keys with a literal leaf vote.
+  std::vector<const KeyUseFact *> Keys;
+  for (const KeyUseFact *K : Group)
+    if (K->Pattern.find_first_of("./") != std::string::npos &&
+        keyLeaf(K->Pattern).find('*') == std::string_view::npos)
+      Keys.push_back(K);
+  if (Keys.size() < 2)
+    return;
   const Model *Best = nullptr;
   size_t BestScore = 0;
   bool Tied = false;
   for (const auto &M : Graph.Models) {
     if (!M->IsRoot)
       continue;
+    size_t Possible = 0;
+    for (const KeyUseFact *K : Keys)
+      Possible += leafPossible(*M, K->Pattern);
+    if (Possible < 2 || Possible < BestScore)
+      continue;
     size_t Score = 0;
-    for (const KeyUseFact *K : Group)
+    for (const KeyUseFact *K : Keys)
       Score += explainsKey(*M, K->Pattern) ? 1 : 0;
     if (Score > BestScore) {
       Best = M.get();
@@ -864,7 +909,7 @@ void Linker::bestMatchKeys(unsigned File,
       Tied = true;
     }
   }
-  double Confidence = Group.empty() ? 0 : double(BestScore) / Group.size();
+  double Confidence = double(BestScore) / Group.size();
   if (!Best || Tied || BestScore < 2 || Confidence < 0.6)
     return;
   for (const KeyUseFact *K : Group)
@@ -931,10 +976,7 @@ void Linker::bindKeys() {
   for (BoundLoad &L : Graph.Loads) {
     const LoadStateDictFact &LF = *L.Fact;
     bool FromUnknownCall = false;
-    unsigned FileIndex = 0;
-    for (unsigned F = 0; F < Files.size(); ++F)
-      if (Files[F] == L.File)
-        FileIndex = F;
+    unsigned FileIndex = IndexOfFile.at(L.File);
     for (const BindingFact &B : Facts[FileIndex]->Bindings)
       if (B.Scope == LF.Scope && B.Var == LF.Argument &&
           resolve(FileIndex, B.Callee).K != Entity::Kind::ProjectFunction)
@@ -983,6 +1025,7 @@ ParamGraph Linker::run() {
       std::vector<std::pair<unsigned, unsigned>> Stack;
       M->Root = buildClass(F, C, 0, Stack);
       emitKeys(*M->Root, "", false, M->Keys);
+      M->indexKeys();
       ModelOf[{F, C}] = M.get();
       Graph.Models.push_back(std::move(M));
     }

@@ -61,6 +61,19 @@ std::vector<const SlotDef *> ModuleNode::slotsWithRole(Role R) const {
   return Out;
 }
 
+void Model::indexKeys() {
+  ByLeaf.clear();
+  WildcardLeaf.clear();
+  for (const KeySlot &K : Keys) {
+    size_t Cut = K.Key.find_last_of("./");
+    std::string Leaf = Cut == std::string::npos ? K.Key : K.Key.substr(Cut + 1);
+    if (Leaf.find('*') != std::string::npos)
+      WildcardLeaf.push_back(&K);
+    else
+      ByLeaf[Leaf].push_back(&K);
+  }
+}
+
 const Model *ParamGraph::findModel(const std::string &Name) const {
   for (const auto &M : Models)
     if (M->Name == Name)

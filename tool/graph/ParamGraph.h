@@ -16,6 +16,7 @@
 
 #include <memory>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,13 @@ struct Model {
   std::vector<KeySlot> Keys;
   /// A root model: not a submodule of any other project class.
   bool IsRoot = true;
+
+  /// Keys by their leaf (`weight`), and the few whose leaf has a `*`: a
+  /// key use is compared with the keys that can match it, not with all.
+  std::unordered_map<std::string, std::vector<const KeySlot *>> ByLeaf;
+  std::vector<const KeySlot *> WildcardLeaf;
+  /// Builds ByLeaf and WildcardLeaf; call once Keys is final.
+  void indexKeys();
 };
 
 /// How a loader's root variable was tied to a model.

@@ -898,9 +898,14 @@ void Linker::bestMatchKeys(unsigned File,
       Possible += leafPossible(*M, K->Pattern);
     if (Possible < 2 || Possible < BestScore)
       continue;
-    size_t Score = 0;
-    for (const KeyUseFact *K : Keys)
+    // Stop as soon as this model can no longer reach the best score.
+    size_t Score = 0, Left = Keys.size();
+    for (const KeyUseFact *K : Keys) {
+      if (Score + Left < BestScore)
+        break;
+      --Left;
       Score += explainsKey(*M, K->Pattern) ? 1 : 0;
+    }
     if (Score > BestScore) {
       Best = M.get();
       BestScore = Score;

@@ -18,6 +18,7 @@ int main(int Argc, char **Argv) {
   Commands.push_back(makeGraphCommand());
   Commands.push_back(makeKeysCommand());
   Commands.push_back(makeRenameParamsCommand());
+  Commands.push_back(makeReportCommand());
   Commands.push_back(makeRuleCommand());
   std::vector<std::pair<CLI::App *, Command *>> Verbs;
   for (auto &C : Commands)

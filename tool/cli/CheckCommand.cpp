@@ -94,16 +94,11 @@ private:
   /// Finds (or reads `--config`) the configuration and folds it into the
   /// options; returns ExitError when it is bad.
   int loadConfig() {
-    if (Isolated)
-      return 0;
-    auto C = ConfigFile.empty() ? findConfig(Paths) : readConfig(ConfigFile);
-    if (!C)
-      return reportError(C.takeError());
-    if (!*C)
-      return 0;
-    applyConfig(**C, Options);
-    if ((*C)->UnsafeFixes)
-      UnsafeFixes = UnsafeFixes || *(*C)->UnsafeFixes;
+    std::optional<Config> C;
+    if (int Code = loadCommandConfig(Paths, ConfigFile, Isolated, Options, C))
+      return Code;
+    if (C && C->UnsafeFixes)
+      UnsafeFixes = UnsafeFixes || *C->UnsafeFixes;
     return 0;
   }
 
@@ -111,38 +106,26 @@ private:
   /// 0, or ExitError when the report could not be written.
   int writeReport(const Analysis &A, const std::vector<Diagnostic> &Diags,
                   std::optional<size_t> Fixed) {
-    std::ofstream File;
-    if (!OutputFile.empty()) {
-      File.open(OutputFile, std::ios::binary | std::ios::trunc);
-      if (!File)
-        return reportError(llvm::createStringError(
-            std::errc::io_error, "cannot write `%s`", OutputFile.c_str()));
-    }
-    std::ostream &OS = OutputFile.empty() ? std::cout : File;
-    if (OutputFormat == "json") {
-      writeJson(OS, Diags);
-    } else if (OutputFormat == "json-lines") {
-      writeJsonLines(OS, Diags);
-    } else if (OutputFormat == "sarif") {
-      writeSarif(OS, Diags);
-    } else if (OutputFormat == "github") {
-      writeGithub(OS, Diags);
-    } else if (OutputFormat == "junit") {
-      std::vector<std::string> Files;
-      for (size_t I = 0; I < A.InputCount; ++I)
-        Files.push_back(A.Files[I]->path());
-      writeJunit(OS, Diags, Files);
-    } else {
-      TextOptions T = textOptions();
-      T.Fixed = Fixed;
-      writeText(OS, Diags, T);
-    }
-    OS.flush();
-    if (!OS)
-      return reportError(llvm::createStringError(
-          std::errc::io_error, "cannot write the report to `%s`",
-          OutputFile.empty() ? "stdout" : OutputFile.c_str()));
-    return 0;
+    return writeOutput(OutputFile, [&](std::ostream &OS) {
+      if (OutputFormat == "json") {
+        writeJson(OS, Diags);
+      } else if (OutputFormat == "json-lines") {
+        writeJsonLines(OS, Diags);
+      } else if (OutputFormat == "sarif") {
+        writeSarif(OS, Diags);
+      } else if (OutputFormat == "github") {
+        writeGithub(OS, Diags);
+      } else if (OutputFormat == "junit") {
+        std::vector<std::string> Files;
+        for (size_t I = 0; I < A.InputCount; ++I)
+          Files.push_back(A.Files[I]->path());
+        writeJunit(OS, Diags, Files);
+      } else {
+        TextOptions T = textOptions();
+        T.Fixed = Fixed;
+        writeText(OS, Diags, T);
+      }
+    });
   }
 
   /// Says on stderr which checkpoints were not compared with any model and
@@ -244,6 +227,40 @@ void printFixOutcome(const FixResult &R, bool Diff) {
   if (Diff)
     for (const FileChange &C : R.Changes)
       std::cout << unifiedDiff(C.Path, C.Before, C.After);
+}
+
+int writeOutput(const std::string &Path,
+                const std::function<void(std::ostream &)> &Write) {
+  std::ofstream File;
+  if (!Path.empty()) {
+    File.open(Path, std::ios::binary | std::ios::trunc);
+    if (!File)
+      return reportError(llvm::createStringError(
+          std::errc::io_error, "cannot write `%s`", Path.c_str()));
+  }
+  std::ostream &OS = Path.empty() ? std::cout : File;
+  Write(OS);
+  OS.flush();
+  if (!OS)
+    return reportError(llvm::createStringError(
+        std::errc::io_error, "cannot write the report to `%s`",
+        Path.empty() ? "stdout" : Path.c_str()));
+  return 0;
+}
+
+int loadCommandConfig(const std::vector<std::string> &Paths,
+                      const std::string &ConfigFile, bool Isolated,
+                      AnalysisOptions &Options, std::optional<Config> &Out) {
+  if (Isolated)
+    return 0;
+  auto C = ConfigFile.empty() ? findConfig(Paths) : readConfig(ConfigFile);
+  if (!C)
+    return reportError(C.takeError());
+  if (*C) {
+    applyConfig(**C, Options);
+    Out = std::move(**C);
+  }
+  return 0;
 }
 
 int reportError(llvm::Error E) {

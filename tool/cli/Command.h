@@ -14,7 +14,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
 #include <vector>
 
 namespace paramlint {
@@ -37,6 +41,7 @@ std::unique_ptr<Command> makeCheckCommand();
 std::unique_ptr<Command> makeGraphCommand();
 std::unique_ptr<Command> makeKeysCommand();
 std::unique_ptr<Command> makeRenameParamsCommand();
+std::unique_ptr<Command> makeReportCommand();
 std::unique_ptr<Command> makeRuleCommand();
 
 struct FixResult;
@@ -46,6 +51,20 @@ void printFixOutcome(const FixResult &R, bool Diff);
 
 /// Prints an error the way every command does and returns ExitError.
 int reportError(llvm::Error E);
+
+/// Runs Write on stdout, or on the file Path when it is not empty (`-o`);
+/// returns 0, or ExitError (reported) when the output cannot be written.
+int writeOutput(const std::string &Path,
+                const std::function<void(std::ostream &)> &Write);
+
+struct AnalysisOptions;
+struct Config;
+/// Reads the configuration for a run over Paths (`--config`, or the one
+/// found walking up; none with Isolated), folds it into Options and keeps
+/// it in Out; returns 0, or ExitError (reported) when it is bad.
+int loadCommandConfig(const std::vector<std::string> &Paths,
+                      const std::string &ConfigFile, bool Isolated,
+                      AnalysisOptions &Options, std::optional<Config> &Out);
 
 } // namespace paramlint
 

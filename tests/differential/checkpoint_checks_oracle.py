@@ -33,13 +33,24 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 FIXTURES = os.path.join(ROOT, "fixtures", "python")
 
 
+# The README's example (the #626 model after the swap to nn.LayerNorm) at a
+# small size; fixtures build their models with `build()`.
+BOOK = "examples/gpt2-swap/model.py"
+BOOK_CFG = {"vocab_size": 11, "context_length": 6, "emb_dim": 8, "n_heads": 2,
+            "n_layers": 2, "drop_rate": 0.0, "qkv_bias": True}
+
+
+def fixture_path(fixture):
+    return os.path.join(ROOT, fixture) if "/" in fixture else os.path.join(FIXTURES, fixture)
+
+
 def build(fixture):
     spec = importlib.util.spec_from_file_location(
-        "fixture_" + re.sub(r"\W", "_", fixture), os.path.join(FIXTURES, fixture))
+        "fixture_" + re.sub(r"\W", "_", fixture), fixture_path(fixture))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     torch.manual_seed(0)
-    return module.build()
+    return module.GPTModel(BOOK_CFG) if fixture == BOOK else module.build()
 
 
 def pattern(key):
@@ -152,6 +163,8 @@ CASES = {
         drop(r"pool_norm\.num_batches_tracked"),
         add(position_ids=[12])), None),
     "bert_clean": (B, "safetensors", identity, None),
+    # A checkpoint saved before the swap: the book's LayerNorm had scale/shift.
+    "book_scale_shift": (BOOK, "torch", rename_norms("scale", "shift"), None),
     "net_linear_bias_as_norm_bias": (N, "torch", replace(
         r"blocks.\1.up.bias", r"blocks\.(\d+)\.norm\.bias"), None),
     "net_gamma_beta_widths": (N, "torch", then(
@@ -217,7 +230,8 @@ def write(outdir):
         ext = {"torch": ".pt", "npz": ".npz", "safetensors": ".safetensors"}[fmt]
         path = os.path.join(outdir, name + ext)
         save(path, fmt, sd, wrapper)
-        out[name] = {"fixture": "fixtures/python/" + fixture, "checkpoint": path,
+        out[name] = {"fixture": os.path.relpath(fixture_path(fixture), ROOT),
+                     "checkpoint": path,
                      **torch_verdict(build(fixture), sd, inverse)}
     json.dump(out, sys.stdout, indent=1)
 

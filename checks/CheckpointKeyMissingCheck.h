@@ -17,9 +17,11 @@ namespace paramlint {
 /// so on stderr), and reports each model key pattern (`h.*.ln_1.weight`,
 /// one finding for all layers) that no tensor matches. When the checkpoint
 /// has the role-equivalent tensor of the same module, the message names it
-/// and its naming convention. Keys under a condition paramlint cannot
-/// decide, non-persistent buffers and `num_batches_tracked` (torch fills it
-/// in) are never reported.
+/// and its naming convention. Non-persistent buffers and
+/// `num_batches_tracked` (torch fills it in) are never reported, nor is a
+/// key under a condition paramlint cannot decide (`bias=config.bias`)
+/// unless the checkpoint holds its role-equivalent (`ln_1.b`): then the
+/// condition held for the model the checkpoint was saved from.
 ///
 /// The finding points at the model's class definition (the code a user can
 /// change); a note names the checkpoint. A key pattern matched by at least

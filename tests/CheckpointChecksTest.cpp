@@ -137,7 +137,8 @@ TEST_F(CheckpointChecksTest, MessagesNameTheRoleEquivalentAndItsConvention) {
 }
 
 TEST_F(CheckpointChecksTest, TheRenameMapAndTheLoadHookMakeAStrictLoadSucceed) {
-  for (const char *Name : {"gpt_gamma_beta", "gpt_wrapped_gamma", "bert_keras"}) {
+  for (const char *Name :
+       {"gpt_gamma_beta", "gpt_wrapped_gamma", "conditional_g_b", "bert_keras"}) {
     SCOPED_TRACE(Name);
     const Json &Case = Cases.at(Name);
     std::string MapFile = Dir->file(std::string(Name) + ".map.json");

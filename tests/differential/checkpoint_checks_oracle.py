@@ -60,7 +60,7 @@ def pattern(key):
 def norm_prefixes(model):
     norms = (nn.LayerNorm, nn.modules.batchnorm._NormBase, nn.GroupNorm)
     return [name + "." if name else "" for name, m in model.named_modules()
-            if isinstance(m, norms)]
+            if isinstance(m, norms) or type(m).__name__.endswith("Norm")]
 
 
 def rename_norms(scale, shift):
@@ -144,6 +144,7 @@ def prefixed(head):
 
 
 G = "PL201_checkpoint_key_missing.py"
+C = "PL201_conditional_norm_bias.py"
 B = "PL202_checkpoint_key_unexpected.py"
 N = "PL203_checkpoint_shape_mismatch.py"
 # name: (fixture, format, transform, wrapper key or None)
@@ -158,6 +159,9 @@ CASES = {
     "gpt_npz_scale_offset": (G, "npz", rename_norms("scale", "offset"), None),
     "gpt_unrelated": (G, "torch", unrelated, None),
     "gpt_data_parallel": (G, "torch", prefixed("module."), None),
+    # nanoGPT's LayerNorm(ndim, bias): the bias is conditional; with g/b
+    # names the checkpoint shows the condition held, so it is reported.
+    "conditional_g_b": (C, "torch", rename_norms("g", "b"), None),
     "bert_keras": (B, "torch", then(
         rename_norms("gamma", "beta"),
         drop(r"pool_norm\.num_batches_tracked"),

@@ -53,12 +53,11 @@ bool underOpenModule(const ModuleNode &Root, std::string_view Name) {
   return false;
 }
 
-/// A model key that a loaded state dict must hold. `num_batches_tracked` is
-/// left out: torch's batch norms fill it in when a dict without version
-/// metadata (any converted checkpoint) lacks it.
-bool mustBeLoaded(const KeySlot &K) {
-  return !K.Conditional && K.Slot->Persistent &&
-         K.Slot->Name != "num_batches_tracked";
+/// A model key that a loaded state dict may have to hold: persistent, and
+/// not `num_batches_tracked` (torch's batch norms fill it in when a dict
+/// without version metadata, as any converted checkpoint is, lacks it).
+bool mayBeMissing(const KeySlot &K) {
+  return K.Slot->Persistent && K.Slot->Name != "num_batches_tracked";
 }
 
 /// Whether a tensor name is the role-equivalent spelling of model key K:
@@ -218,12 +217,17 @@ CheckpointDiff compareCheckpoint(const CheckpointBinding &B) {
       Loose.push_back(&B.Tensors[T]);
 
   for (size_t K = 0; K < M.Keys.size(); ++K) {
-    if (Present[K] || !mustBeLoaded(M.Keys[K]))
+    if (Present[K] || !mayBeMissing(M.Keys[K]))
       continue;
     MissingKey Miss{&M.Keys[K], {}};
     for (const TensorInfo *T : Loose)
       if (roleEquivalent(*T, M.Keys[K]))
         Miss.Partners.push_back(T);
+    // A key under a condition paramlint cannot decide (`bias=config.bias`)
+    // is missing only when the checkpoint spells it another way: then the
+    // condition held for the model it was saved from.
+    if (M.Keys[K].Conditional && Miss.Partners.empty())
+      continue;
     D.Missing.push_back(std::move(Miss));
   }
 

@@ -55,8 +55,9 @@ struct UnexpectedGroup {
 };
 
 /// What loading the checkpoint into its model would leave out, grouped by
-/// key pattern. Model keys that are conditional or not persistent are never
-/// missing; tensors under an open module are never unexpected.
+/// key pattern. Keys that are not persistent are never missing, nor are
+/// conditional keys unless the checkpoint holds their role-equivalent;
+/// tensors under an open module are never unexpected.
 struct CheckpointDiff {
   std::vector<MissingKey> Missing;       ///< In model key order.
   std::vector<UnexpectedGroup> Unexpected; ///< In checkpoint order.

@@ -72,10 +72,22 @@ std::optional<Fix> renameMapFix(const std::map<std::string, std::string> &Rename
     return std::nullopt;
   Fix F;
   F.Applies = Applicability::Unsafe;
+  // The map itself grows with the layers: past a screenful, the message
+  // shows its start and `--emit-rename-map` writes it whole.
+  constexpr size_t Shown = 32;
+  std::map<std::string, std::string> Head;
+  for (const auto &Entry : Renames)
+    if (Head.size() < Shown)
+      Head.insert(Entry);
   F.Message = fmt::format(
-      "Rename the checkpoint's keys when loading with this map:\n{}\n"
+      "Rename the checkpoint's keys when loading with this map{}:\n{}\n"
       "or with a load hook on the model:\n{}",
-      renameMapJson(Renames), renameHookSnippet(Renames));
+      Renames.size() > Shown
+          ? fmt::format(" (the first {} of {} entries; `check --emit-rename-map "
+                        "FILE` writes them all)",
+                        Shown, Renames.size())
+          : "",
+      renameMapJson(Head), renameHookSnippet(Renames));
   return F;
 }
 

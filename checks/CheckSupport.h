@@ -28,8 +28,9 @@ Note checkpointNote(const CheckpointBinding &B);
 
 /// The fix of a checkpoint key finding: no edit (the checkpoint is data and
 /// the right place for a rename is the user's call), unsafe, with the rename
-/// map as JSON and the `_register_load_state_dict_pre_hook` that applies it
-/// in its message. No fix when Renames is empty.
+/// map as JSON (its first 32 entries when longer) and the
+/// `_register_load_state_dict_pre_hook` that applies it in its message. No
+/// fix when Renames is empty.
 std::optional<Fix> renameMapFix(const std::map<std::string, std::string> &Renames);
 
 /// A short one-line view of Renames for a note: the first few entries, then

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <tuple>
 
 namespace paramlint {
 namespace {
@@ -284,17 +285,39 @@ std::string renameMapJson(const std::map<std::string, std::string> &Renames) {
 }
 
 std::string renameHookSnippet(const std::map<std::string, std::string> &Renames) {
-  std::string Map;
-  for (const auto &[From, To] : Renames)
-    Map += fmt::format("    {}: {},\n", nlohmann::json(From).dump(),
-                       nlohmann::json(To).dump());
-  return "RENAMES = {\n" + Map +
-         "}\n"
+  // Every rename changes a leaf only, so the hook needs one rule per module
+  // pattern and leaf pair, however many layers there are: `h\.\d+\.ln_1`
+  // with `gamma` → `weight`.
+  std::set<std::tuple<std::string, std::string, std::string>> Rules;
+  for (const auto &[From, To] : Renames) {
+    std::string Regex;
+    for (char C : indexPattern(keyParent(From))) {
+      if (C == '*')
+        Regex += "\\d+";
+      else if (std::isalnum(static_cast<unsigned char>(C)) || C == '_')
+        Regex += C;
+      else
+        Regex += std::string("\\") + C;
+    }
+    Rules.insert({Regex, std::string(keyLeaf(From)), std::string(keyLeaf(To))});
+  }
+  std::string List;
+  for (const auto &[Module, Old, New] : Rules)
+    List += fmt::format("    (r\"{}\", {}, {}),\n", Module, nlohmann::json(Old).dump(),
+                        nlohmann::json(New).dump());
+  return "import re\n"
+         "\n"
+         "RENAMES = [  # (module regex, checkpoint leaf, model leaf)\n" +
+         List +
+         "]\n"
          "\n"
          "def _rename_checkpoint_keys(state_dict, prefix, *args, renames=RENAMES):\n"
-         "    for old, new in renames.items():\n"
-         "        if prefix + old in state_dict:\n"
-         "            state_dict[prefix + new] = state_dict.pop(prefix + old)\n"
+         "    for key in [k for k in state_dict if k.startswith(prefix)]:\n"
+         "        module, _, leaf = key[len(prefix):].rpartition(\".\")\n"
+         "        for pattern, old, new in renames:\n"
+         "            if leaf == old and re.fullmatch(pattern, module):\n"
+         "                state_dict[prefix + module + \".\" + new] = state_dict.pop(key)\n"
+         "                break\n"
          "\n"
          "model._register_load_state_dict_pre_hook(_rename_checkpoint_keys)\n";
 }

@@ -75,9 +75,11 @@ std::string conventionsUsing(std::string_view Name);
 
 /// The Python a user adds to load a checkpoint with Renames applied: a
 /// `_register_load_state_dict_pre_hook` on the model that renames the keys
-/// (module prefix included) before `load_state_dict` matches them. The hook
-/// holds its own map (a default argument), so that the snippets of several
-/// findings can be pasted one after the other.
+/// (module prefix included) before `load_state_dict` matches them. Its rules
+/// are per module pattern and leaf (`h\.\d+\.ln_1`, `gamma` → `weight`), so
+/// it stays short for any number of layers. The hook holds its own rules (a
+/// default argument), so the snippets of several findings can be pasted one
+/// after the other.
 std::string renameHookSnippet(const std::map<std::string, std::string> &Renames);
 
 /// Renames as a JSON object, keys sorted, one entry per line.

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include "EmbeddedToml.h"
+
 #include <toml++/toml.h>
 
 namespace paramlint {
@@ -24,16 +26,7 @@ std::vector<std::string> stringList(const toml::node_view<const toml::node> &N) 
 const Conventions &Conventions::builtin() {
   static const Conventions Table = [] {
     Conventions C;
-    toml::table Parsed;
-    try {
-      Parsed = toml::parse(kConventionsToml);
-    } catch (const toml::parse_error &E) {
-      // Compiled-in data checked by the tests: a parse failure is a defect.
-      std::fprintf(stderr, "paramlint: internal error: conventions.toml: %s\n",
-                   std::string(E.description()).c_str());
-      std::abort();
-    }
-    const toml::table &T = Parsed;
+    const toml::table T = parseEmbeddedToml(kConventionsToml, "conventions.toml");
     C.ScaleNames = stringList(T["roles"]["scale"]);
     C.ShiftNames = stringList(T["roles"]["shift"]);
     C.RunningStatNames = stringList(T["roles"]["running-stat"]);

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include "EmbeddedToml.h"
+
 #include <toml++/toml.h>
 
 namespace paramlint {
@@ -117,16 +119,7 @@ void replaceAll(std::string &S, const std::string &From, const std::string &To) 
 const LibraryTable &LibraryTable::builtin() {
   static const LibraryTable Table = [] {
     LibraryTable L;
-    toml::table Parsed;
-    try {
-      Parsed = toml::parse(kTorchNnToml);
-    } catch (const toml::parse_error &E) {
-      // Compiled-in data checked by the tests: a parse failure is a defect.
-      std::fprintf(stderr, "paramlint: internal error: torch_nn.toml: %s\n",
-                   std::string(E.description()).c_str());
-      std::abort();
-    }
-    const toml::table &T = Parsed;
+    const toml::table T = parseEmbeddedToml(kTorchNnToml, "torch_nn.toml");
     if (const auto *Rows = T["class"].as_array())
       for (const auto &E : *Rows) {
         const auto *Row = E.as_table();

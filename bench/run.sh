@@ -11,6 +11,8 @@
 #   BENCH_OUT         where the JSON results go (default $BENCH_BUILD_DIR/bench)
 #   BENCH_CLI_RUNS    hyperfine runs of the CLI (default 5; 0 skips it)
 #   PARAMLINT_BENCH_REPETITIONS  repetitions per benchmark (default 5)
+#   BENCH_CACHE_RUNS  runs per mode of bench/cache.sh (cold / warm / one file
+#                     changed / --no-cache; default 3; 0 skips it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,10 +39,10 @@ mkdir -p "$OUT"
 
 if [[ $BUILD == build/release ]]; then
   cmake --preset release >/dev/null
-  cmake --build --preset release -j2 --target paramlint_bench paramlint
+  cmake --build --preset release -j2 --target paramlint_bench cache_bench paramlint
 else
   cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$BUILD" -j2 --target paramlint_bench paramlint
+  cmake --build "$BUILD" -j2 --target paramlint_bench cache_bench paramlint
 fi
 
 PY_FILES=$(find "$CORPUS" -name '*.py' -not -path '*/.*' | wc -l)
@@ -127,3 +129,8 @@ if len(sys.argv) > 2 and sys.argv[2]:
     print(f"-- CLI `check` (all inputs, notebooks too, parallel): median wall {cli:.0f} ms"
           + (f", {cli / parse:.2f}x the single-thread bare parse's wall" if parse else ""))
 PY
+
+# The cache: cold, warm and one-file-changed runs of the CLI (bench/cache.sh).
+if [[ ${BENCH_CACHE_RUNS:-3} != 0 ]]; then
+  BENCH_BUILD_DIR=$BUILD BENCH_OUT=$OUT bench/cache.sh "$CORPUS"
+fi

@@ -42,9 +42,10 @@ std::vector<std::string> listFixtures(const std::string &Kind,
   fs::path Root = fs::path(PARAMLINT_SOURCE_DIR) / "fixtures" / Kind;
   std::error_code EC;
   for (const fs::directory_entry &E : fs::directory_iterator(Root, EC))
-    // `X.fixed.py` is the expected output of --fix, not a fixture.
+    // `X.fixed.py` is the expected output of --fix, not a fixture; hidden
+    // entries (`.paramlint_cache` after a `check` there) are not either.
     if (E.path().filename().string().find(".fixed.") == std::string::npos &&
-        Wanted(E.path()))
+        E.path().filename().string()[0] != '.' && Wanted(E.path()))
       Out.push_back("fixtures/" + Kind + "/" + E.path().filename().string());
   std::sort(Out.begin(), Out.end());
   return Out;

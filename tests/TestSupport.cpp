@@ -159,6 +159,32 @@ RunResult runCommand(const std::vector<std::string> &Argv,
   return R;
 }
 
+namespace {
+/// The programs the tests run keep their cache out of the source tree (a
+/// `check` of a fixture would otherwise leave `.paramlint_cache` beside
+/// it): PARAMLINT_CACHE_DIR names a directory of this test process,
+/// removed at exit, unless it is set already. Tests of the default place
+/// unset it for their child.
+struct ChildCacheDir {
+  std::string Path;
+  ChildCacheDir() {
+    if (std::getenv("PARAMLINT_CACHE_DIR"))
+      return;
+    const char *Base = std::getenv("TMPDIR");
+    std::string Template = std::string(Base && *Base ? Base : "/tmp") +
+                           "/paramlint-test-cache-XXXXXX";
+    if (::mkdtemp(Template.data()) &&
+        ::setenv("PARAMLINT_CACHE_DIR", Template.c_str(), 0) == 0)
+      Path = Template;
+  }
+  ~ChildCacheDir() {
+    std::error_code Ec;
+    if (!Path.empty())
+      fs::remove_all(Path, Ec);
+  }
+} TheChildCacheDir;
+} // namespace
+
 RunResult runParamlint(const std::vector<std::string> &Args,
                        const std::string &Stdin, const std::string &Cwd) {
   std::vector<std::string> Argv{PARAMLINT_BINARY};

@@ -3,6 +3,8 @@
 
 #include "Config.h"
 #include "Discover.h"
+#include "cache/FactsCache.h"
+#include "cache/RunCache.h"
 #include "checkpoint/Checkpoint.h"
 #include "checks/Registry.h"
 #include "checks/UnusedSuppressionCheck.h"
@@ -15,6 +17,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -164,7 +167,8 @@ std::string displayPath(const std::filesystem::path &Abs) {
 /// name (a pre-commit run passes only the changed loader, not the model it
 /// imports), transitively, so that names resolve as Python would.
 void addImportedFiles(Analysis &A,
-                      const std::map<std::string, std::string> &Contents) {
+                      const std::map<std::string, std::string> &Contents,
+                      const std::function<FileFacts(const SourceFile &)> &Extract) {
   std::set<std::string> Known;
   for (const auto &F : A.Files)
     Known.insert(absolutePath(F->path()).string());
@@ -198,7 +202,7 @@ void addImportedFiles(Analysis &A,
         Loaded L = load(DiscoveredPath{displayPath(C), ""}, Contents);
         if (L.Problem)
           break; // Not ours to report: the user did not ask for this file.
-        A.Facts.push_back(extractPythonFacts(*L.File));
+        A.Facts.push_back(Extract(*L.File));
         A.Files.push_back(std::move(L.File));
         break;
       }
@@ -216,11 +220,27 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
     return std::move(E);
 
   auto Result = std::make_unique<Analysis>();
+  using Clock = std::chrono::steady_clock;
+  auto Since = [](Clock::time_point T) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - T).count();
+  };
+  Clock::time_point Start = Clock::now();
   std::vector<DiscoveredPath> Inputs = discoverInputs(Paths);
   dropExcluded(Inputs, Paths, Options);
   size_t N = Inputs.size();
   std::vector<Loaded> Read(N);
   Result->Facts.resize(N);
+
+  // Facts depend on a file's text alone: with a cache, a text seen before
+  // is not parsed again (cache/FactsCache.h).
+  std::unique_ptr<FactsCache> Cache;
+  if (!Options.CacheDir.empty())
+    Cache = std::make_unique<FactsCache>(Options.CacheDir);
+  std::function<FileFacts(const SourceFile &)> Extract =
+      [&Cache](const SourceFile &File) {
+        return Cache ? Cache->extract(File, extractPythonFacts)
+                     : extractPythonFacts(File);
+      };
 
   // Reading and extraction are per file and independent: spread them over
   // the workers, each taking the next index.
@@ -230,7 +250,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
     for (size_t I = Next++; I < N; I = Next++) {
       Read[I] = load(Inputs[I], Options.Contents);
       if (!Read[I].Problem)
-        Result->Facts[I] = extractPythonFacts(*Read[I].File);
+        Result->Facts[I] = Extract(*Read[I].File);
       if (Options.Progress)
         Options.Progress(++Done, N);
     }
@@ -245,7 +265,9 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
     T.join();
 
   DiagnosticSink Sink;
+  std::vector<std::string> LoadProblems; // For the run key.
   for (size_t I = 0; I < N; ++I) {
+    LoadProblems.push_back(Read[I].Problem.value_or(""));
     Result->Files.push_back(std::move(Read[I].File));
     const SourceFile *File = Result->Files.back().get();
     if (Read[I].Problem) {
@@ -261,7 +283,31 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   }
 
   Result->InputCount = N;
-  addImportedFiles(*Result, Options.Contents);
+  addImportedFiles(*Result, Options.Contents, Extract);
+  Result->Times.Extract = Since(Start);
+  auto FinishCache = [&] {
+    if (!Cache)
+      return;
+    bool Reused = Result->Cache.ReusedRun;
+    Result->Cache = Cache->stats();
+    Result->Cache.ReusedRun = Reused;
+    Result->Warnings = Cache->takeWarnings();
+  };
+
+  // Nothing the diagnostics depend on changed since an earlier run: take
+  // its diagnostics and link nothing (cache/RunCache.h).
+  std::optional<Hash128> RunKey;
+  if (Cache && Options.ReuseDiagnostics && Options.Checkpoints.empty()) {
+    RunKey = runKey(Result->Files, N, LoadProblems, Options);
+    if (std::optional<std::string> Bytes = Cache->lookupRun(*RunKey))
+      if (auto Diags = deserializeDiagnostics(*Bytes, Result->Files)) {
+        Result->Diagnostics = std::move(*Diags);
+        Result->Cache.ReusedRun = true;
+        FinishCache();
+        return Result;
+      }
+  }
+  Start = Clock::now();
 
   std::vector<const SourceFile *> FilePtrs;
   std::vector<const FileFacts *> FactPtrs;
@@ -270,6 +316,8 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
     FactPtrs.push_back(&Result->Facts[I]);
   }
   Result->Graph = link(FilePtrs, FactPtrs);
+  Result->Times.Link = Since(Start);
+  Start = Clock::now();
 
   // Checkpoints after linking: binding one compares it with every model.
   std::set<const SourceFile *> Reported;
@@ -307,6 +355,12 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
          !matchesAny(D.Code, Options.Ignore)))
       Result->Diagnostics.push_back(std::move(D));
   applySuppressions(*Result, Options);
+  Result->Times.Checks = Since(Start);
+  if (RunKey)
+    if (std::optional<std::string> Bytes =
+            serializeDiagnostics(Result->Diagnostics, Result->Files))
+      Cache->storeRun(*RunKey, std::move(*Bytes));
+  FinishCache();
   return Result;
 }
 

@@ -11,6 +11,7 @@
 
 #include "Diagnostic.h"
 #include "SourceFile.h"
+#include "cache/FactsCache.h"
 #include "graph/Facts.h"
 #include "graph/ParamGraph.h"
 
@@ -58,6 +59,15 @@ struct AnalysisOptions {
   /// Called (from any worker thread) after each input file is read and its
   /// facts extracted, with the count done and the total: a progress bar.
   std::function<void(size_t Done, size_t Total)> Progress;
+  /// The facts cache's directory (`.paramlint_cache`; `cacheDirectory` in
+  /// cache/FactsCache.h finds it); empty: no cache is read or written.
+  std::string CacheDir;
+  /// With a cache and no checkpoints: when the files, their texts and the
+  /// options are those of an earlier run, take its diagnostics and skip
+  /// linking and the checks (cache/RunCache.h). Graph then stays empty, so
+  /// only a caller that reads Diagnostics and Files alone (`check`, the fix
+  /// engine) may set it.
+  bool ReuseDiagnostics = false;
 };
 
 /// Everything a run produced. Files own the text that every Location and
@@ -73,6 +83,17 @@ struct Analysis {
   /// a checkpoint itself (a read error) point at.
   std::vector<std::unique_ptr<SourceFile>> CheckpointFiles;
   std::vector<Diagnostic> Diagnostics; ///< Sorted; PL001 included.
+  /// What the facts cache did (all zero without one).
+  CacheStats Cache;
+  /// Wall time of each phase in milliseconds (`check --timings`): reading
+  /// and extracting (imported files included), linking, and the checks
+  /// with suppressions; the last two are 0 when the run was reused.
+  struct PhaseTimes {
+    double Extract = 0, Link = 0, Checks = 0;
+  } Times;
+  /// Problems that did not stop the run (a cache that cannot be written),
+  /// for the command to print.
+  std::vector<std::string> Warnings;
 };
 
 /// Analyses the given files and directories. Unreadable or unparsable files

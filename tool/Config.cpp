@@ -82,6 +82,13 @@ llvm::Error readTable(const std::string &File, const toml::table &T, Config &C) 
             (fs::path(P).is_absolute() ? fs::path(P) : fs::path(C.Root) / P)
                 .lexically_normal()
                 .string());
+    } else if (Key == "cache-dir") {
+      if (!Node.is_string())
+        return configError(File, &Node, "`cache-dir` must be a string");
+      fs::path P(Node.as_string()->get());
+      C.CacheDir = (P.is_absolute() ? P : fs::path(C.Root) / P)
+                       .lexically_normal()
+                       .string();
     } else if (Key == "unsafe-fixes") {
       if (!Node.is_boolean())
         return configError(File, &Node, "`unsafe-fixes` must be true or false");
@@ -103,7 +110,8 @@ llvm::Error readTable(const std::string &File, const toml::table &T, Config &C) 
       return configError(File, &Node,
                          "unknown key `" + Key +
                              "` (known: select, ignore, per-file-ignores, "
-                             "exclude, extend-exclude, unsafe-fixes, checkpoints)");
+                             "exclude, extend-exclude, unsafe-fixes, checkpoints, "
+                             "cache-dir)");
     }
   }
   return llvm::Error::success();

@@ -6,7 +6,7 @@
 /// the paths given (the nearest directory that has one; in one directory
 /// `paramlint.toml` wins), or named with `--config`; `--isolated` reads
 /// none. Keys use Ruff's names: `select`, `ignore`, `per-file-ignores`,
-/// `exclude`, `extend-exclude`, `unsafe-fixes`, `checkpoints`. Relative
+/// `exclude`, `extend-exclude`, `unsafe-fixes`, `checkpoints`, `cache-dir`. Relative
 /// paths and globs in a config are relative to the directory it is in. A
 /// bad key or value is an error naming the file, the line and the key.
 ///
@@ -38,6 +38,8 @@ struct Config {
   std::vector<std::string> Exclude;
   std::optional<bool> UnsafeFixes;
   std::vector<std::string> Checkpoints; ///< Absolute.
+  /// `cache-dir`: where the facts cache lives (absolute); empty: unset.
+  std::string CacheDir;
 };
 
 /// Reads a configuration file. For `pyproject.toml` the `[tool.paramlint]`

@@ -3,6 +3,7 @@
 
 #include "Analysis.h"
 #include "Config.h"
+#include "cache/FactsCache.h"
 #include "cli/Progress.h"
 #include "fix/FixEngine.h"
 #include "graph/CheckpointBinding.h"
@@ -53,8 +54,11 @@ public:
                 "if there is a diff)");
     C->add_flag("--fix-only", FixOnly,
                 "Apply the fixes and report only how many were applied");
-    // Accepted so CI scripts can pass it today; there is no cache yet.
-    C->add_flag("--no-cache", NoCache, "Do not read or write the cache");
+    C->add_flag("--no-cache", NoCache,
+                "Do not read or write the facts cache (.paramlint_cache)");
+    C->add_flag("--timings", Timings,
+                "Print on stderr how long reading and extracting, linking "
+                "and the checks took, and what the cache did");
     auto *ConfigOpt = C->add_option(
         "--config", ConfigFile,
         "Read this config file (paramlint.toml, or pyproject.toml's "
@@ -82,6 +86,10 @@ public:
       Bar->finish();
     if (!Result)
       return reportError(Result.takeError());
+    for (const std::string &W : (*Result)->Warnings)
+      std::cerr << "paramlint: warning: " << W << "\n";
+    if (Timings)
+      printTimings(**Result);
     if (int Code = reportCheckpoints(**Result))
       return Code;
     const std::vector<Diagnostic> &Diags = (*Result)->Diagnostics;
@@ -99,7 +107,24 @@ private:
       return Code;
     if (C && C->UnsafeFixes)
       UnsafeFixes = UnsafeFixes || *C->UnsafeFixes;
+    if (!NoCache) {
+      Options.CacheDir = cacheDirectory(Paths, C ? C->Root : "",
+                                        C ? C->CacheDir : "");
+      Options.ReuseDiagnostics = true;
+    }
     return 0;
+  }
+
+  /// `--timings`: one line on stderr.
+  static void printTimings(const Analysis &A) {
+    const CacheStats &S = A.Cache;
+    std::cerr << "paramlint: timings: " << A.Files.size() << " files ("
+              << A.InputCount << " inputs); cache: " << S.Hits << " hits, "
+              << S.Misses << " misses"
+              << (S.ReusedRun ? ", diagnostics reused" : "") << "; read+extract "
+              << static_cast<long>(A.Times.Extract) << " ms, link "
+              << static_cast<long>(A.Times.Link) << " ms, checks "
+              << static_cast<long>(A.Times.Checks) << " ms\n";
   }
 
   /// Writes Diags in the chosen format to stdout or the `-o` file; returns
@@ -173,6 +198,9 @@ private:
     if (!Result)
       return reportError(Result.takeError());
     printFixOutcome(*Result, Diff);
+    if (Result->Remaining)
+      for (const std::string &W : Result->Remaining->Warnings)
+        std::cerr << "paramlint: warning: " << W << "\n";
     if (Diff) {
       std::cout.flush();
       if (!std::cout)
@@ -206,7 +234,7 @@ private:
   std::vector<std::string> Paths;
   std::string OutputFormat = "text";
   std::string OutputFile;
-  bool ExitZero = false, Statistics = false, NoCache = false;
+  bool ExitZero = false, Statistics = false, NoCache = false, Timings = false;
   std::string ConfigFile;
   bool Isolated = false;
   std::unique_ptr<ProgressBar> Bar;

@@ -4,18 +4,21 @@
 /// What a warm run pays per file instead of a parse: hashing the text
 /// (ContentHash, against a byte-at-a-time FNV-1a, the simplest choice) and
 /// reading the facts back (FactsSerializer), over the `.py` files of the
-/// corpus named by PARAMLINT_BENCH_CORPUS (bench/cache.sh sets it).
+/// corpus named by PARAMLINT_BENCH_CORPUS (bench/cache.sh sets it); and
+/// the whole cost of one changed file.
 ///
 //===----------------------------------------------------------------------===//
 #include "Discover.h"
 #include "SourceFile.h"
 #include "cache/ContentHash.h"
+#include "cache/FactsCache.h"
 #include "cache/FactsSerializer.h"
 #include "python/PythonFrontend.h"
 
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -122,8 +125,42 @@ void BM_ExtractFacts(benchmark::State &State) {
           extractPythonFacts(SourceFile("x.py", T, SourceKind::Python)));
 }
 
+/// One changed file, as a warm run with one edit pays for it: hash the new
+/// text, miss, parse and extract, serialise, write the entry. The file is
+/// PARAMLINT_BENCH_FILE (bench/cache.sh names the one it edits); each
+/// iteration changes its last line, so every lookup misses.
+void BM_OneFileMiss(benchmark::State &State) {
+  const char *Path = std::getenv("PARAMLINT_BENCH_FILE");
+  std::ostringstream Text;
+  if (Path)
+    Text << std::ifstream(Path, std::ios::binary).rdbuf();
+  if (Text.str().empty()) {
+    State.SkipWithError("PARAMLINT_BENCH_FILE names no readable file");
+    return;
+  }
+  char Dir[] = "/tmp/paramlint-cache-bench-XXXXXX";
+  if (!::mkdtemp(Dir)) {
+    State.SkipWithError("mkdtemp failed");
+    return;
+  }
+  FactsCache Cache(Dir);
+  uint64_t Edit = 0;
+  for (auto _ : State) {
+    State.PauseTiming();
+    SourceFile File(Path, Text.str() + "\n# edit " + std::to_string(Edit++) + "\n",
+                    SourceKind::Python);
+    State.ResumeTiming();
+    benchmark::DoNotOptimize(Cache.extract(File, extractPythonFacts));
+  }
+  State.counters["KB"] = Text.str().size() / 1e3;
+  State.counters["misses"] = static_cast<double>(Cache.stats().Misses);
+  std::error_code EC;
+  std::filesystem::remove_all(Dir, EC);
+}
+
 } // namespace
 
+BENCHMARK(BM_OneFileMiss)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ContentHash)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Fnv1a)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FactsSerialize)->Unit(benchmark::kMillisecond);

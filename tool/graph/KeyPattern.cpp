@@ -5,17 +5,28 @@
 #include "graph/ParamGraph.h"
 
 #include <cctype>
+#include <optional>
 #include <vector>
 
 namespace paramlint {
 
+/// Offset of the last `.` or `/`, or npos. A plain backward loop:
+/// `find_last_of` with a two-character set calls memchr once per character,
+/// and this runs for every key comparison the linker makes.
+static size_t lastSeparator(std::string_view Key) {
+  for (size_t I = Key.size(); I > 0; --I)
+    if (Key[I - 1] == '.' || Key[I - 1] == '/')
+      return I - 1;
+  return std::string_view::npos;
+}
+
 std::string_view keyLeaf(std::string_view Key) {
-  size_t Cut = Key.find_last_of("./");
+  size_t Cut = lastSeparator(Key);
   return Cut == std::string_view::npos ? Key : Key.substr(Cut + 1);
 }
 
 std::string_view keyParent(std::string_view Key) {
-  size_t Cut = Key.find_last_of("./");
+  size_t Cut = lastSeparator(Key);
   return Cut == std::string_view::npos ? std::string_view() : Key.substr(0, Cut);
 }
 
@@ -72,18 +83,75 @@ private:
   }
 };
 
+/// A literal use against a model key: each `*` of the key takes a run of
+/// digits, and taking the whole run is the only choice when what follows
+/// the `*` is not a digit, so one left-to-right pass decides. nullopt when
+/// a `*` is followed by a digit (the general matcher decides those).
+std::optional<bool> matchLiteralUse(std::string_view U, std::string_view K) {
+  size_t I = 0;
+  for (size_t J = 0; J < K.size(); ++J) {
+    if (K[J] != '*') {
+      if (I == U.size() || U[I] != K[J])
+        return false;
+      ++I;
+      continue;
+    }
+    if (J + 1 < K.size() && std::isdigit(static_cast<unsigned char>(K[J + 1])))
+      return std::nullopt;
+    size_t Begin = I;
+    while (I < U.size() && std::isdigit(static_cast<unsigned char>(U[I])))
+      ++I;
+    if (I == Begin)
+      return false;
+  }
+  return I == U.size();
+}
+
 } // namespace
+
+/// Calls Fn on the keys of M with leaf Leaf that a use whose parent
+/// component is ParentComp can match (all of them when that component is
+/// open), until Fn returns true. Exact: a key whose literal parent
+/// component differs from a literal ParentComp never matches (see
+/// keyMatches), so skipping it changes no answer.
+template <typename Fn>
+static bool anyCandidate(const Model &M, std::string_view Leaf,
+                         std::string_view ParentComp, Fn &&F) {
+  auto It = M.ByLeaf.find(std::string(Leaf));
+  if (It == M.ByLeaf.end())
+    return false;
+  const Model::LeafKeys &L = It->second;
+  if (hasWildcard(ParentComp)) {
+    for (const KeySlot *K : L.All)
+      if (F(*K))
+        return true;
+    return false;
+  }
+  auto Same = L.ByParent.find(std::string(ParentComp));
+  if (Same != L.ByParent.end())
+    for (const KeySlot *K : Same->second)
+      if (F(*K))
+        return true;
+  for (const KeySlot *K : L.OpenParent)
+    if (F(*K))
+      return true;
+  return false;
+}
 
 bool explainsKey(const Model &M, std::string_view Key) {
   std::string_view Leaf = keyLeaf(Key);
   Role R = Conventions::builtin().roleOf(Leaf);
   bool Convention = R == Role::Scale || R == Role::Shift;
-  std::string Parent(keyParent(Key));
+  std::string_view ParentView = keyParent(Key);
   auto Equivalent = [&](const KeySlot &K) {
     if (K.Slot->TheRole != R)
       return false;
-    std::string KeyLeaf(keyLeaf(K.Key));
-    return keyMatches(Parent.empty() ? KeyLeaf : Parent + "." + KeyLeaf, K.Key);
+    std::string_view KeyLeaf = keyLeaf(K.Key);
+    std::string Renamed(ParentView);
+    if (!Renamed.empty())
+      Renamed += '.';
+    Renamed += KeyLeaf;
+    return keyMatches(Renamed, K.Key);
   };
   if (hasWildcard(Leaf) || M.ByLeaf.empty()) {
     // A use whose leaf is open can match any key: the slow, complete way.
@@ -92,11 +160,10 @@ bool explainsKey(const Model &M, std::string_view Key) {
         return true;
     return false;
   }
-  auto It = M.ByLeaf.find(std::string(Leaf));
-  if (It != M.ByLeaf.end())
-    for (const KeySlot *K : It->second)
-      if (keyMatches(Key, K->Key))
-        return true;
+  std::string_view ParentComp = keyLeaf(ParentView);
+  if (anyCandidate(M, Leaf, ParentComp,
+                   [&](const KeySlot &K) { return keyMatches(Key, K.Key); }))
+    return true;
   for (const KeySlot *K : M.WildcardLeaf)
     if (keyMatches(Key, K->Key) || (Convention && Equivalent(*K)))
       return true;
@@ -104,13 +171,9 @@ bool explainsKey(const Model &M, std::string_view Key) {
     return false;
   // The same role under another convention's name: only leaves that are
   // names of that role can be it.
-  for (const std::string &Name : Conventions::builtin().namesOf(R)) {
-    auto Same = M.ByLeaf.find(Name);
-    if (Same != M.ByLeaf.end())
-      for (const KeySlot *K : Same->second)
-        if (Equivalent(*K))
-          return true;
-  }
+  for (const std::string &Name : Conventions::builtin().namesOf(R))
+    if (anyCandidate(M, Name, ParentComp, Equivalent))
+      return true;
   return false;
 }
 
@@ -127,6 +190,9 @@ bool keyMatches(std::string_view Use, std::string_view ModelKey) {
       !hasWildcard(UP) && !hasWildcard(KP) &&
       UP != KP && UL.size() < Use.size() && KL.size() < ModelKey.size())
     return false;
+  if (!hasWildcard(Use))
+    if (std::optional<bool> Direct = matchLiteralUse(Use, ModelKey))
+      return *Direct;
   return Matcher(Use, ModelKey).match(0, 0);
 }
 

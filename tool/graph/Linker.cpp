@@ -5,12 +5,15 @@
 #include "graph/KeyPattern.h"
 #include "graph/LibraryClasses.h"
 #include "graph/ModulePaths.h"
+#include "graph/RootKeyIndex.h"
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 namespace paramlint {
@@ -102,6 +105,13 @@ private:
     return FileDir[IndexOfFile.at(F)];
   }
   std::unordered_map<std::string, unsigned> FileByModuleKey;
+  std::vector<std::string> AbsoluteDir; ///< Absolute directory of each file.
+  /// The module keys an import may name, by (importing directory, level,
+  /// module): files of one directory share them, and building them means
+  /// path arithmetic the linker would otherwise redo for every lookup.
+  std::map<std::tuple<std::string, unsigned, std::string>,
+           std::vector<std::string>>
+      CandidateKeys;
 
   std::map<std::pair<unsigned, std::string>, Entity> ResolveCache;
   std::map<std::pair<unsigned, unsigned>, int> IsModuleMemo; ///< -1: visiting.
@@ -175,6 +185,8 @@ private:
   void addKeyUse(unsigned File, const KeyUseFact &K, const DictTarget &T,
                  double Confidence, BindingKind How);
   void bestMatchKeys(unsigned File, const std::vector<const KeyUseFact *> &Group);
+  /// Built on the first best-match search for keys, once models are final.
+  std::optional<RootKeyIndex> KeyIndex;
 };
 
 void Linker::indexFiles() {
@@ -184,6 +196,7 @@ void Linker::indexFiles() {
   ImportsByAlias.resize(N);
   ModuleKey.resize(N);
   FileDir.resize(N);
+  AbsoluteDir.resize(N);
   for (unsigned F = 0; F < N; ++F) {
     const FileFacts &FF = *Facts[F];
     for (unsigned C = 0; C < FF.Classes.size(); ++C)
@@ -199,6 +212,7 @@ void Linker::indexFiles() {
     FileDir[F] = fs::path(Files[F]->path()).parent_path().string();
     IndexOfFile[Files[F]] = F;
     fs::path P = absolutePath(Files[F]->path());
+    AbsoluteDir[F] = P.parent_path().string();
     if (P.filename() == "__init__.py")
       P = P.parent_path();
     else
@@ -210,12 +224,19 @@ void Linker::indexFiles() {
 
 std::optional<unsigned> Linker::findModuleFile(unsigned From, unsigned Level,
                                                const std::string &Module) {
-  for (const fs::path &Candidate :
-       moduleCandidates(absolutePath(Files[From]->path()), Level, Module)) {
-    fs::path Key = Candidate.filename() == "__init__.py"
-                       ? Candidate.parent_path()
-                       : fs::path(Candidate).replace_extension();
-    auto It = FileByModuleKey.find(Key.string());
+  auto [Cached, Inserted] = CandidateKeys.try_emplace(
+      std::make_tuple(AbsoluteDir[From], Level, Module));
+  if (Inserted) {
+    // moduleCandidates only looks at the importing file's directory.
+    fs::path FromFile = fs::path(AbsoluteDir[From]) / "__init__.py";
+    for (const fs::path &Candidate : moduleCandidates(FromFile, Level, Module))
+      Cached->second.push_back((Candidate.filename() == "__init__.py"
+                                    ? Candidate.parent_path()
+                                    : fs::path(Candidate).replace_extension())
+                                   .string());
+  }
+  for (const std::string &Key : Cached->second) {
+    auto It = FileByModuleKey.find(Key);
     if (It != FileByModuleKey.end() && It->second != From)
       return It->second;
   }
@@ -856,24 +877,6 @@ void Linker::addKeyUse(unsigned File, const KeyUseFact &K, const DictTarget &T,
   Graph.KeyUses.push_back(std::move(B));
 }
 
-/// Whether a key could name something in M at all: its leaf, or a name of
-/// the leaf's role, is a leaf of M. Cheap, so best match scores only models
-/// that can win.
-static bool leafPossible(const Model &M, const std::string &Pattern) {
-  std::string_view Leaf = keyLeaf(Pattern);
-  if (Leaf.find('*') != std::string_view::npos || !M.WildcardLeaf.empty())
-    return true;
-  if (M.ByLeaf.count(std::string(Leaf)))
-    return true;
-  Role R = Conventions::builtin().roleOf(Leaf);
-  if (R != Role::Scale && R != Role::Shift)
-    return false;
-  for (const std::string &Name : Conventions::builtin().namesOf(R))
-    if (M.ByLeaf.count(Name))
-      return true;
-  return false;
-}
-
 void Linker::bestMatchKeys(unsigned File,
                            const std::vector<const KeyUseFact *> &Group) {
   // State-dict keys are dotted (or `/`-separated) paths; `cfg["hidden"]`
@@ -881,39 +884,42 @@ void Linker::bestMatchKeys(unsigned File,
   // A key whose leaf is not known (`f"{p}.{name}"`) fits every model: it
   // cannot tell them apart, so only keys with a literal leaf vote.
   std::vector<const KeyUseFact *> Keys;
+  std::vector<std::string_view> Patterns;
   for (const KeyUseFact *K : Group)
     if (K->Pattern.find_first_of("./") != std::string::npos &&
-        keyLeaf(K->Pattern).find('*') == std::string_view::npos)
+        keyLeaf(K->Pattern).find('*') == std::string_view::npos) {
       Keys.push_back(K);
+      Patterns.push_back(K->Pattern);
+    }
   if (Keys.size() < 2)
     return;
+  if (!KeyIndex)
+    KeyIndex.emplace(Graph.Models);
   const Model *Best = nullptr;
   size_t BestScore = 0;
   bool Tied = false;
-  for (const auto &M : Graph.Models) {
-    if (!M->IsRoot)
-      continue;
-    size_t Possible = 0;
-    for (const KeyUseFact *K : Keys)
-      Possible += leafPossible(*M, K->Pattern);
-    if (Possible < 2 || Possible < BestScore)
-      continue;
+  // Only models that are candidates for two keys or more can win; the
+  // candidate count bounds the score, so most are never scored.
+  KeyIndex->countCandidates(Patterns, 2, [&](unsigned Index, size_t Possible) {
+    const Model &M = *Graph.Models[Index];
+    if (Possible < BestScore)
+      return;
     // Stop as soon as this model can no longer reach the best score.
     size_t Score = 0, Left = Keys.size();
     for (const KeyUseFact *K : Keys) {
       if (Score + Left < BestScore)
         break;
       --Left;
-      Score += explainsKey(*M, K->Pattern) ? 1 : 0;
+      Score += explainsKey(M, K->Pattern) ? 1 : 0;
     }
     if (Score > BestScore) {
-      Best = M.get();
+      Best = &M;
       BestScore = Score;
       Tied = false;
-    } else if (Score == BestScore && Best && Best->Name != M->Name) {
+    } else if (Score == BestScore && Best && Best->Name != M.Name) {
       Tied = true;
     }
-  }
+  });
   double Confidence = double(BestScore) / Group.size();
   if (!Best || Tied || BestScore < 2 || Confidence < 0.6)
     return;

@@ -1,6 +1,8 @@
 //===- graph/ParamGraph.cpp - The parameter-name graph --------------------===//
 #include "graph/ParamGraph.h"
 
+#include "graph/KeyPattern.h"
+
 #include "graph/LibraryClasses.h"
 
 namespace paramlint {
@@ -65,12 +67,18 @@ void Model::indexKeys() {
   ByLeaf.clear();
   WildcardLeaf.clear();
   for (const KeySlot &K : Keys) {
-    size_t Cut = K.Key.find_last_of("./");
-    std::string Leaf = Cut == std::string::npos ? K.Key : K.Key.substr(Cut + 1);
-    if (Leaf.find('*') != std::string::npos)
+    std::string_view Leaf = keyLeaf(K.Key);
+    if (Leaf.find('*') != std::string_view::npos) {
       WildcardLeaf.push_back(&K);
+      continue;
+    }
+    LeafKeys &L = ByLeaf[std::string(Leaf)];
+    L.All.push_back(&K);
+    std::string_view Parent = keyLeaf(keyParent(K.Key));
+    if (Parent.find('*') != std::string_view::npos)
+      L.OpenParent.push_back(&K);
     else
-      ByLeaf[Leaf].push_back(&K);
+      L.ByParent[std::string(Parent)].push_back(&K);
   }
 }
 

@@ -82,9 +82,19 @@ struct Model {
   /// A root model: not a submodule of any other project class.
   bool IsRoot = true;
 
+  /// The keys that end in one leaf, and the same keys by the component
+  /// before the leaf (`norm1` in `trf_blocks.*.norm1.weight`; "" for a
+  /// top-level key), apart from those whose component has a `*`. A use
+  /// `h.3.ln_1.weight` can only match keys with leaf `weight` whose parent
+  /// component is `ln_1` or open: thousands of `weight`s shrink to a few.
+  struct LeafKeys {
+    std::vector<const KeySlot *> All;
+    std::unordered_map<std::string, std::vector<const KeySlot *>> ByParent;
+    std::vector<const KeySlot *> OpenParent;
+  };
   /// Keys by their leaf (`weight`), and the few whose leaf has a `*`: a
   /// key use is compared with the keys that can match it, not with all.
-  std::unordered_map<std::string, std::vector<const KeySlot *>> ByLeaf;
+  std::unordered_map<std::string, LeafKeys> ByLeaf;
   std::vector<const KeySlot *> WildcardLeaf;
   /// Builds ByLeaf and WildcardLeaf; call once Keys is final.
   void indexKeys();

@@ -302,6 +302,66 @@ TEST(FactsCacheTest, ConfigCacheDirIsRelativeToTheConfig) {
       << Message;
 }
 
+/// Runs paramlint with PARAMLINT_CACHE_DIR unset (the test process sets
+/// it for its children), so the default place is used.
+RunResult runWithDefaultCache(const std::vector<std::string> &Args,
+                              const std::string &Cwd = "") {
+  std::vector<std::string> Argv = {"/usr/bin/env", "-u", "PARAMLINT_CACHE_DIR",
+                                   PARAMLINT_BINARY};
+  Argv.insert(Argv.end(), Args.begin(), Args.end());
+  return runCommand(Argv, "", Cwd);
+}
+
+TEST(FactsCacheTest, CleanRemovesOnlyWhatParamlintWrote) {
+  TempDir Dir;
+  SourceFile File("a.py", Model, SourceKind::Python);
+  FactsCache(Dir.file("c"), "build-1").extract(File, extractPythonFacts);
+  FactsCache(Dir.file("c"), "build-2").extract(File, extractPythonFacts);
+  Dir.write("c/notes.txt", "the user's own file\n");
+  auto Removed = cleanCache(Dir.file("c"));
+  ASSERT_TRUE(bool(Removed)) << llvm::toString(Removed.takeError());
+  EXPECT_TRUE(*Removed);
+  std::vector<std::string> Left;
+  for (const auto &E : fs::directory_iterator(Dir.file("c")))
+    Left.push_back(E.path().filename().string());
+  EXPECT_EQ(Left, std::vector<std::string>{"notes.txt"});
+  // Nothing of ours left: nothing removed, the user's file kept.
+  Removed = cleanCache(Dir.file("c"));
+  ASSERT_TRUE(Removed && !*Removed);
+  EXPECT_TRUE(fs::exists(Dir.file("c/notes.txt")));
+  // A .gitignore the user edited stays; the emptied directory goes when
+  // nothing else is in it.
+  fs::remove(Dir.file("c/notes.txt"));
+  FactsCache(Dir.file("c"), "b").extract(File, extractPythonFacts);
+  writeFile(Dir.file("c/.gitignore"), "*\n!keep\n");
+  ASSERT_TRUE(cleanCache(Dir.file("c")).get());
+  EXPECT_TRUE(fs::exists(Dir.file("c/.gitignore")));
+  fs::remove(Dir.file("c/.gitignore"));
+  FactsCache(Dir.file("c"), "b").extract(File, extractPythonFacts);
+  ASSERT_TRUE(cleanCache(Dir.file("c")).get());
+  EXPECT_FALSE(fs::exists(Dir.file("c")));
+  // No directory at all: nothing to do.
+  Removed = cleanCache(Dir.file("missing"));
+  ASSERT_TRUE(Removed && !*Removed);
+}
+
+TEST(FactsCacheTest, CliCleanRemovesTheCacheCheckUses) {
+  TempDir Dir;
+  Dir.write("proj/model.py", Model);
+  RunResult R = runWithDefaultCache({"check", Dir.file("proj")});
+  ASSERT_EQ(R.ExitCode, 1) << describeRun(R);
+  ASSERT_TRUE(fs::exists(Dir.file("proj/.paramlint_cache")));
+  R = runWithDefaultCache({"clean", Dir.file("proj")});
+  EXPECT_EQ(R.ExitCode, 0) << describeRun(R);
+  EXPECT_EQ(R.Out, "Removed the cache at `" +
+                       Dir.file("proj/.paramlint_cache") + "`\n");
+  EXPECT_FALSE(fs::exists(Dir.file("proj/.paramlint_cache")));
+  R = runWithDefaultCache({"clean", Dir.file("proj")});
+  EXPECT_EQ(R.ExitCode, 0) << describeRun(R);
+  EXPECT_EQ(R.Out.rfind("No cache at `", 0), 0u) << R.Out;
+  EXPECT_TRUE(fs::exists(Dir.file("proj/model.py")));
+}
+
 /// Fixture inputs as FixtureTest analyses them: each file or project
 /// directory, plus the examples.
 std::vector<std::string> fixtureInputs() {
@@ -356,16 +416,6 @@ TEST(FactsCacheTest, FixturesGiveIdenticalJsonColdWarmAndUncached) {
   }
   EXPECT_GE(Findings, 20u);
   EXPECT_GE(Notebooks, 1u);
-}
-
-/// Runs paramlint with PARAMLINT_CACHE_DIR unset (the test process sets
-/// it for its children), so the default place is used.
-RunResult runWithDefaultCache(const std::vector<std::string> &Args,
-                              const std::string &Cwd = "") {
-  std::vector<std::string> Argv = {"/usr/bin/env", "-u", "PARAMLINT_CACHE_DIR",
-                                   PARAMLINT_BINARY};
-  Argv.insert(Argv.end(), Args.begin(), Args.end());
-  return runCommand(Argv, "", Cwd);
 }
 
 TEST(FactsCacheTest, CliNoCacheEnvAndConfig) {

@@ -15,6 +15,7 @@ int main(int Argc, char **Argv) {
 
   std::vector<std::unique_ptr<Command>> Commands;
   Commands.push_back(makeCheckCommand());
+  Commands.push_back(makeCleanCommand());
   Commands.push_back(makeGraphCommand());
   Commands.push_back(makeKeysCommand());
   Commands.push_back(makeRenameParamsCommand());

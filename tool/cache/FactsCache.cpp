@@ -25,6 +25,16 @@ constexpr size_t HeaderBytes = 4 + 4 + 16 + 8 + 8;
 /// smaller); refusing it keeps a broken file from costing memory.
 constexpr uint64_t MaxEntryBytes = 256u << 20;
 
+/// The markers at the cache's root: the tag tells backup tools to skip
+/// the directory; `*` keeps it out of git without touching the project's
+/// own .gitignore.
+constexpr const char *CacheDirTag =
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by paramlint.\n"
+    "# For information about cache directory tags see "
+    "https://bford.info/cachedir/\n";
+constexpr const char *GitIgnore = "# Automatically created by paramlint.\n*\n";
+
 void putLE(std::string &Out, uint64_t V, unsigned Bytes) {
   for (unsigned I = 0; I < Bytes; ++I)
     Out.push_back(static_cast<char>((V >> (8 * I)) & 0xFF));
@@ -235,18 +245,10 @@ bool FactsCache::prepareRoot() {
   std::error_code EC;
   fs::create_directories(Entries, EC);
   int Error = EC ? EC.value() : 0;
-  // The tag tells backup tools to skip the directory; `*` keeps it out of
-  // git without touching the project's own .gitignore.
   if (!Error)
-    Error = writeMarker(fs::path(Root) / "CACHEDIR.TAG",
-                        "Signature: 8a477f597d28d172789f06886806bc55\n"
-                        "# This file is a cache directory tag created by "
-                        "paramlint.\n"
-                        "# For information about cache directory tags see "
-                        "https://bford.info/cachedir/\n");
+    Error = writeMarker(fs::path(Root) / "CACHEDIR.TAG", CacheDirTag);
   if (!Error)
-    Error = writeMarker(fs::path(Root) / ".gitignore",
-                        "# Automatically created by paramlint.\n*\n");
+    Error = writeMarker(fs::path(Root) / ".gitignore", GitIgnore);
   if (Error) {
     WriteFailed = true;
     warnOnce("cannot write the cache in `" + Root +
@@ -268,6 +270,47 @@ CacheStats FactsCache::stats() const {
 std::vector<std::string> FactsCache::takeWarnings() {
   std::lock_guard<std::mutex> Lock(WarningsMutex);
   return std::move(Warnings);
+}
+
+llvm::Expected<bool> cleanCache(const std::string &Dir) {
+  std::error_code EC;
+  if (!fs::is_directory(Dir, EC))
+    return false;
+  bool Removed = false;
+  auto Fail = [&](const fs::path &P, std::error_code E) {
+    return llvm::createStringError(E, "cannot remove `%s`: %s",
+                                   P.string().c_str(), E.message().c_str());
+  };
+  std::vector<fs::path> Builds;
+  for (fs::directory_iterator It(Dir, EC), End; !EC && It != End;
+       It.increment(EC))
+    if (It->path().filename().string().rfind("facts-", 0) == 0 &&
+        It->is_directory())
+      Builds.push_back(It->path());
+  if (EC)
+    return Fail(Dir, EC);
+  for (const fs::path &B : Builds) {
+    fs::remove_all(B, EC);
+    if (EC)
+      return Fail(B, EC);
+    Removed = true;
+  }
+  // The markers only when they are still ours, word for word.
+  for (const auto &[Name, Bytes] :
+       {std::pair<const char *, const char *>{"CACHEDIR.TAG", CacheDirTag},
+        {".gitignore", GitIgnore}}) {
+    fs::path P = fs::path(Dir) / Name;
+    std::string Have;
+    if (readWhole(P.string(), Have) && Have == Bytes) {
+      fs::remove(P, EC);
+      if (EC)
+        return Fail(P, EC);
+      Removed = true;
+    }
+  }
+  if (fs::is_empty(Dir, EC))
+    fs::remove(Dir, EC);
+  return Removed;
 }
 
 const std::string &currentBuildId() {

@@ -35,6 +35,8 @@
 #include "cache/ContentHash.h"
 #include "graph/Facts.h"
 
+#include "llvm/Support/Error.h"
+
 #include <atomic>
 #include <functional>
 #include <mutex>
@@ -112,6 +114,13 @@ private:
   std::mutex WarningsMutex;
   std::vector<std::string> Warnings;
 };
+
+/// Removes what paramlint writes in a cache directory: every build's
+/// `facts-*` directory, and CACHEDIR.TAG and .gitignore when they are its
+/// own; then Dir itself if that left it empty. Anything else stays, so a
+/// mistaken `cache-dir` cannot cost a user's files. Returns whether there
+/// was a cache to remove.
+llvm::Expected<bool> cleanCache(const std::string &Dir);
 
 /// Identifies the running build: PARAMLINT_VERSION and a hash of the
 /// executable's bytes (computed once; the version alone if unreadable).

@@ -38,6 +38,7 @@ public:
 };
 
 std::unique_ptr<Command> makeCheckCommand();
+std::unique_ptr<Command> makeCleanCommand();
 std::unique_ptr<Command> makeGraphCommand();
 std::unique_ptr<Command> makeKeysCommand();
 std::unique_ptr<Command> makeRenameParamsCommand();

@@ -226,15 +226,8 @@ std::optional<unsigned> Linker::findModuleFile(unsigned From, unsigned Level,
                                                const std::string &Module) {
   auto [Cached, Inserted] = CandidateKeys.try_emplace(
       std::make_tuple(AbsoluteDir[From], Level, Module));
-  if (Inserted) {
-    // moduleCandidates only looks at the importing file's directory.
-    fs::path FromFile = fs::path(AbsoluteDir[From]) / "__init__.py";
-    for (const fs::path &Candidate : moduleCandidates(FromFile, Level, Module))
-      Cached->second.push_back((Candidate.filename() == "__init__.py"
-                                    ? Candidate.parent_path()
-                                    : fs::path(Candidate).replace_extension())
-                                   .string());
-  }
+  if (Inserted)
+    Cached->second = moduleKeyCandidates(AbsoluteDir[From], Level, Module);
   for (const std::string &Key : Cached->second) {
     auto It = FileByModuleKey.find(Key);
     if (It != FileByModuleKey.end() && It->second != From)
@@ -899,11 +892,20 @@ void Linker::bestMatchKeys(unsigned File,
   size_t BestScore = 0;
   bool Tied = false;
   // Only models that are candidates for two keys or more can win; the
-  // candidate count bounds the score, so most are never scored.
+  // candidate count bounds the score. Scoring the likeliest models first
+  // sets a high bar early, and a model whose bound is below it is skipped.
+  std::vector<std::pair<size_t, unsigned>> Candidates; // (bound, model)
   KeyIndex->countCandidates(Patterns, 2, [&](unsigned Index, size_t Possible) {
-    const Model &M = *Graph.Models[Index];
+    Candidates.emplace_back(Possible, Index);
+  });
+  std::sort(Candidates.begin(), Candidates.end(), [](const auto &A, const auto &B) {
+    return A.first != B.first ? A.first > B.first : A.second < B.second;
+  });
+  unsigned BestIndex = 0;
+  for (const auto &[Possible, Index] : Candidates) {
     if (Possible < BestScore)
-      return;
+      break;
+    const Model &M = *Graph.Models[Index];
     // Stop as soon as this model can no longer reach the best score.
     size_t Score = 0, Left = Keys.size();
     for (const KeyUseFact *K : Keys) {
@@ -914,12 +916,18 @@ void Linker::bestMatchKeys(unsigned File,
     }
     if (Score > BestScore) {
       Best = &M;
+      BestIndex = Index;
       BestScore = Score;
       Tied = false;
     } else if (Score == BestScore && Best && Best->Name != M.Name) {
       Tied = true;
+    } else if (Score == BestScore && Best && Index < BestIndex) {
+      // Two definitions of one class name: the first one, as in a scan in
+      // model order.
+      Best = &M;
+      BestIndex = Index;
     }
-  });
+  }
   double Confidence = double(BestScore) / Group.size();
   if (!Best || Tied || BestScore < 2 || Confidence < 0.6)
     return;

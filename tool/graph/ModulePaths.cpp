@@ -1,6 +1,8 @@
 //===- graph/ModulePaths.cpp - Where an import's module may live ----------===//
 #include "graph/ModulePaths.h"
 
+#include <string_view>
+
 namespace paramlint {
 
 namespace fs = std::filesystem;
@@ -40,6 +42,57 @@ std::vector<fs::path> moduleCandidates(const fs::path &FromFile, unsigned Level,
     if (Dir == Dir.parent_path())
       break;
     Dir = Dir.parent_path();
+  }
+  return Out;
+}
+
+/// The parent of an absolute, normalised directory; "/" is its own.
+static std::string parentDir(const std::string &Dir) {
+  size_t Cut = Dir.rfind('/');
+  if (Cut == std::string::npos)
+    return std::string();
+  return Cut == 0 ? std::string("/") : Dir.substr(0, Cut);
+}
+
+std::vector<std::string> moduleKeyCandidates(const std::string &FromDir,
+                                             unsigned Level,
+                                             const std::string &Module) {
+  std::string Rel;
+  size_t Begin = 0;
+  while (Begin <= Module.size()) {
+    size_t Dot = Module.find('.', Begin);
+    std::string_view Part =
+        std::string_view(Module).substr(Begin, Dot == std::string::npos
+                                                   ? std::string::npos
+                                                   : Dot - Begin);
+    if (!Part.empty()) {
+      if (!Rel.empty())
+        Rel += '/';
+      Rel += Part;
+    }
+    if (Dot == std::string::npos)
+      break;
+    Begin = Dot + 1;
+  }
+  auto KeyIn = [&](const std::string &Base) {
+    if (Rel.empty())
+      return Base;
+    return Base.empty() || Base.back() == '/' ? Base + Rel : Base + "/" + Rel;
+  };
+  std::vector<std::string> Out;
+  std::string Dir = FromDir;
+  if (Level > 0) {
+    for (unsigned I = 1; I < Level; ++I)
+      Dir = parentDir(Dir);
+    Out.push_back(KeyIn(Dir));
+    return Out;
+  }
+  for (unsigned I = 0; I < MaxImportAncestors && !Dir.empty(); ++I) {
+    Out.push_back(KeyIn(Dir));
+    std::string Up = parentDir(Dir);
+    if (Up == Dir)
+      break;
+    Dir = std::move(Up);
   }
   return Out;
 }

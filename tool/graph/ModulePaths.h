@@ -30,6 +30,15 @@ std::vector<std::filesystem::path>
 moduleCandidates(const std::filesystem::path &FromFile, unsigned Level,
                  const std::string &Module);
 
+/// The module keys moduleCandidates' files have (a `.py` file without its
+/// extension, a package's `__init__.py` as its directory: both candidates
+/// of one base share a key), computed on strings alone. FromDir is the
+/// importing file's directory, absolute and normalised. The linker looks
+/// these up for every import it resolves.
+std::vector<std::string> moduleKeyCandidates(const std::string &FromDir,
+                                             unsigned Level,
+                                             const std::string &Module);
+
 /// The absolute, normalised form of a path as given on the command line.
 std::filesystem::path absolutePath(const std::string &Path);
 

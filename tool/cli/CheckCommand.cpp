@@ -59,12 +59,7 @@ public:
     C->add_flag("--timings", Timings,
                 "Print on stderr how long reading and extracting, linking "
                 "and the checks took, and what the cache did");
-    auto *ConfigOpt = C->add_option(
-        "--config", ConfigFile,
-        "Read this config file (paramlint.toml, or pyproject.toml's "
-        "[tool.paramlint]) instead of the one found above the paths");
-    C->add_flag("--isolated", Isolated, "Read no config file")
-        ->excludes(ConfigOpt);
+    addConfigOptions(C, ConfigFile, Isolated);
     return C;
   }
 
@@ -274,6 +269,15 @@ int writeOutput(const std::string &Path,
         std::errc::io_error, "cannot write the report to `%s`",
         Path.empty() ? "stdout" : Path.c_str()));
   return 0;
+}
+
+void addConfigOptions(CLI::App *C, std::string &ConfigFile, bool &Isolated) {
+  auto *ConfigOpt = C->add_option(
+      "--config", ConfigFile,
+      "Read this config file (paramlint.toml, or pyproject.toml's "
+      "[tool.paramlint]) instead of the one found above the paths");
+  C->add_flag("--isolated", Isolated, "Read no config file")
+      ->excludes(ConfigOpt);
 }
 
 int loadCommandConfig(const std::vector<std::string> &Paths,

@@ -24,10 +24,7 @@ public:
     CLI::App *C = Parent.add_subcommand(
         "clean", "Remove the cache `check` keeps for these paths");
     C->add_option("paths", Paths, "Files and directories (default: .)");
-    auto *ConfigOpt = C->add_option("--config", ConfigFile,
-                                    "Read this config file (for `cache-dir`)");
-    C->add_flag("--isolated", Isolated, "Read no config file")
-        ->excludes(ConfigOpt);
+    addConfigOptions(C, ConfigFile, Isolated);
     return C;
   }
 

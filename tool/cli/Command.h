@@ -58,6 +58,10 @@ int reportError(llvm::Error E);
 int writeOutput(const std::string &Path,
                 const std::function<void(std::ostream &)> &Write);
 
+/// Adds `--config FILE` and `--isolated` (which exclude each other) to a
+/// command that reads the configuration (see loadCommandConfig).
+void addConfigOptions(CLI::App *C, std::string &ConfigFile, bool &Isolated);
+
 struct AnalysisOptions;
 struct Config;
 /// Reads the configuration for a run over Paths (`--config`, or the one

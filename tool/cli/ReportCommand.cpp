@@ -31,8 +31,7 @@ public:
     C->add_option("-o,--output-file", OutputFile,
                   "Write the report to this file instead of stdout");
     C->add_option("--jobs,-j", Options.Jobs, "Worker threads");
-    auto *ConfigOpt = C->add_option("--config", ConfigFile, "Read this config file");
-    C->add_flag("--isolated", Isolated, "Read no config file")->excludes(ConfigOpt);
+    addConfigOptions(C, ConfigFile, Isolated);
     return C;
   }
 

@@ -18,6 +18,7 @@
 
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 namespace paramlint::test {
 namespace {
@@ -228,6 +229,48 @@ TEST(RunCacheTest, CliTimingsSayWhenDiagnosticsAreReused) {
   EXPECT_EQ(Uncached.Out, Cold.Out);
   EXPECT_NE(Uncached.Err.find("cache: 0 hits, 0 misses;"), std::string::npos)
       << Uncached.Err;
+}
+
+TEST(RunCacheTest, ConcurrentProcessesShareOneCache) {
+  // Several `check` processes start at once on an empty cache: each writes
+  // the same entries and run result. None may see a torn entry, all print
+  // what an uncached run prints, and the cache they leave is whole.
+  ProjectCopy P;
+  fs::copy(sourceDir() + "/fixtures/python", P.Root + "/more",
+           fs::copy_options::recursive);
+  fs::remove_all(P.Root + "/more/.paramlint_cache");
+  std::string Cache = P.Dir.file("shared-cache");
+  auto Check = [&](bool UseCache) {
+    std::vector<std::string> Argv = {
+        "/usr/bin/env",   "PARAMLINT_CACHE_DIR=" + Cache,
+        PARAMLINT_BINARY, "check",
+        "--timings",      "--output-format",
+        "json",           P.Root};
+    if (!UseCache)
+      Argv.insert(Argv.begin() + 4, "--no-cache");
+    return runCommand(Argv);
+  };
+  RunResult Want = Check(false);
+  ASSERT_EQ(Want.ExitCode, 1) << describeRun(Want);
+  std::vector<RunResult> Runs(4);
+  std::vector<std::thread> Threads;
+  for (RunResult &R : Runs)
+    Threads.emplace_back([&R, &Check] { R = Check(true); });
+  for (std::thread &T : Threads)
+    T.join();
+  for (const RunResult &R : Runs) {
+    EXPECT_EQ(R.ExitCode, 1) << describeRun(R);
+    EXPECT_EQ(R.Out, Want.Out);
+    EXPECT_EQ(R.Err.find("warning"), std::string::npos) << R.Err;
+  }
+  // Whole entries: the next run finds every file and the run result.
+  RunResult Warm = Check(true);
+  EXPECT_EQ(Warm.Out, Want.Out);
+  EXPECT_NE(Warm.Err.find(" 0 misses, diagnostics reused"), std::string::npos)
+      << Warm.Err;
+  for (const auto &E : fs::recursive_directory_iterator(Cache))
+    EXPECT_EQ(E.path().filename().string().find(".tmp."), std::string::npos)
+        << "a temporary file was left: " << E.path();
 }
 
 } // namespace

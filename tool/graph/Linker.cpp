@@ -877,42 +877,69 @@ void Linker::bestMatchKeys(unsigned File,
   // A key whose leaf is not known (`f"{p}.{name}"`) fits every model: it
   // cannot tell them apart, so only keys with a literal leaf vote.
   std::vector<const KeyUseFact *> Keys;
-  std::vector<std::string_view> Patterns;
   for (const KeyUseFact *K : Group)
     if (K->Pattern.find_first_of("./") != std::string::npos &&
-        keyLeaf(K->Pattern).find('*') == std::string_view::npos) {
+        keyLeaf(K->Pattern).find('*') == std::string_view::npos)
       Keys.push_back(K);
-      Patterns.push_back(K->Pattern);
-    }
   if (Keys.size() < 2)
     return;
   if (!KeyIndex)
     KeyIndex.emplace(Graph.Models);
-  const Model *Best = nullptr;
-  size_t BestScore = 0;
-  bool Tied = false;
-  // Only models that are candidates for two keys or more can win; the
-  // candidate count bounds the score. Scoring the likeliest models first
-  // sets a high bar early, and a model whose bound is below it is skipped.
-  std::vector<std::pair<size_t, unsigned>> Candidates; // (bound, model)
-  KeyIndex->countCandidates(Patterns, 2, [&](unsigned Index, size_t Possible) {
-    Candidates.emplace_back(Possible, Index);
+  // A model's score is the number of keys it explains. Literal keys are
+  // answered by the exact index for most models; the rest are asked of
+  // candidate models only. Each model's bound (exact answers plus the keys
+  // it is a candidate for) orders the scoring: likeliest first, and a model
+  // whose bound is below the best score so far is never scored.
+  std::vector<std::vector<unsigned>> Exact(Keys.size());
+  std::vector<bool> Literal(Keys.size());
+  std::vector<std::string_view> Open, All;
+  std::map<unsigned, size_t> Bound; // By position in Graph.Models.
+  for (size_t I = 0; I < Keys.size(); ++I) {
+    All.push_back(Keys[I]->Pattern);
+    Literal[I] = RootKeyIndex::isLiteral(Keys[I]->Pattern);
+    if (!Literal[I]) {
+      Open.push_back(Keys[I]->Pattern);
+      continue;
+    }
+    Exact[I] = KeyIndex->exactExplainers(Keys[I]->Pattern);
+    for (unsigned M : Exact[I])
+      ++Bound[M];
+  }
+  KeyIndex->countCandidates(Open, 1, [&](unsigned M, size_t N) {
+    if (KeyIndex->isExactModel(M))
+      Bound[M] += N;
   });
-  std::sort(Candidates.begin(), Candidates.end(), [](const auto &A, const auto &B) {
+  KeyIndex->countCandidates(All, 1, [&](unsigned M, size_t N) {
+    if (!KeyIndex->isExactModel(M))
+      Bound[M] += N;
+  });
+  std::vector<std::pair<size_t, unsigned>> Order; // (bound, model)
+  for (const auto &[M, B] : Bound)
+    if (B >= 2)
+      Order.emplace_back(B, M);
+  std::sort(Order.begin(), Order.end(), [](const auto &A, const auto &B) {
     return A.first != B.first ? A.first > B.first : A.second < B.second;
   });
+  const Model *Best = nullptr;
   unsigned BestIndex = 0;
-  for (const auto &[Possible, Index] : Candidates) {
+  size_t BestScore = 0;
+  bool Tied = false;
+  for (const auto &[Possible, Index] : Order) {
     if (Possible < BestScore)
       break;
     const Model &M = *Graph.Models[Index];
+    bool ExactModel = KeyIndex->isExactModel(Index);
     // Stop as soon as this model can no longer reach the best score.
     size_t Score = 0, Left = Keys.size();
-    for (const KeyUseFact *K : Keys) {
+    for (size_t I = 0; I < Keys.size(); ++I) {
       if (Score + Left < BestScore)
         break;
       --Left;
-      Score += explainsKey(M, K->Pattern) ? 1 : 0;
+      bool Explains =
+          Literal[I] && ExactModel
+              ? std::binary_search(Exact[I].begin(), Exact[I].end(), Index)
+              : explainsKey(M, Keys[I]->Pattern);
+      Score += Explains ? 1 : 0;
     }
     if (Score > BestScore) {
       Best = &M;
@@ -922,8 +949,8 @@ void Linker::bestMatchKeys(unsigned File,
     } else if (Score == BestScore && Best && Best->Name != M.Name) {
       Tied = true;
     } else if (Score == BestScore && Best && Index < BestIndex) {
-      // Two definitions of one class name: the first one, as in a scan in
-      // model order.
+      // Two definitions of one class name: the first, as a scan in model
+      // order would have it.
       Best = &M;
       BestIndex = Index;
     }

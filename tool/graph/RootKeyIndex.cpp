@@ -17,11 +17,38 @@ std::string RootKeyIndex::pairKey(std::string_view Parent,
   return K;
 }
 
-RootKeyIndex::RootKeyIndex(const std::vector<std::unique_ptr<Model>> &Models) {
+/// Whether every `*` of a model key is a whole component (`h.*.weight`),
+/// the form the exact index can hold.
+static bool wildcardsAreWholeComponents(std::string_view Key) {
+  for (size_t I = 0; I < Key.size(); ++I) {
+    if (Key[I] != '*')
+      continue;
+    bool StartsComponent = I == 0 || Key[I - 1] == '.' || Key[I - 1] == '/';
+    bool EndsComponent =
+        I + 1 == Key.size() || Key[I + 1] == '.' || Key[I + 1] == '/';
+    if (!StartsComponent || !EndsComponent)
+      return false;
+  }
+  return true;
+}
+
+RootKeyIndex::RootKeyIndex(const std::vector<std::unique_ptr<Model>> &Models)
+    : Models(Models) {
   for (unsigned I = 0; I < Models.size(); ++I) {
     const Model &M = *Models[I];
     if (!M.IsRoot)
       continue;
+    Roots.push_back(I);
+    bool Exactly = M.WildcardLeaf.empty() && !M.ByLeaf.empty();
+    for (const KeySlot &K : M.Keys)
+      Exactly = Exactly && wildcardsAreWholeComponents(K.Key);
+    ExactModel.resize(Models.size());
+    ExactModel[I] = Exactly;
+    if (Exactly)
+      for (const KeySlot &K : M.Keys)
+        Exact[K.Key].push_back({I, static_cast<int>(K.Slot->TheRole)});
+    else
+      NotExact.push_back(I);
     if (!M.WildcardLeaf.empty())
       WildcardLeaf.push_back(I);
     for (const auto &[Leaf, Keys] : M.ByLeaf) {
@@ -32,8 +59,51 @@ RootKeyIndex::RootKeyIndex(const std::vector<std::unique_ptr<Model>> &Models) {
         ByParentLeaf[pairKey(Entry.first, Leaf)].push_back(I);
     }
   }
+  ExactModel.resize(Models.size());
   Count.assign(Models.size(), 0);
   LastKey.assign(Models.size(), 0);
+  ExplainedFor.assign(Models.size(), 0);
+}
+
+void RootKeyIndex::addExplainer(unsigned M) {
+  if (ExplainedFor[M] == ExplainQuery)
+    return;
+  ExplainedFor[M] = ExplainQuery;
+  Explainers.push_back(M);
+}
+
+void RootKeyIndex::lookupExact(const std::string &Key, int RequiredRole) {
+  // The components a model's `*` could stand for: runs of digits.
+  std::vector<std::pair<size_t, size_t>> Digits; // (begin, length)
+  for (size_t Begin = 0; Begin <= Key.size();) {
+    size_t End = Key.find_first_of("./", Begin);
+    if (End == std::string::npos)
+      End = Key.size();
+    bool AllDigits = End > Begin;
+    for (size_t I = Begin; I < End && AllDigits; ++I)
+      AllDigits = Key[I] >= '0' && Key[I] <= '9';
+    if (AllDigits)
+      Digits.emplace_back(Begin, End - Begin);
+    Begin = End + 1;
+  }
+  for (unsigned Mask = 0; Mask < (1u << Digits.size()); ++Mask) {
+    std::string Form;
+    size_t From = 0;
+    for (size_t D = 0; D < Digits.size(); ++D) {
+      if (!(Mask & (1u << D)))
+        continue;
+      Form.append(Key, From, Digits[D].first - From);
+      Form += '*';
+      From = Digits[D].first + Digits[D].second;
+    }
+    Form.append(Key, From, std::string::npos);
+    auto It = Exact.find(Form);
+    if (It == Exact.end())
+      continue;
+    for (const Holder &H : It->second)
+      if (RequiredRole < 0 || H.TheRole == RequiredRole)
+        addExplainer(H.Model);
+  }
 }
 
 void RootKeyIndex::add(const std::vector<unsigned> *Models, unsigned Stamp) {
@@ -79,6 +149,58 @@ void RootKeyIndex::collect(const std::vector<std::string_view> &Keys) {
     add(&WildcardLeaf, Stamp);
   }
   std::sort(Touched.begin(), Touched.end());
+}
+
+bool RootKeyIndex::isLiteral(std::string_view Key) {
+  size_t DigitComponents = 0;
+  for (size_t I = 0; I < Key.size(); ++I)
+    DigitComponents += (I == 0 || Key[I - 1] == '.' || Key[I - 1] == '/') &&
+                       Key[I] >= '0' && Key[I] <= '9';
+  return Key.find('*') == std::string_view::npos && DigitComponents <= 8;
+}
+
+std::vector<unsigned> RootKeyIndex::exactExplainers(std::string_view Key) {
+  ++ExplainQuery;
+  Explainers.clear();
+  lookupExact(std::string(Key), -1);
+  // The same role under another convention's name, as explainsKey has it.
+  Role R = Conventions::builtin().roleOf(keyLeaf(Key));
+  if (R == Role::Scale || R == Role::Shift) {
+    std::string Parent(keyParent(Key));
+    for (const std::string &Name : Conventions::builtin().namesOf(R))
+      lookupExact(Parent.empty() ? Name : Parent + "." + Name,
+                  static_cast<int>(R));
+  }
+  std::vector<unsigned> Out = Explainers;
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+const std::vector<unsigned> &RootKeyIndex::explainers(std::string_view Key) {
+  if (isLiteral(Key)) {
+    std::vector<unsigned> Found = exactExplainers(Key);
+    ++ExplainQuery;
+    Explainers.clear();
+    for (unsigned M : Found)
+      addExplainer(M);
+    for (unsigned M : NotExact)
+      if (explainsKey(*Models[M], Key))
+        addExplainer(M);
+    return Explainers;
+  }
+  // The candidates (a superset of the explainers), each asked; a key whose
+  // leaf is open may be explained by any model.
+  std::vector<unsigned> Asked = Roots;
+  if (keyLeaf(Key).find('*') == std::string_view::npos) {
+    collect({Key});
+    Asked = Touched;
+  }
+  ++ExplainQuery;
+  Explainers.clear();
+  for (unsigned M : Asked)
+    if (explainsKey(*Models[M], Key))
+      addExplainer(M);
+  return Explainers;
 }
 
 } // namespace paramlint

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <system_error>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -182,6 +183,59 @@ void FactsCache::writeEntry(const std::string &Path, const Hash128 &Key,
   putLE(Bytes, Payload.size(), 8);
   putLE(Bytes, checksum(Payload), 8);
   Bytes += Payload;
+  // Creating thousands of files costs system time a cold run should not
+  // wait for: one writer thread does it, mostly while the project links.
+  std::unique_lock<std::mutex> Lock(QueueMutex);
+  QueueChanged.wait(Lock, [this] { return Queue.size() < MaxQueued; });
+  if (!Writer.joinable()) {
+    try {
+      Writer = std::thread([this] { writerLoop(); });
+    } catch (const std::system_error &) {
+      Lock.unlock();
+      writeNow(Path, Bytes); // No thread to be had: write it here.
+      return;
+    }
+  }
+  Queue.emplace_back(Path, std::move(Bytes));
+  Lock.unlock();
+  QueueChanged.notify_all();
+}
+
+void FactsCache::writerLoop() {
+  std::unique_lock<std::mutex> Lock(QueueMutex);
+  for (;;) {
+    QueueChanged.wait(Lock, [this] { return Stopping || !Queue.empty(); });
+    if (Queue.empty())
+      return; // Stopping, and everything written.
+    std::pair<std::string, std::string> Item = std::move(Queue.front());
+    Queue.pop_front();
+    ++Writing;
+    Lock.unlock();
+    QueueChanged.notify_all(); // Room in the queue.
+    if (!WriteFailed)
+      writeNow(Item.first, Item.second);
+    Lock.lock();
+    --Writing;
+    QueueChanged.notify_all();
+  }
+}
+
+void FactsCache::flush() {
+  std::unique_lock<std::mutex> Lock(QueueMutex);
+  QueueChanged.wait(Lock, [this] { return Queue.empty() && Writing == 0; });
+}
+
+FactsCache::~FactsCache() {
+  {
+    std::lock_guard<std::mutex> Lock(QueueMutex);
+    Stopping = true;
+  }
+  QueueChanged.notify_all();
+  if (Writer.joinable())
+    Writer.join();
+}
+
+void FactsCache::writeNow(const std::string &Path, const std::string &Bytes) {
   int Error = writeAtomically(Path, Bytes);
   if (Error == ENOENT) {
     // First entry of its directory: make it (another run may race us to
@@ -228,6 +282,7 @@ std::optional<std::string> FactsCache::lookupRun(const Hash128 &Key) {
 
 void FactsCache::storeRun(const Hash128 &Key, std::string Payload) {
   writeEntry(runPath(Key), Key, std::move(Payload));
+  flush(); // Pruning below must see it.
   // Every edit makes a new run key: keep only the newest few results.
   std::error_code EC;
   std::vector<std::pair<fs::file_time_type, fs::path>> Runs;
@@ -263,11 +318,13 @@ void FactsCache::warnOnce(std::string Message) {
   Warnings.push_back(std::move(Message));
 }
 
-CacheStats FactsCache::stats() const {
+CacheStats FactsCache::stats() {
+  flush();
   return CacheStats{Hits, Misses, Stored, Rejected, false};
 }
 
 std::vector<std::string> FactsCache::takeWarnings() {
+  flush();
   std::lock_guard<std::mutex> Lock(WarningsMutex);
   return std::move(Warnings);
 }

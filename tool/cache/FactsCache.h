@@ -18,7 +18,9 @@
 ///
 /// The build is a hash of the running executable, so any rebuild or
 /// upgrade (a frontend that extracts differently) starts an empty
-/// directory. One file per entry, written to a temporary name and renamed:
+/// directory. One file per entry, written (by a writer thread, so that a
+/// cold run does not wait for thousands of file creations) to a temporary
+/// name and renamed:
 /// concurrent runs never see a partial entry, and the last writer of an
 /// identical entry wins. An entry carries a magic, the format version, its
 /// key and a checksum of its payload; anything that does not match is a
@@ -38,10 +40,14 @@
 #include "llvm/Support/Error.h"
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 namespace paramlint {
@@ -66,6 +72,10 @@ public:
   /// A cache rooted at Root (created when the first entry is written).
   /// Build names the extracting program; the default is currentBuildId().
   explicit FactsCache(std::string Root, std::string Build = "");
+  /// Writes whatever is still queued.
+  ~FactsCache();
+  FactsCache(const FactsCache &) = delete;
+  FactsCache &operator=(const FactsCache &) = delete;
 
   /// The facts of File: the cached ones when an entry for its text exists,
   /// else Extract(File), which is then stored.
@@ -75,8 +85,11 @@ public:
 
   /// The entry for Key, if there is a readable one.
   std::optional<FileFacts> lookup(const Hash128 &Key);
-  /// Writes the entry for Key (unless writing has failed before).
+  /// Writes the entry for Key (unless writing has failed before), on the
+  /// cache's writer thread: it is on disk after flush().
   void store(const Hash128 &Key, const FileFacts &Facts);
+  /// Waits until every entry stored so far is written (or has failed).
+  void flush();
 
   /// The stored result of a whole run (cache/RunCache.h) under Key.
   std::optional<std::string> lookupRun(const Hash128 &Key);
@@ -91,8 +104,10 @@ public:
   /// The directory of this build's entries.
   const std::string &entriesDirectory() const { return Entries; }
 
-  CacheStats stats() const;
-  /// Problems worth a warning (at most one per kind), oldest first.
+  /// What the cache did (after flush()).
+  CacheStats stats();
+  /// Problems worth a warning (at most one per kind), oldest first, after
+  /// flush().
   std::vector<std::string> takeWarnings();
 
 private:
@@ -103,6 +118,8 @@ private:
   void writeEntry(const std::string &Path, const Hash128 &Key,
                   std::string Payload);
   bool prepareRoot();
+  void writeNow(const std::string &Path, const std::string &Bytes);
+  void writerLoop();
   void warnOnce(std::string Message);
 
   std::string Root;
@@ -111,6 +128,15 @@ private:
   bool RootReady = false;
   std::atomic<bool> WriteFailed{false};
   std::atomic<size_t> Hits{0}, Misses{0}, Stored{0}, Rejected{0};
+  /// Entries waiting for the writer thread, bounded so that a huge tree
+  /// cannot hold all its facts in memory at once.
+  static constexpr size_t MaxQueued = 256;
+  std::mutex QueueMutex;
+  std::condition_variable QueueChanged;
+  std::deque<std::pair<std::string, std::string>> Queue; ///< Path, bytes.
+  size_t Writing = 0; ///< Taken from Queue, not yet written.
+  bool Stopping = false;
+  std::thread Writer;
   std::mutex WarningsMutex;
   std::vector<std::string> Warnings;
 };

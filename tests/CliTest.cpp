@@ -172,6 +172,30 @@ TEST(CliTest, FindingExitsOne) {
   EXPECT_NE(R.Out.find("loader.py:12:"), std::string::npos) << describeRun(R);
 }
 
+TEST(CliTest, StatisticsAsTextAndJson) {
+  TempDir T;
+  std::string F = T.write("loader.py", Pl101Source);
+  RunResult R = runParamlint({"check", "--statistics", F});
+  EXPECT_EQ(R.ExitCode, 1) << describeRun(R);
+  EXPECT_NE(R.Out.find("PL101\t[*] loader-writes-unknown-param"),
+            std::string::npos)
+      << R.Out;
+  R = runParamlint({"check", "--statistics", "--output-format", "json", F});
+  EXPECT_EQ(R.ExitCode, 1) << describeRun(R);
+  nlohmann::json Stats = nlohmann::json::parse(R.Out);
+  ASSERT_TRUE(Stats.is_array()) << R.Out;
+  ASSERT_EQ(Stats.size(), 1u) << R.Out;
+  EXPECT_EQ(Stats[0]["code"], "PL101");
+  EXPECT_EQ(Stats[0]["name"], "loader-writes-unknown-param");
+  EXPECT_GE(Stats[0]["count"].get<int>(), 1);
+  EXPECT_EQ(Stats[0]["fixable"], true);
+  // The other formats have no place for counts: a usage error, not a
+  // report that silently drops them.
+  R = runParamlint({"check", "--statistics", "--output-format", "sarif", F});
+  EXPECT_EQ(R.ExitCode, 2) << describeRun(R);
+  EXPECT_NE(R.Err.find("--statistics"), std::string::npos) << describeRun(R);
+}
+
 TEST(CliTest, UnknownFlagIsAUsageError) {
   TempDir T;
   std::string F = T.write("clean.py", CleanSource);

@@ -66,6 +66,10 @@ public:
   int run() override {
     if (Paths.empty())
       Paths.push_back(".");
+    if (Statistics && OutputFormat != "text" && OutputFormat != "json")
+      return reportError(llvm::createStringError(
+          std::errc::invalid_argument,
+          "--statistics writes text or json, not `%s`", OutputFormat.c_str()));
     if (int Code = loadConfig())
       return Code;
     if (ProgressBar::wanted()) {
@@ -127,7 +131,9 @@ private:
   int writeReport(const Analysis &A, const std::vector<Diagnostic> &Diags,
                   std::optional<size_t> Fixed) {
     return writeOutput(OutputFile, [&](std::ostream &OS) {
-      if (OutputFormat == "json") {
+      if (Statistics && OutputFormat == "json") {
+        writeStatisticsJson(OS, Diags, UnsafeFixes);
+      } else if (OutputFormat == "json") {
         writeJson(OS, Diags);
       } else if (OutputFormat == "json-lines") {
         writeJsonLines(OS, Diags);

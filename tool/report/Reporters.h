@@ -49,6 +49,25 @@ void writeGithub(std::ostream &OS, const std::vector<Diagnostic> &Diags);
 void writeJunit(std::ostream &OS, const std::vector<Diagnostic> &Diags,
                 const std::vector<std::string> &Files);
 
+/// One line of `--statistics`: a rule, how often it fired, and how many of
+/// those findings `--fix` would fix.
+struct RuleCount {
+  std::string Code;
+  std::string Name;
+  size_t Count = 0;
+  size_t Fixable = 0;
+};
+
+/// Counts per rule, sorted by code (Statistics.cpp).
+std::vector<RuleCount> countByRule(const std::vector<Diagnostic> &Diags,
+                                   bool UnsafeFixes);
+
+/// `--statistics --output-format json`: an array of objects with `code`,
+/// `name`, `count` and `fixable` (a bool: some of them can be fixed), as
+/// Ruff writes it.
+void writeStatisticsJson(std::ostream &OS, const std::vector<Diagnostic> &Diags,
+                         bool UnsafeFixes);
+
 /// The documentation link of a rule (the rule's page in this repository).
 std::string ruleUrl(const std::string &Code);
 

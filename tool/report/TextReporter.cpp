@@ -93,17 +93,9 @@ void writeText(std::ostream &OS, const std::vector<Diagnostic> &Diags,
                const TextOptions &Options) {
   Style S{Options.Color};
   if (Options.Statistics) {
-    std::map<std::string, std::pair<size_t, size_t>> Counts;
-    for (const Diagnostic &D : Diags) {
-      ++Counts[D.Code].first;
-      Counts[D.Code].second += isFixApplicable(D, Options.UnsafeFixes);
-    }
-    std::map<std::string, std::string> Names;
-    for (const CheckInfo &R : allRules())
-      Names[R.Code] = R.Name;
-    for (const auto &[Code, Count] : Counts)
-      OS << fmt::format("{:>5}\t{}\t{}{}\n", Count.first, Code,
-                        Count.second ? "[*] " : "", Names[Code]);
+    for (const RuleCount &C : countByRule(Diags, Options.UnsafeFixes))
+      OS << fmt::format("{:>5}\t{}\t{}{}\n", C.Count, C.Code,
+                        C.Fixable ? "[*] " : "", C.Name);
     return;
   }
   size_t Fixable = 0, Hidden = 0;

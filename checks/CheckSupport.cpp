@@ -3,6 +3,7 @@
 
 #include "checks/Conventions.h"
 #include "graph/CheckpointBinding.h"
+#include "graph/NormLayer.h"
 
 #include <fmt/format.h>
 
@@ -105,6 +106,66 @@ std::string renameMapPreview(const std::map<std::string, std::string> &Renames) 
   return fmt::format("rename map: {{{}, …}} ({} entries; `check "
                      "--emit-rename-map FILE` writes them all)",
                      Out, Renames.size());
+}
+
+namespace {
+
+void collectWidths(const ModuleNode &Node, std::map<const ClassFact *, NormClassUse *> &Uses,
+                   unsigned Depth) {
+  if (Depth > 64)
+    return;
+  if (Node.Class) {
+    auto It = Uses.find(Node.Class);
+    if (It != Uses.end() && Node.Args) {
+      std::optional<NormLayer> L = normLayerOf(Node);
+      if (L && L->Width)
+        It->second->Widths.insert(*L->Width);
+      else
+        It->second->SomeWidthUnknown = true;
+    }
+  }
+  for (const auto &[Name, Child] : Node.Children)
+    collectWidths(*Child, Uses, Depth + 1);
+}
+
+} // namespace
+
+std::vector<NormClassUse> normClasses(const ParamGraph &Graph) {
+  std::vector<NormClassUse> Out;
+  for (const auto &M : Graph.Models) {
+    const ClassFact *C = M->Root->Class;
+    if (!C || !C->Norm || C->Norm->K == NormSemanticsFact::Kind::Unknown ||
+        M->Root->File == nullptr)
+      continue;
+    NormClassUse U;
+    U.Root = M->Root.get();
+    U.Fact = &*C->Norm;
+    if (C->Norm->WidthValue)
+      U.Widths.insert(*C->Norm->WidthValue);
+    Out.push_back(std::move(U));
+  }
+  std::map<const ClassFact *, NormClassUse *> ByClass;
+  for (NormClassUse &U : Out)
+    ByClass[U.Root->Class] = &U;
+  for (const auto &M : Graph.Models)
+    collectWidths(*M->Root, ByClass, 0);
+  return Out;
+}
+
+std::string effectAtWidths(const NormClassUse &Use, double (*Effect)(unsigned),
+                           const std::string &Fallback) {
+  std::string Out;
+  unsigned Shown = 0;
+  for (unsigned N : Use.Widths) {
+    if (Shown++ == 3) {
+      Out += ", ...";
+      break;
+    }
+    if (!Out.empty())
+      Out += ", ";
+    Out += fmt::format("{:+.3g}% at n={}", Effect(N) * 100, N);
+  }
+  return Out.empty() ? Fallback : Out;
 }
 
 } // namespace paramlint

@@ -6,6 +6,7 @@
 #include "graph/ParamGraph.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,23 @@ std::optional<Fix> renameMapFix(const std::map<std::string, std::string> &Rename
 /// A short one-line view of Renames for a note: the first few entries, then
 /// how many there are in all.
 std::string renameMapPreview(const std::map<std::string, std::string> &Renames);
+
+/// A project class whose forward is a readable norm, and the widths its
+/// instances are built with.
+struct NormClassUse {
+  const ModuleNode *Root = nullptr; ///< The class's own model root.
+  const NormSemanticsFact *Fact = nullptr;
+  std::set<unsigned> Widths;  ///< Literal widths of instances.
+  bool SomeWidthUnknown = false; ///< An instance whose width is not literal.
+};
+
+/// Every such class of the graph, in model order.
+std::vector<NormClassUse> normClasses(const ParamGraph &Graph);
+
+/// "-0.0651% at n=768, -0.0488% at n=1024" for the widths of Use (at most
+/// three), or Fallback when none is known; Effect(n) is the relative change.
+std::string effectAtWidths(const NormClassUse &Use, double (*Effect)(unsigned),
+                           const std::string &Fallback);
 
 } // namespace paramlint
 

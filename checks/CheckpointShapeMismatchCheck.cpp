@@ -34,10 +34,6 @@ const ModuleNode *normOf(const Model &M, const TensorInfo &T) {
   return nullptr;
 }
 
-std::string shapeText(const std::vector<int64_t> &Shape) {
-  return fmt::format("[{}]", fmt::join(Shape, ", "));
-}
-
 } // namespace
 
 void CheckpointShapeMismatchCheck::run(const ParamGraph &Graph,

@@ -6,6 +6,9 @@
 #include "checks/CheckpointShapeMismatchCheck.h"
 #include "checks/KeyNotInModelCheck.h"
 #include "checks/LoaderWritesUnknownParamCheck.h"
+#include "checks/NormEpsPlacementCheck.h"
+#include "checks/NormSemanticsChangedRule.h"
+#include "checks/NormUnbiasedVarianceCheck.h"
 #include "checks/ParseErrorRule.h"
 #include "checks/ParamNeverLoadedCheck.h"
 #include "checks/StrictFalseHidesMismatchCheck.h"
@@ -25,6 +28,8 @@ std::vector<std::unique_ptr<Check>> makeAllChecks() {
   Checks.push_back(std::make_unique<CheckpointKeyMissingCheck>());
   Checks.push_back(std::make_unique<CheckpointKeyUnexpectedCheck>());
   Checks.push_back(std::make_unique<CheckpointShapeMismatchCheck>());
+  Checks.push_back(std::make_unique<NormUnbiasedVarianceCheck>());
+  Checks.push_back(std::make_unique<NormEpsPlacementCheck>());
   return Checks;
 }
 
@@ -34,6 +39,8 @@ std::vector<CheckInfo> allRules() {
   std::vector<CheckInfo> Rules{ParseErrorRule::Info, UnusedSuppressionCheck::Info};
   for (const auto &C : makeAllChecks())
     Rules.push_back(C->info());
+  // PL403 is raised by `paramlint verify`.
+  Rules.push_back(NormSemanticsChangedRule::Info);
   return Rules;
 }
 

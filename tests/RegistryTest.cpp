@@ -46,7 +46,8 @@ TEST(RegistryTest, EveryRuleHeaderHasTheFourSectionsAndItsPageIsCurrent) {
 
 TEST(RegistryTest, EveryRuleHasAFixture) {
   std::set<std::string> Covered;
-  for (const char *Dir : {"fixtures/python", "fixtures/notebooks"}) {
+  // PL403 is raised by `verify`: its fixtures are under fixtures/verify.
+  for (const char *Dir : {"fixtures/python", "fixtures/notebooks", "fixtures/verify"}) {
     std::error_code EC;
     for (const auto &E : fs::directory_iterator(sourceDir() + "/" + Dir, EC)) {
       std::string Name = E.path().filename().string();

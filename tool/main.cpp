@@ -21,6 +21,7 @@ int main(int Argc, char **Argv) {
   Commands.push_back(makeRenameParamsCommand());
   Commands.push_back(makeReportCommand());
   Commands.push_back(makeRuleCommand());
+  Commands.push_back(makeVerifyCommand());
   std::vector<std::pair<CLI::App *, Command *>> Verbs;
   for (auto &C : Commands)
     Verbs.push_back({C->add(App), C.get()});

@@ -107,6 +107,13 @@ llvm::Error checkNoOverlap(llvm::StringRef Path, std::vector<ByteSpan> Spans) {
 
 } // namespace checkpoint
 
+std::string shapeText(const std::vector<int64_t> &Shape) {
+  std::string S = "[";
+  for (size_t I = 0; I < Shape.size(); ++I)
+    S += (I ? ", " : "") + std::to_string(Shape[I]);
+  return S + "]";
+}
+
 uint64_t dtypeSize(const std::string &DType) {
   return llvm::StringSwitch<uint64_t>(DType)
       .Cases("float64", "int64", "uint64", "complex64", 8)

@@ -71,6 +71,9 @@ llvm::Expected<CheckpointInfo> readCheckpoint(const std::string &Path);
 /// 0 for a type without a fixed element size (quantised blocks, strings).
 uint64_t dtypeSize(const std::string &DType);
 
+/// A shape as `[12, 768]` (`[]` for a scalar).
+std::string shapeText(const std::vector<int64_t> &Shape);
+
 } // namespace paramlint
 
 #endif // PARAMLINT_CHECKPOINT_CHECKPOINT_H

@@ -44,6 +44,7 @@ std::unique_ptr<Command> makeKeysCommand();
 std::unique_ptr<Command> makeRenameParamsCommand();
 std::unique_ptr<Command> makeReportCommand();
 std::unique_ptr<Command> makeRuleCommand();
+std::unique_ptr<Command> makeVerifyCommand();
 
 struct FixResult;
 /// Prints a fix run's warnings and errors (stderr) and, with Diff, the

@@ -20,13 +20,6 @@
 namespace paramlint {
 namespace {
 
-std::string shapeText(const std::vector<int64_t> &Shape) {
-  std::string S = "[";
-  for (size_t I = 0; I < Shape.size(); ++I)
-    S += (I ? ", " : "") + std::to_string(Shape[I]);
-  return S + "]";
-}
-
 void writeText(std::ostream &OS, const CheckpointInfo &Info,
                const std::vector<ConventionUse> &Uses) {
   OS << Info.Path << ": " << Info.Format << ", " << Info.Tensors.size()

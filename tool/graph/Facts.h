@@ -95,6 +95,58 @@ struct MemberFact {
   Span Where;               ///< The name as written.
 };
 
+/// How a norm-like class's `forward` normalises, as read from its source
+/// (python/NormSemantics.h). Kind Unknown carries the construct that was
+/// not understood in Reason: never a guess.
+struct NormSemanticsFact {
+  enum class Kind { LayerNorm, RMSNorm, Unknown };
+  /// Where eps enters the reciprocal standard deviation.
+  enum class EpsKind {
+    InsideSqrt, ///< `rsqrt(var + eps)`, `sqrt(var + eps)`.
+    AddedToStd, ///< `/ (std + eps)`, `/ (sqrt(var) + eps)`.
+    ClampStd,   ///< `/ std.clamp(min=eps)`.
+    None,       ///< No eps at all.
+  };
+  Kind K = Kind::Unknown;
+  std::string Reason; ///< Unknown: what was not understood, and where.
+  Span ReasonWhere;
+
+  /// The variance divisor is n - 1 (torch's default for `var`/`std`).
+  bool Unbiased = false;
+  /// The `var`/`std` call that decides the divisor (empty Span when the
+  /// variance is a `mean` of squares or a library call), its argument
+  /// list, and the flag as written (`unbiased=True`, `correction=1`, or a
+  /// positional bool; empty when the default applies).
+  Span VarianceCall, VarianceArgs, FlagValue;
+  std::string FlagName; ///< "unbiased", "correction", or "" (positional).
+  bool VarianceIsStd = false; ///< `std()` rather than `var()`.
+
+  EpsKind Eps = EpsKind::InsideSqrt;
+  /// AddedToStd: the sum `std + eps` and its two operands as written.
+  Span EpsSum, StdOperand, EpsOperand;
+  std::optional<double> EpsValue; ///< When known (literal or default).
+  /// Where the value comes from: "literal", "default of `eps`", "config key
+  /// `layer_norm_eps`", "torch.finfo(dtype).eps", ...
+  std::string EpsOrigin;
+  /// The `__init__` parameter eps comes from (an instance's argument
+  /// overrides EpsValue), and its index among the parameters after self.
+  std::string EpsParam;
+  int EpsParamIndex = -1;
+
+  /// The parameters that scale and shift, empty when absent.
+  std::string Scale, Shift;
+  bool ScaleOffset = false; ///< `(1 + w)` (Gemma).
+  bool Upcast = false;      ///< `.float()` / `.to(torch.float32)` inside.
+  /// "F.layer_norm" / "F.rms_norm" when forward delegates to torch.
+  std::string Via;
+  /// The `__init__` parameter that sizes the scale (`torch.ones(dim)`) and
+  /// its index after self, or the literal width.
+  std::string WidthParam;
+  int WidthParamIndex = -1;
+  std::optional<unsigned> WidthValue;
+  Span Forward; ///< The `forward` name.
+};
+
 /// A class definition (any class: the linker decides which are modules).
 struct ClassFact {
   std::string Name;
@@ -102,6 +154,8 @@ struct ClassFact {
   std::vector<MemberFact> Members;
   std::vector<std::string> Methods;
   bool HasDynamicAttributes = false; ///< Defines `__getattr__`/`__setattr__`.
+  /// Set for norm-like classes (python/NormSemantics.h).
+  std::optional<NormSemanticsFact> Norm;
   Span Where;                        ///< The class name.
 };
 

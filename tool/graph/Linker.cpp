@@ -491,12 +491,17 @@ Linker::buildExpr(unsigned File, const ModuleExpr &E, unsigned Depth,
     if (!isModuleClass(C.File, C.Index))
       return nullptr;
     UsedAsSubmodule.insert({C.File, C.Index});
-    return buildClass(C.File, C.Index, Depth + 1, Stack);
+    std::unique_ptr<ModuleNode> Node = buildClass(C.File, C.Index, Depth + 1, Stack);
+    Node->Args = &E.Args;
+    return Node;
   }
   if (C.K != Entity::Kind::External)
     return nullptr;
-  if (const LibraryClass *Lib = LibraryTable::builtin().find(C.Qualified))
-    return LibraryTable::builtin().instantiate(*Lib, E.Args);
+  if (const LibraryClass *Lib = LibraryTable::builtin().find(C.Qualified)) {
+    std::unique_ptr<ModuleNode> Node = LibraryTable::builtin().instantiate(*Lib, E.Args);
+    Node->Args = &E.Args;
+    return Node;
+  }
   TorchContainer TC = torchContainer(C.Qualified);
   if (TC != TorchContainer::None) {
     // A container built from something paramlint cannot see into.

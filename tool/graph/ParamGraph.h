@@ -50,6 +50,9 @@ struct ModuleNode {
   const LibraryClass *Library = nullptr;
   const ClassFact *Class = nullptr; ///< Project classes.
   const SourceFile *File = nullptr; ///< Where Class is defined.
+  /// The arguments of the constructor call that built this instance (in
+  /// the FileFacts), or null (a root model, a container, a base class).
+  const CallArgs *Args = nullptr;
   bool IsNorm = false;
   bool Open = false;
   bool Conditional = false;

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "python/PythonFrontend.h"
+#include "python/NormSemantics.h"
 #include "python/PythonSyntax.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -3079,6 +3080,7 @@ FileFacts extractPythonFacts(const SourceFile &File) {
     return Facts;
   }
   Extractor(File.text(), Facts).run(ts_tree_root_node(Tree.get()));
+  extractNormSemantics(File.text(), ts_tree_root_node(Tree.get()), Facts);
   extractSuppressions(File.text(), ts_tree_root_node(Tree.get()),
                       Facts.Suppressions);
   return Facts;

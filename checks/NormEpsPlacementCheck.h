@@ -1,0 +1,39 @@
+//===- checks/NormEpsPlacementCheck.h - PL402 ------------------*- C++ -*-===//
+#ifndef PARAMLINT_CHECKS_NORMEPSPLACEMENTCHECK_H
+#define PARAMLINT_CHECKS_NORMEPSPLACEMENTCHECK_H
+
+#include "checks/Check.h"
+
+namespace paramlint {
+
+/// Flags a hand-written norm that adds eps to the std, not to the variance.
+/// ## What it does
+/// Finds norm classes whose `forward` divides by `std + eps` (the
+/// Annotated Transformer's `(x - mean) / (std + self.eps)`) or by
+/// `sqrt(var) + eps`, where `torch.nn.LayerNorm`, `F.layer_norm` and
+/// RMSNorm compute `(x - mean) / sqrt(var + eps)`.
+/// ## Why is this bad?
+/// The two agree only while the variance is large against eps: the outputs
+/// differ by the factor sqrt(v + eps) / (sqrt(v) + eps), which is 1 - eps/2
+/// at unit variance but reaches sqrt(2) when the variance is eps (a
+/// near-constant row), so a checkpoint moved between such a class and
+/// torch's LayerNorm behaves differently exactly on the rows where
+/// normalisation matters most. The message states the factor for the
+/// class's eps.
+/// ## Example
+///     return self.a_2 * (x - mean) / (std + self.eps) + self.b_2
+/// Use instead:
+///     return self.a_2 * (x - mean) / (std ** 2 + self.eps).sqrt() + self.b_2
+/// ## Fix safety
+/// Unsafe: it changes the layer's outputs (on purpose). It moves eps under
+/// the square root: `(std ** 2 + eps).sqrt()`.
+class NormEpsPlacementCheck final : public Check {
+public:
+  static constexpr CheckInfo Info{"PL402", "norm-eps-placement", Severity::Warning};
+  const CheckInfo &info() const override { return Info; }
+  void run(const ParamGraph &Graph, DiagnosticSink &Out) const override;
+};
+
+} // namespace paramlint
+
+#endif // PARAMLINT_CHECKS_NORMEPSPLACEMENTCHECK_H

@@ -1,0 +1,387 @@
+//===- NormVerifyTest.cpp - PL401/PL402 fixes and `paramlint verify` ------===//
+///
+/// \file
+/// PL401 and PL402 against real PyTorch: the fixed class equals
+/// F.layer_norm, the unfixed one differs by exactly what the message says.
+/// `paramlint verify` on the #626 swap (book LayerNorm -> nn.LayerNorm), on
+/// the rename fix, on an unbiased-variance class and on the Annotated
+/// Transformer's `std + eps`; checkpoints with NaN, mismatched and zero
+/// widths; exit codes and the JSON shape; the `git:REV` form.
+///
+//===----------------------------------------------------------------------===//
+#include "TestSupport.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace paramlint::test {
+namespace {
+using Json = nlohmann::json;
+
+/// Runs the torch oracle on Before/After for the given classes; one JSON
+/// object per class.
+std::map<std::string, Json> oracle(const std::string &Before, const std::string &After,
+                                   const std::vector<std::string> &Specs) {
+  std::vector<std::string> Args{sourceDir() + "/tests/differential/norm_fix_oracle.py",
+                                Before, After};
+  Args.insert(Args.end(), Specs.begin(), Specs.end());
+  RunResult R = runPython(Args);
+  EXPECT_EQ(R.ExitCode, 0) << R.Err;
+  std::map<std::string, Json> Out;
+  std::istringstream In(R.Out);
+  for (std::string Line; std::getline(In, Line);)
+    if (!Line.empty()) {
+      Json J = Json::parse(Line);
+      Out[J["class"].get<std::string>()] = J;
+    }
+  return Out;
+}
+
+/// The diagnostics of `check --output-format json` on Path.
+Json checkJson(const std::string &Path) {
+  RunResult R = runParamlint({"check", "--isolated", "--no-cache",
+                              "--output-format", "json", Path});
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  return Json::parse(R.Out);
+}
+
+std::string messageAt(const Json &Diags, const std::string &Code, int Row) {
+  for (const Json &D : Diags)
+    if (D["code"] == Code && D["location"]["row"] == Row)
+      return D["message"];
+  return "";
+}
+
+TEST(NormChecksTest, Pl401FixMatchesTorchAndTheMessageStatesTheMeasuredFactor) {
+  TempDir T;
+  std::string Src = sourceDir() + "/fixtures/python/PL401_norm_unbiased_variance.py";
+  std::string Before = T.write("before.py", readFile(Src));
+  std::string After = T.write("after.py", readFile(Src));
+  Json Diags = checkJson(After);
+  RunResult F = runParamlint({"check", "--isolated", "--no-cache", "--fix",
+                              "--unsafe-fixes", "--select", "PL4", After});
+  EXPECT_EQ(F.ExitCode, 0) << F.Out << F.Err;
+  EXPECT_EQ(readFile(After),
+            readFile(sourceDir() + "/fixtures/unsafe_fixed/PL401_norm_unbiased_variance.py"));
+
+  auto O = oracle(Before, After,
+                  {"LayerNorm:768:1e-5:1:sqrt", "CorrectionNorm:32:1e-5:1:sqrt",
+                   "BiasedNorm:768:1e-5:0:sqrt"});
+  for (auto [Name, N, Row] : {std::tuple{"LayerNorm", 768, 18},
+                              std::tuple{"CorrectionNorm", 32, 32}}) {
+    const Json &J = O[Name];
+    ASSERT_TRUE(J.is_object()) << Name;
+    EXPECT_TRUE(J["after_close"].get<bool>()) << J.dump();
+    double Measured = J["before_factor"];
+    double Predicted = std::sqrt((N - 1.0) / N);
+    // eps (1e-5) against unit-ish variance moves the factor by < 1e-6.
+    EXPECT_NEAR(Measured, Predicted, 2e-6) << Name;
+    EXPECT_LT(J["before_formula_error"].get<double>(), 1e-9) << J.dump();
+    std::string Msg = messageAt(Diags, "PL401", Row);
+    std::string Stated = fmt::format("{:+.3g}% at n={}", (Measured - 1) * 100, N);
+    EXPECT_NE(Msg.find(Stated), std::string::npos) << Msg << "\nexpected: " << Stated;
+  }
+  // The clean class is and stays torch's LayerNorm.
+  EXPECT_NEAR(O["BiasedNorm"]["before_factor"].get<double>(), 1.0, 1e-12);
+  EXPECT_TRUE(O["BiasedNorm"]["after_close"].get<bool>());
+}
+
+TEST(NormChecksTest, Pl402FixMatchesTorchAndTheMessageStatesTheEffect) {
+  TempDir T;
+  std::string Src = sourceDir() + "/fixtures/python/PL402_norm_eps_placement.py";
+  std::string Before = T.write("before.py", readFile(Src));
+  std::string After = T.write("after.py", readFile(Src));
+  Json Diags = checkJson(After);
+  RunResult F = runParamlint({"check", "--isolated", "--no-cache", "--fix",
+                              "--unsafe-fixes", "--select", "PL4", After});
+  EXPECT_EQ(F.ExitCode, 0) << F.Out << F.Err;
+  EXPECT_EQ(readFile(After),
+            readFile(sourceDir() + "/fixtures/unsafe_fixed/PL402_norm_eps_placement.py"));
+  auto O = oracle(Before, After,
+                  {"LayerNorm:256:1e-6:1:std", "SqrtPlusEpsNorm:512:1e-5:0:std"});
+  for (const char *Name : {"LayerNorm", "SqrtPlusEpsNorm"}) {
+    const Json &J = O[Name];
+    ASSERT_TRUE(J.is_object()) << Name;
+    // After both fixes the class is F.layer_norm; before, each row differs
+    // by the stated formula, near-constant rows included.
+    EXPECT_TRUE(J["after_close"].get<bool>()) << J.dump();
+    EXPECT_LT(J["before_formula_error"].get<double>(), 1e-9) << J.dump();
+    EXPECT_GT(J["before_max_rel"].get<double>(), 0.1) << J.dump();
+  }
+  // The stated numbers are the formula's: at unit variance and at v = eps.
+  auto Factor = [](double V, double E) { return std::sqrt(V + E) / (std::sqrt(V) + E); };
+  std::string Msg = messageAt(Diags, "PL402", 22);
+  EXPECT_NE(Msg.find(fmt::format("{:+.3g}% when the variance equals eps (1e-06)",
+                                 (Factor(1e-6, 1e-6) - 1) * 100)),
+            std::string::npos)
+      << Msg;
+  Msg = messageAt(Diags, "PL402", 34);
+  EXPECT_NE(Msg.find(fmt::format("{:+.3g}% at unit variance", (Factor(1, 1e-5) - 1) * 100)),
+            std::string::npos)
+      << Msg;
+}
+
+// --- verify -----------------------------------------------------------------
+
+/// A safetensors file of float32 vectors (name -> values).
+std::string safetensors(const std::vector<std::pair<std::string, std::vector<float>>> &Tensors) {
+  Json Header = Json::object();
+  std::string Data;
+  for (const auto &[Name, Values] : Tensors) {
+    size_t Begin = Data.size();
+    Data.append(reinterpret_cast<const char *>(Values.data()), Values.size() * 4);
+    Header[Name] = {{"dtype", "F32"},
+                    {"shape", {Values.size()}},
+                    {"data_offsets", {Begin, Data.size()}}};
+  }
+  std::string H = Header.dump();
+  while (H.size() % 8)
+    H += ' ';
+  std::string Out(8, '\0');
+  uint64_t N = H.size();
+  for (int I = 0; I < 8; ++I)
+    Out[I] = static_cast<char>((N >> (8 * I)) & 0xff);
+  return Out + H + Data;
+}
+
+/// Every norm tensor of the book GPT (2 blocks), ones and zeros, under the
+/// given scale/shift names.
+std::vector<std::pair<std::string, std::vector<float>>>
+bookTensors(const std::string &Scale, const std::string &Shift, size_t Width) {
+  std::vector<std::pair<std::string, std::vector<float>>> Out;
+  for (std::string P : {"trf_blocks.0.norm1", "trf_blocks.0.norm2", "trf_blocks.1.norm1",
+                        "trf_blocks.1.norm2", "final_norm"}) {
+    Out.push_back({P + "." + Scale, std::vector<float>(Width, 1.0f)});
+    Out.push_back({P + "." + Shift, std::vector<float>(Width, 0.0f)});
+  }
+  return Out;
+}
+
+Json verifyJson(const std::vector<std::string> &Args, int ExpectedExit) {
+  std::vector<std::string> All{"verify", "--format", "json"};
+  All.insert(All.end(), Args.begin(), Args.end());
+  RunResult R = runParamlint(All);
+  EXPECT_EQ(R.ExitCode, ExpectedExit) << R.Out << R.Err;
+  try {
+    return Json::parse(R.Out);
+  } catch (const std::exception &E) {
+    ADD_FAILURE() << E.what() << "\n" << R.Out << R.Err;
+    return Json::object();
+  }
+}
+
+const Json *probe(const Json &Layer, const std::string &Name) {
+  for (const Json &P : Layer["probes"])
+    if (P["probe"] == Name)
+      return &P;
+  return nullptr;
+}
+
+TEST(VerifyTest, Issue626SwapIsIdenticalForEveryLayer) {
+  Json J = verifyJson({sourceDir() + "/fixtures/verify/book_gpt/model.py",
+                       sourceDir() + "/examples/gpt2-swap/model.py"},
+                      0);
+  EXPECT_EQ(J["old"]["model"], "GPTModel");
+  EXPECT_EQ(J["new"]["model"], "GPTModel");
+  ASSERT_EQ(J["layers"].size(), 3u) << J.dump(2);
+  std::set<std::string> Paths;
+  for (const Json &L : J["layers"]) {
+    Paths.insert(L["path"]);
+    EXPECT_TRUE(L["verdict"] == "bit-identical" || L["verdict"] == "within tolerance")
+        << L.dump(2);
+    EXPECT_EQ(L["old"]["class"], "LayerNorm");
+    EXPECT_EQ(L["new"]["class"], "torch.nn.LayerNorm");
+    EXPECT_EQ(L["width_source"], "assumed");
+    EXPECT_EQ(L["overall"]["mismatches"], 0);
+  }
+  EXPECT_EQ(Paths, (std::set<std::string>{"trf_blocks.*.norm1", "trf_blocks.*.norm2",
+                                          "final_norm"}));
+  EXPECT_EQ(J["summary"]["passed"], true);
+  EXPECT_TRUE(J["diagnostics"].empty());
+}
+
+TEST(VerifyTest, RenameFixWithACheckpointLoadsThroughEachSidesNames) {
+  TempDir T;
+  std::string Ckpt = T.file("book.safetensors");
+  writeFile(Ckpt, safetensors(bookTensors("scale", "shift", 64)));
+  Json J = verifyJson({"--checkpoint", Ckpt,
+                       sourceDir() + "/fixtures/verify/book_gpt/model.py",
+                       sourceDir() + "/examples/gpt2-swap/model.py"},
+                      0);
+  // `*` expands over the checkpoint's blocks: 2 blocks x 2 norms + final.
+  ASSERT_EQ(J["layers"].size(), 5u) << J.dump(2);
+  for (const Json &L : J["layers"]) {
+    EXPECT_EQ(L["width"], 64);
+    EXPECT_EQ(L["width_source"], "checkpoint");
+    EXPECT_EQ(L["verdict"], "bit-identical") << L.dump(2);
+    std::string Path = L["path"];
+    EXPECT_EQ(L["old"]["scale"], Path + ".scale");
+    EXPECT_EQ(L["new"]["scale"], Path + ".weight");
+    EXPECT_NE(L["new"]["weights"].get<std::string>().find("through the rename"),
+              std::string::npos);
+  }
+}
+
+TEST(VerifyTest, UnbiasedVarianceIsDifferentBySqrtOfNMinusOneOverN) {
+  TempDir T;
+  std::string Ckpt = T.file("book.safetensors");
+  writeFile(Ckpt, safetensors(bookTensors("scale", "shift", 768)));
+  Json J = verifyJson({"--checkpoint", Ckpt,
+                       sourceDir() + "/fixtures/verify/PL403_unbiased_gpt/model.py",
+                       sourceDir() + "/examples/gpt2-swap/model.py"},
+                      1);
+  ASSERT_EQ(J["layers"].size(), 5u) << J.dump(2);
+  // NEW (biased) against OLD (unbiased): sqrt(n/(n-1)) - 1.
+  double Expected = std::sqrt(768.0 / 767.0) - 1;
+  for (const Json &L : J["layers"]) {
+    EXPECT_EQ(L["verdict"], "DIFFERENT") << L.dump(2);
+    // Scale 1, shift 0: every non-zero output of a random row moves by the
+    // same relative amount.
+    const Json *Random = probe(L, "random");
+    ASSERT_TRUE(Random);
+    EXPECT_NEAR((*Random)["max_rel"].get<double>(), Expected, 2e-6) << L.dump(2);
+    std::string Diffs = L["differences"].dump();
+    EXPECT_NE(Diffs.find("scale by 1.00065 (+0.0652% at n=768)"), std::string::npos)
+        << Diffs;
+  }
+  EXPECT_EQ(J["summary"]["different"], 5);
+  ASSERT_EQ(J["diagnostics"].size(), 5u);
+  EXPECT_EQ(J["diagnostics"][0]["code"], "PL403");
+}
+
+TEST(VerifyTest, AnnotatedTransformerStdPlusEpsReportsTheMeasuredDifference) {
+  RunResult R = runParamlint({"verify", sourceDir() + "/fixtures/verify/annotated_gpt/model.py",
+                              sourceDir() + "/examples/gpt2-swap/model.py"});
+  EXPECT_EQ(R.ExitCode, 1) << R.Err;
+  EXPECT_NE(R.Out.find("verdict: DIFFERENT"), std::string::npos) << R.Out;
+  EXPECT_NE(R.Out.find("PL403 norm layer `final_norm` computes differently"),
+            std::string::npos)
+      << R.Out;
+  Json J = verifyJson({sourceDir() + "/fixtures/verify/annotated_gpt/model.py",
+                       sourceDir() + "/examples/gpt2-swap/model.py"},
+                      1);
+  ASSERT_EQ(J["layers"].size(), 3u);
+  for (const Json &L : J["layers"]) {
+    EXPECT_EQ(L["verdict"], "DIFFERENT");
+    std::string Old = L["old"]["variant"];
+    EXPECT_NE(Old.find("unbiased var, eps=1e-06 added to std"), std::string::npos) << Old;
+    // Near-constant rows (variance ~1e-6) are where eps placement bites.
+    const Json *Near = probe(L, "near-constant");
+    const Json *Random = probe(L, "random");
+    ASSERT_TRUE(Near && Random);
+    EXPECT_GT((*Near)["max_abs"].get<double>(), 0.1) << L.dump(2);
+    EXPECT_GT((*Random)["max_abs"].get<double>(), 1e-4);
+    EXPECT_LT((*Random)["max_abs"].get<double>(), 1e-2);
+    EXPECT_GE(L["differences"].size(), 2u) << L.dump(2);
+  }
+}
+
+TEST(VerifyTest, BadWeightsAreReportedPerLayer) {
+  TempDir T;
+  auto Tensors = bookTensors("scale", "shift", 16);
+  Tensors[0].second[3] = std::nanf("");     // trf_blocks.0.norm1.scale
+  Tensors[3].second.resize(8);              // trf_blocks.0.norm2.shift: width 8
+  Tensors[8].second.clear();                // final_norm.scale: zero width
+  Tensors[9].second.clear();
+  std::string Ckpt = T.file("bad.safetensors");
+  writeFile(Ckpt, safetensors(Tensors));
+  Json J = verifyJson({"--checkpoint", Ckpt,
+                       sourceDir() + "/fixtures/verify/book_gpt/model.py",
+                       sourceDir() + "/examples/gpt2-swap/model.py"},
+                      1);
+  std::map<std::string, Json> ByPath;
+  for (const Json &L : J["layers"])
+    ByPath[L["path"]] = L;
+  ASSERT_EQ(ByPath.size(), 5u) << J.dump(2);
+  EXPECT_EQ(ByPath["trf_blocks.0.norm1"]["verdict"], "NaN/Inf");
+  EXPECT_NE(ByPath["trf_blocks.0.norm1"]["non_finite"]["old"].get<std::string>().find("scale"),
+            std::string::npos)
+      << ByPath["trf_blocks.0.norm1"].dump(2);
+  EXPECT_EQ(ByPath["trf_blocks.0.norm2"]["verdict"], "ERROR");
+  EXPECT_NE(ByPath["trf_blocks.0.norm2"]["error"].get<std::string>().find("widths differ"),
+            std::string::npos);
+  EXPECT_EQ(ByPath["final_norm"]["verdict"], "ERROR");
+  EXPECT_NE(ByPath["final_norm"]["error"].get<std::string>().find("zero-width"),
+            std::string::npos);
+  EXPECT_EQ(ByPath["trf_blocks.1.norm1"]["verdict"], "bit-identical");
+}
+
+TEST(VerifyTest, LiteralWidthsThatDisagreeAreAShapeMismatch) {
+  TempDir T;
+  std::string Old = T.write("old/m.py", R"(import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln = nn.LayerNorm(768)
+        self.ok = nn.LayerNorm(32, eps=1e-6)
+)");
+  std::string New = T.write("new/m.py", R"(import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln = nn.LayerNorm(512)
+        self.ok = nn.LayerNorm(32, eps=1e-6)
+        self.extra = nn.LayerNorm(32)
+)");
+  Json J = verifyJson({Old, New}, 1);
+  ASSERT_EQ(J["layers"].size(), 2u) << J.dump(2);
+  EXPECT_EQ(J["layers"][0]["path"], "ln");
+  EXPECT_NE(J["layers"][0]["error"].get<std::string>().find("shape mismatch: OLD width 768"),
+            std::string::npos);
+  EXPECT_EQ(J["layers"][1]["verdict"], "bit-identical");
+  EXPECT_EQ(J["layers"][1]["width_source"], "constructor");
+  EXPECT_EQ(J["only_new"], Json::array({"extra"}));
+}
+
+TEST(VerifyTest, ExitCodesAndUsageErrors) {
+  std::string Book = sourceDir() + "/fixtures/verify/book_gpt/model.py";
+  EXPECT_EQ(runParamlint({"verify", Book}).ExitCode, 2);
+  EXPECT_EQ(runParamlint({"verify", Book, "/nonexistent/x.py"}).ExitCode, 2);
+  EXPECT_EQ(runParamlint({"verify", "--format", "xml", Book, Book}).ExitCode, 2);
+  EXPECT_EQ(runParamlint({"verify", "--width", "0", Book, Book}).ExitCode, 2);
+  RunResult R = runParamlint({"verify", "--checkpoint", "/nonexistent.safetensors", Book, Book});
+  EXPECT_EQ(R.ExitCode, 2);
+  EXPECT_NE(R.Err.find("nonexistent.safetensors"), std::string::npos) << R.Err;
+  TempDir T;
+  std::string Plain = T.write("plain.py", "x = 1\n");
+  R = runParamlint({"verify", Plain, Plain});
+  EXPECT_EQ(R.ExitCode, 2);
+  EXPECT_NE(R.Err.find("no model with norm layers"), std::string::npos) << R.Err;
+  // Same code on both sides: identical, exit 0, text report.
+  R = runParamlint({"verify", Book, Book});
+  EXPECT_EQ(R.ExitCode, 0) << R.Out << R.Err;
+  EXPECT_NE(R.Out.find("3 layers: 3 bit-identical"), std::string::npos) << R.Out;
+}
+
+TEST(VerifyTest, GitRevisionAsOld) {
+  TempDir T;
+  std::string Repo = T.path() + "/repo";
+  std::string Model = T.write("repo/model.py",
+                              readFile(sourceDir() + "/fixtures/verify/book_gpt/model.py"));
+  auto Git = [&](std::vector<std::string> Args) {
+    std::vector<std::string> All{"/usr/bin/git", "-C", Repo, "-c", "user.name=t",
+                                 "-c", "user.email=t@t"};
+    All.insert(All.end(), Args.begin(), Args.end());
+    RunResult R = runCommand(All);
+    ASSERT_EQ(R.ExitCode, 0) << R.Err;
+  };
+  Git({"init", "-q"});
+  Git({"add", "model.py"});
+  Git({"commit", "-q", "-m", "book"});
+  writeFile(Model, readFile(sourceDir() + "/fixtures/verify/PL403_unbiased_gpt/model.py"));
+  Json J = verifyJson({"git:HEAD", Model}, 1);
+  EXPECT_EQ(J["summary"]["different"], 3) << J.dump(2);
+  writeFile(Model, readFile(sourceDir() + "/examples/gpt2-swap/model.py"));
+  verifyJson({"git:HEAD", Model}, 0);
+  EXPECT_EQ(runParamlint({"verify", "git:nosuchrev", Model}).ExitCode, 2);
+}
+
+} // namespace
+} // namespace paramlint::test

@@ -1,0 +1,1200 @@
+//===- python/NormSemantics.cpp - What a norm class's forward computes ----===//
+#include "python/NormSemantics.h"
+
+#include "graph/NormLayer.h"
+#include "python/PythonSyntax.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+namespace paramlint {
+namespace {
+using namespace py;
+
+/// What an expression of forward evaluates to, with casts stripped and
+/// locals and `self` helpers inlined.
+enum class Op {
+  Input,  ///< forward's tensor argument.
+  Param,  ///< `self.<Name>`, a parameter of the class.
+  Attr,   ///< `self.<Name>`, any other attribute (eps lives here).
+  Num,    ///< A numeric literal (constants are folded).
+  NoneLit,
+  Add, Sub, Mul, Div, Pow, Neg,
+  Mean, Var, Std, Sqrt, Rsqrt, Clamp,
+  LayerNormCall, ///< Args: input, weight, bias, eps (null when absent).
+  RmsNormCall,   ///< Args: input, weight, eps.
+  Unknown,       ///< Name says what.
+};
+
+struct Term;
+using TermP = std::shared_ptr<const Term>;
+
+struct Term {
+  Op K = Op::Unknown;
+  /// Param/Attr: the member; Mean/Var/Std: the reduced dim as written
+  /// (spaces and brackets dropped); Unknown: why.
+  std::string Name;
+  double Value = 0;
+  std::vector<TermP> Args;
+  Span Where;
+  /// Binary operators: the operands as written.
+  Span LeftWhere, RightWhere;
+  /// Var/Std: the divisor flag (nullopt: torch's default, unbiased), the
+  /// argument list, the flag's value as written and its keyword.
+  std::optional<bool> Unbiased;
+  std::string FlagProblem;
+  Span ArgsWhere, FlagWhere;
+  std::string FlagName;
+};
+
+TermP make(Op K, Span Where, std::vector<TermP> Args = {}) {
+  auto T = std::make_shared<Term>();
+  T->K = K;
+  T->Where = Where;
+  T->Args = std::move(Args);
+  return T;
+}
+
+TermP unknown(std::string Why, Span Where) {
+  auto T = std::make_shared<Term>();
+  T->K = Op::Unknown;
+  T->Name = std::move(Why);
+  T->Where = Where;
+  return T;
+}
+
+TermP num(double V, Span Where) {
+  auto T = std::make_shared<Term>();
+  T->K = Op::Num;
+  T->Value = V;
+  T->Where = Where;
+  return T;
+}
+
+/// Structural equality (spans ignored): `x - mean` in one statement equals
+/// the same expression in another.
+bool same(const TermP &A, const TermP &B) {
+  if (!A || !B)
+    return !A && !B;
+  if (A->K != B->K || A->Name != B->Name || A->Args.size() != B->Args.size() ||
+      A->Unbiased != B->Unbiased)
+    return false;
+  if (A->K == Op::Num && A->Value != B->Value)
+    return false;
+  if (A->K == Op::Unknown)
+    return false;
+  for (size_t I = 0; I < A->Args.size(); ++I)
+    if (!same(A->Args[I], B->Args[I]))
+      return false;
+  return true;
+}
+
+bool isNum(const TermP &T, double V) { return T && T->K == Op::Num && T->Value == V; }
+
+/// Text with whitespace and brackets removed, for comparing dims.
+std::string dimText(std::string_view S) {
+  std::string Out;
+  for (char C : S)
+    if (!std::isspace(static_cast<unsigned char>(C)) && C != '(' && C != ')' &&
+        C != '[' && C != ']')
+      Out += C;
+  while (!Out.empty() && Out.back() == ',')
+    Out.pop_back();
+  return Out;
+}
+
+bool containsNoCase(std::string_view Hay, std::string_view Needle) {
+  auto It = std::search(Hay.begin(), Hay.end(), Needle.begin(), Needle.end(),
+                        [](char A, char B) {
+                          return std::tolower(static_cast<unsigned char>(A)) ==
+                                 std::tolower(static_cast<unsigned char>(B));
+                        });
+  return It != Hay.end();
+}
+
+/// A function's parameters after `self`: names and default value nodes.
+struct FnParams {
+  std::vector<std::string> Names;
+  std::vector<TSNode> Defaults; ///< Null nodes where there is no default.
+};
+
+/// What `__init__` says about the attributes forward reads.
+struct InitInfo {
+  FnParams Params;
+  std::map<std::string, TSNode> SelfValues; ///< First `self.X = value`.
+};
+
+class ClassReader {
+public:
+  ClassReader(std::string_view Text, const ClassFact &C,
+              const std::set<std::string> &Namespaces)
+      : Text(Text), Class(C), Namespaces(Namespaces), G(Grammar::get()) {}
+
+  /// Reads the class body; returns the fact, or nullopt when the class is
+  /// not a norm.
+  std::optional<NormSemanticsFact> read(TSNode Body);
+
+private:
+  using Env = std::map<std::string, TermP>;
+
+  std::string_view text(TSNode N) const {
+    Span S = spanOf(N);
+    return Text.substr(S.Begin, S.End - S.Begin);
+  }
+  std::string shortText(Span S) const {
+    std::string T(Text.substr(S.Begin, S.End - S.Begin));
+    for (char &C : T)
+      if (C == '\n' || C == '\t')
+        C = ' ';
+    if (T.size() > 48)
+      T = T.substr(0, 45) + "...";
+    return T;
+  }
+  std::string_view typeOf(TSNode N) const { return ts_node_type(N); }
+  std::vector<TSNode> named(TSNode N) {
+    llvm::SmallVector<TSNode, 8> Out;
+    Lister.listNamed(N, Out);
+    return std::vector<TSNode>(Out.begin(), Out.end());
+  }
+  FnParams paramsOf(TSNode Fn);
+  void readInit(TSNode Fn);
+  void collectSelfAssignments(TSNode Block, unsigned Depth);
+  std::vector<TermP> evalFunction(TSNode Fn, const std::vector<TermP> &Args,
+                                  unsigned Depth);
+  void runBlock(TSNode Block, Env &E, std::vector<TermP> &Returns,
+                unsigned Depth);
+  void runStatement(TSNode S, Env &E, std::vector<TermP> &Returns,
+                    unsigned Depth);
+  void assign(TSNode Target, TSNode Value, Env &E, unsigned Depth);
+  TermP eval(TSNode N, Env &E, unsigned Depth);
+  TermP evalCall(TSNode N, Env &E, unsigned Depth);
+  TermP varianceCall(Op K, TermP Recv, const std::vector<TSNode> &Rest,
+                     const std::map<std::string, TSNode> &Kw, TSNode Args,
+                     Span Where);
+  bool isParam(const std::string &Name) const;
+  bool isNamespace(TSNode N) const;
+
+  // Classification.
+  struct Variance {
+    bool Centred = false;
+    TermP X;
+    const Term *Call = nullptr; ///< The var/std call deciding the divisor.
+    std::string Dim;
+  };
+  struct Normaliser {
+    Variance V;
+    NormSemanticsFact::EpsKind Eps = NormSemanticsFact::EpsKind::None;
+    TermP EpsTerm;
+    const Term *Sum = nullptr; ///< AddedToStd: `std + eps`.
+  };
+  bool variance(const TermP &T, bool AllowStd, Variance &Out, std::string &Why);
+  bool normaliserOf(const TermP &D, bool UnderRoot, Normaliser &Out,
+                    std::string &Why);
+  bool epsLike(const TermP &T) const {
+    return T && (T->K == Op::Num || T->K == Op::Attr);
+  }
+  void resolveEps(const TermP &T, NormSemanticsFact &F);
+  void resolveWidth(NormSemanticsFact &F);
+  NormSemanticsFact classify(const TermP &Out);
+  NormSemanticsFact library(const TermP &Call);
+
+  std::string_view Text;
+  const ClassFact &Class;
+  const std::set<std::string> &Namespaces;
+  const Grammar &G;
+  ChildLister Lister;
+  std::map<std::string, TSNode> Methods;
+  InitInfo Init;
+  bool SawNormOp = false;
+  bool Upcast = false;
+};
+
+bool ClassReader::isParam(const std::string &Name) const {
+  for (const MemberFact &M : Class.Members)
+    if (M.Name == Name && M.Kind == MemberKind::Parameter)
+      return true;
+  return false;
+}
+
+bool ClassReader::isNamespace(TSNode N) const {
+  std::string_view T = text(N);
+  size_t Dot = T.find('.');
+  std::string First(T.substr(0, Dot));
+  return Namespaces.count(First) != 0;
+}
+
+FnParams ClassReader::paramsOf(TSNode Fn) {
+  FnParams P;
+  TSNode Ps = ts_node_child_by_field_id(Fn, G.ParametersField);
+  bool First = true;
+  for (TSNode C : named(Ps)) {
+    std::string Name;
+    TSNode Default{};
+    switch (G.of(C)) {
+    case Sym::Identifier:
+      Name = std::string(text(C));
+      break;
+    case Sym::TypedParameter:
+      Name = std::string(text(ts_node_named_child(C, 0)));
+      break;
+    case Sym::DefaultParameter:
+    case Sym::TypedDefaultParameter:
+      Name = std::string(text(ts_node_child_by_field_id(C, G.Name)));
+      Default = ts_node_child_by_field_id(C, G.Value);
+      break;
+    default:
+      continue; // *args, **kwargs, `/`, `*`.
+    }
+    if (First) {
+      First = false; // self
+      continue;
+    }
+    P.Names.push_back(Name);
+    P.Defaults.push_back(Default);
+  }
+  return P;
+}
+
+void ClassReader::collectSelfAssignments(TSNode Block, unsigned Depth) {
+  if (Depth > 8)
+    return;
+  for (TSNode S : named(Block)) {
+    Sym K = G.of(S);
+    if (K == Sym::ExpressionStatement) {
+      TSNode A = ts_node_named_child(S, 0);
+      if (G.of(A) != Sym::Assignment)
+        continue;
+      TSNode L = ts_node_child_by_field_id(A, G.Left);
+      TSNode R = ts_node_child_by_field_id(A, G.Right);
+      if (G.of(L) != Sym::Attribute || isNull(R))
+        continue;
+      TSNode Obj = ts_node_child_by_field_id(L, G.Object);
+      if (text(Obj) != "self")
+        continue;
+      std::string Name(text(ts_node_child_by_field_id(L, G.AttributeField)));
+      Init.SelfValues.emplace(Name, R);
+      continue;
+    }
+    if (K == Sym::Block || K == Sym::IfStatement || K == Sym::ElifClause ||
+        K == Sym::ElseClause || K == Sym::WithStatement || K == Sym::TryStatement)
+      collectSelfAssignments(S, Depth + 1);
+  }
+}
+
+void ClassReader::readInit(TSNode Fn) {
+  Init.Params = paramsOf(Fn);
+  collectSelfAssignments(ts_node_child_by_field_id(Fn, G.Body), 0);
+}
+
+std::vector<TermP> ClassReader::evalFunction(TSNode Fn,
+                                             const std::vector<TermP> &Args,
+                                             unsigned Depth) {
+  FnParams P = paramsOf(Fn);
+  Env E;
+  for (size_t I = 0; I < P.Names.size(); ++I) {
+    if (I < Args.size()) {
+      E[P.Names[I]] = Args[I];
+    } else if (Args.empty() && I == 0) {
+      E[P.Names[I]] = make(Op::Input, spanOf(Fn));
+    } else if (!isNull(P.Defaults[I])) {
+      E[P.Names[I]] = eval(P.Defaults[I], E, Depth + 1);
+    } else {
+      E[P.Names[I]] = unknown("argument `" + P.Names[I] + "`", spanOf(Fn));
+    }
+  }
+  std::vector<TermP> Returns;
+  runBlock(ts_node_child_by_field_id(Fn, G.Body), E, Returns, Depth);
+  return Returns;
+}
+
+void ClassReader::runBlock(TSNode Block, Env &E, std::vector<TermP> &Returns,
+                           unsigned Depth) {
+  for (TSNode S : named(Block))
+    runStatement(S, E, Returns, Depth);
+}
+
+void ClassReader::runStatement(TSNode S, Env &E, std::vector<TermP> &Returns,
+                               unsigned Depth) {
+  Sym K = G.of(S);
+  if (K == Sym::ExpressionStatement) {
+    TSNode A = ts_node_named_child(S, 0);
+    if (G.of(A) == Sym::Assignment) {
+      assign(ts_node_child_by_field_id(A, G.Left),
+             ts_node_child_by_field_id(A, G.Right), E, Depth);
+    } else if (G.of(A) == Sym::AugmentedAssignment) {
+      TSNode L = ts_node_child_by_field_id(A, G.Left);
+      TSNode R = ts_node_child_by_field_id(A, G.Right);
+      std::string_view OpText = text(ts_node_child_by_field_id(A, G.Operator));
+      if (G.of(L) != Sym::Identifier)
+        return;
+      std::string Name(text(L));
+      TermP Old = E.count(Name) ? E[Name] : unknown("`" + Name + "`", spanOf(L));
+      TermP New = eval(R, E, Depth);
+      Op O = OpText == "+=" ? Op::Add : OpText == "-=" ? Op::Sub
+           : OpText == "*=" ? Op::Mul : OpText == "/=" ? Op::Div : Op::Unknown;
+      E[Name] = O == Op::Unknown ? unknown("`" + std::string(OpText) + "`", spanOf(A))
+                                 : make(O, spanOf(A), {Old, New});
+    }
+    return;
+  }
+  if (typeOf(S) == "return_statement") {
+    std::vector<TSNode> Kids = named(S);
+    if (!Kids.empty())
+      Returns.push_back(eval(Kids[0], E, Depth));
+    return;
+  }
+  if (K == Sym::IfStatement) {
+    // Each branch runs on its own copy; a variable the branches leave
+    // different (beyond dtype casts, which are stripped) is unknown.
+    std::vector<Env> Outcomes;
+    bool HasElse = false;
+    for (TSNode C : named(S)) {
+      TSNode Body{};
+      if (G.of(C) == Sym::Block)
+        Body = C;
+      else if (G.of(C) == Sym::ElifClause)
+        Body = ts_node_child_by_field_id(C, G.Consequence);
+      else if (G.of(C) == Sym::ElseClause) {
+        Body = ts_node_child_by_field_id(C, G.Body);
+        HasElse = true;
+      }
+      if (isNull(Body))
+        continue;
+      Env Branch = E;
+      runBlock(Body, Branch, Returns, Depth);
+      Outcomes.push_back(std::move(Branch));
+    }
+    if (!HasElse)
+      Outcomes.push_back(E);
+    std::set<std::string> Names;
+    for (const Env &O : Outcomes)
+      for (const auto &KV : O)
+        Names.insert(KV.first);
+    for (const std::string &N : Names) {
+      TermP First;
+      bool Agree = true;
+      for (const Env &O : Outcomes) {
+        auto It = O.find(N);
+        TermP V = It == O.end() ? nullptr : It->second;
+        if (!First)
+          First = V;
+        else if (!same(First, V) && First.get() != V.get())
+          Agree = false;
+      }
+      E[N] = Agree && First ? First
+                            : unknown("`" + N + "` depends on a condition", spanOf(S));
+    }
+    return;
+  }
+  if (K == Sym::WithStatement) {
+    runBlock(ts_node_child_by_field_id(S, G.Body), E, Returns, Depth);
+    return;
+  }
+}
+
+void ClassReader::assign(TSNode Target, TSNode Value, Env &E, unsigned Depth) {
+  if (isNull(Value))
+    return;
+  if (G.of(Target) == Sym::Identifier) {
+    E[std::string(text(Target))] = eval(Value, E, Depth);
+    return;
+  }
+  if (G.of(Target) == Sym::PatternList || G.of(Target) == Sym::TuplePattern ||
+      G.of(Target) == Sym::ExpressionList) {
+    std::vector<TSNode> Names = named(Target);
+    // `var, mean = torch.var_mean(x, ...)`: the variance and the mean.
+    if (G.of(Value) == Sym::Call && Names.size() == 2) {
+      TSNode Fn = ts_node_child_by_field_id(Value, G.Function);
+      std::string_view FnText = text(Fn);
+      bool VarMean = FnText.size() >= 8 && FnText.substr(FnText.size() - 8) == "var_mean";
+      bool StdMean = FnText.size() >= 8 && FnText.substr(FnText.size() - 8) == "std_mean";
+      if (VarMean || StdMean) {
+        TermP V = eval(Value, E, Depth);
+        if (V->K == Op::Var || V->K == Op::Std) {
+          E[std::string(text(Names[0]))] = V;
+          auto M = make(Op::Mean, V->Where, {V->Args[0]});
+          std::const_pointer_cast<Term>(M)->Name = V->Name;
+          E[std::string(text(Names[1]))] = M;
+          return;
+        }
+      }
+    }
+    for (TSNode N : Names)
+      if (G.of(N) == Sym::Identifier)
+        E[std::string(text(N))] = unknown("tuple assignment", spanOf(Target));
+  }
+}
+
+TermP ClassReader::eval(TSNode N, Env &E, unsigned Depth) {
+  Span W = spanOf(N);
+  if (Depth > 48)
+    return unknown("expression too deep", W);
+  switch (G.of(N)) {
+  case Sym::ParenthesizedExpression: {
+    std::vector<TSNode> Kids = named(N);
+    return Kids.size() == 1 ? eval(Kids[0], E, Depth + 1)
+                            : unknown("`" + shortText(W) + "`", W);
+  }
+  case Sym::Identifier: {
+    std::string Name(text(N));
+    auto It = E.find(Name);
+    if (It != E.end())
+      return It->second;
+    return unknown("`" + Name + "`", W);
+  }
+  case Sym::Integer:
+  case Sym::Float: {
+    if (auto V = numberLiteral(text(N)))
+      return num(*V, W);
+    return unknown("`" + shortText(W) + "`", W);
+  }
+  case Sym::None:
+    return make(Op::NoneLit, W);
+  case Sym::UnaryOperator: {
+    std::vector<TSNode> Kids = named(N);
+    if (Kids.empty())
+      return unknown("`" + shortText(W) + "`", W);
+    TermP A = eval(Kids.back(), E, Depth + 1);
+    std::string_view T = text(N);
+    if (!T.empty() && T[0] == '+')
+      return A;
+    if (!T.empty() && T[0] == '-')
+      return A->K == Op::Num ? num(-A->Value, W) : make(Op::Neg, W, {A});
+    return unknown("`" + shortText(W) + "`", W);
+  }
+  case Sym::BinaryOperator: {
+    TSNode L = ts_node_child_by_field_id(N, G.Left);
+    TSNode R = ts_node_child_by_field_id(N, G.Right);
+    std::string_view OpText = text(ts_node_child_by_field_id(N, G.Operator));
+    TermP A = eval(L, E, Depth + 1), B = eval(R, E, Depth + 1);
+    Op O = OpText == "+" ? Op::Add : OpText == "-" ? Op::Sub
+         : OpText == "*" ? Op::Mul : OpText == "/" ? Op::Div
+         : OpText == "**" ? Op::Pow : Op::Unknown;
+    if (O == Op::Unknown)
+      return unknown("operator `" + std::string(OpText) + "`", W);
+    if (A->K == Op::Num && B->K == Op::Num) {
+      double X = A->Value, Y = B->Value;
+      double V = O == Op::Add ? X + Y : O == Op::Sub ? X - Y : O == Op::Mul ? X * Y
+               : O == Op::Div ? X / Y : std::pow(X, Y);
+      return num(V, W);
+    }
+    if (O == Op::Pow && B->K == Op::Num && std::fabs(std::fabs(B->Value) - 0.5) < 1e-12)
+      SawNormOp = true;
+    auto T = std::const_pointer_cast<Term>(make(O, W, {A, B}));
+    T->LeftWhere = spanOf(L);
+    T->RightWhere = spanOf(R);
+    return T;
+  }
+  case Sym::Attribute: {
+    TSNode Obj = ts_node_child_by_field_id(N, G.Object);
+    std::string Attr(text(ts_node_child_by_field_id(N, G.AttributeField)));
+    if (text(Obj) == "self") {
+      auto T = std::const_pointer_cast<Term>(
+          make(isParam(Attr) ? Op::Param : Op::Attr, W));
+      T->Name = Attr;
+      return T;
+    }
+    return unknown("`" + shortText(W) + "`", W);
+  }
+  case Sym::Subscript: {
+    // `self.weight[:, None, None]`: a broadcast view of the parameter.
+    TermP V = eval(ts_node_child_by_field_id(N, G.Value), E, Depth + 1);
+    if (V->K == Op::Param)
+      return V;
+    return unknown("`" + shortText(W) + "`", W);
+  }
+  case Sym::Call:
+    return evalCall(N, E, Depth);
+  default:
+    return unknown("`" + shortText(W) + "`", W);
+  }
+}
+
+TermP ClassReader::varianceCall(Op K, TermP Recv, const std::vector<TSNode> &Rest,
+                                const std::map<std::string, TSNode> &Kw,
+                                TSNode Args, Span Where) {
+  SawNormOp = true;
+  auto T = std::const_pointer_cast<Term>(make(K, Where, {Recv}));
+  T->ArgsWhere = spanOf(Args);
+  auto Flag = [&](TSNode V, const std::string &Name) {
+    T->FlagWhere = spanOf(V);
+    T->FlagName = Name;
+    Sym S = G.of(V);
+    if (Name == "correction") {
+      auto C = S == Sym::Integer || S == Sym::Float ? numberLiteral(text(V)) : std::nullopt;
+      if (C && (*C == 0 || *C == 1))
+        T->Unbiased = *C == 1;
+      else
+        T->FlagProblem = "correction=" + std::string(text(V));
+      return;
+    }
+    if (S == Sym::True || S == Sym::False)
+      T->Unbiased = S == Sym::True;
+    else
+      T->FlagProblem = (Name.empty() ? std::string() : Name + "=") +
+                       std::string(text(V));
+  };
+  size_t I = 0;
+  if (I < Rest.size() && G.of(Rest[I]) != Sym::True && G.of(Rest[I]) != Sym::False)
+    T->Name = dimText(text(Rest[I++]));
+  if (I < Rest.size())
+    Flag(Rest[I], "");
+  for (const auto &[Name, V] : Kw) {
+    if (Name == "dim" || Name == "axis")
+      T->Name = dimText(text(V));
+    else if (Name == "unbiased" || Name == "correction")
+      Flag(V, Name);
+  }
+  return T;
+}
+
+TermP ClassReader::evalCall(TSNode N, Env &E, unsigned Depth) {
+  Span W = spanOf(N);
+  TSNode Fn = ts_node_child_by_field_id(N, G.Function);
+  TSNode Args = ts_node_child_by_field_id(N, G.Arguments);
+  std::vector<TSNode> Pos;
+  std::map<std::string, TSNode> Kw;
+  for (TSNode A : named(Args)) {
+    if (G.of(A) == Sym::KeywordArgument)
+      Kw[std::string(text(ts_node_child_by_field_id(A, G.Name)))] =
+          ts_node_child_by_field_id(A, G.Value);
+    else if (G.of(A) == Sym::Comment)
+      continue;
+    else if (G.of(A) == Sym::ListSplat || G.of(A) == Sym::DictionarySplat)
+      return unknown("`" + shortText(W) + "`", W);
+    else
+      Pos.push_back(A);
+  }
+  std::string Method;
+  TermP Recv;
+  std::vector<TSNode> Rest;
+  if (G.of(Fn) == Sym::Attribute) {
+    TSNode Obj = ts_node_child_by_field_id(Fn, G.Object);
+    Method = std::string(text(ts_node_child_by_field_id(Fn, G.AttributeField)));
+    if (text(Obj) == "self") {
+      auto M = Methods.find(Method);
+      if (M == Methods.end() || Depth > 24)
+        return unknown("call `self." + Method + "`", W);
+      std::vector<TermP> Bound;
+      for (TSNode A : Pos)
+        Bound.push_back(eval(A, E, Depth + 1));
+      if (Bound.empty())
+        return unknown("call `self." + Method + "()`", W);
+      std::vector<TermP> R = evalFunction(M->second, Bound, Depth + 2);
+      if (R.empty())
+        return unknown("`self." + Method + "` returns nothing", W);
+      for (const TermP &T : R)
+        if (!same(T, R[0]))
+          return unknown("`self." + Method + "` returns different values", W);
+      return R[0];
+    }
+    if (isNamespace(Obj)) {
+      if (Pos.empty() && Method != "layer_norm" && Method != "rms_norm")
+        return unknown("call `" + shortText(spanOf(Fn)) + "`", W);
+      if (!Pos.empty()) {
+        Recv = eval(Pos[0], E, Depth + 1);
+        Rest.assign(Pos.begin() + 1, Pos.end());
+      }
+    } else {
+      Recv = eval(Obj, E, Depth + 1);
+      Rest = Pos;
+    }
+  } else if (G.of(Fn) == Sym::Identifier) {
+    Method = std::string(text(Fn));
+    if (!Pos.empty()) {
+      Recv = eval(Pos[0], E, Depth + 1);
+      Rest.assign(Pos.begin() + 1, Pos.end());
+    }
+  } else {
+    return unknown("call `" + shortText(W) + "`", W);
+  }
+  auto Arg = [&](size_t I, const char *Name) -> TSNode {
+    auto K = Kw.find(Name);
+    if (K != Kw.end())
+      return K->second;
+    return I < Rest.size() ? Rest[I] : TSNode{};
+  };
+  auto EvalOpt = [&](TSNode A) -> TermP {
+    return isNull(A) ? nullptr : eval(A, E, Depth + 1);
+  };
+
+  if (Method == "layer_norm" || Method == "rms_norm") {
+    SawNormOp = true;
+    if (!Recv)
+      Recv = EvalOpt(Kw.count("input") ? Kw["input"] : TSNode{});
+    bool Ln = Method == "layer_norm";
+    auto T = make(Ln ? Op::LayerNormCall : Op::RmsNormCall, W,
+                  {Recv, EvalOpt(Arg(1, "weight")),
+                   Ln ? EvalOpt(Arg(2, "bias")) : nullptr,
+                   EvalOpt(Arg(Ln ? 3 : 2, "eps"))});
+    return T;
+  }
+  if (!Recv)
+    return unknown("call `" + shortText(W) + "`", W);
+  if (Method == "float" || Method == "double") {
+    Upcast = true;
+    return Recv;
+  }
+  if (Method == "to") {
+    for (TSNode A : Pos)
+      if (text(A) == "torch.float32" || text(A) == "torch.float")
+        Upcast = true;
+    if (Kw.count("dtype") &&
+        (text(Kw["dtype"]) == "torch.float32" || text(Kw["dtype"]) == "torch.float"))
+      Upcast = true;
+    return Recv;
+  }
+  if (Method == "type_as" || Method == "type" || Method == "half" ||
+      Method == "bfloat16" || Method == "contiguous")
+    return Recv;
+  if (Method == "mean") {
+    auto T = std::const_pointer_cast<Term>(make(Op::Mean, W, {Recv}));
+    TSNode D = Arg(0, "dim");
+    if (isNull(D) && Kw.count("axis"))
+      D = Kw["axis"];
+    if (!isNull(D))
+      T->Name = dimText(text(D));
+    return T;
+  }
+  if (Method == "var" || Method == "std" || Method == "var_mean" ||
+      Method == "std_mean")
+    return varianceCall(Method[0] == 'v' ? Op::Var : Op::Std, Recv, Rest, Kw,
+                        Args, W);
+  if (Method == "sqrt" || Method == "rsqrt") {
+    SawNormOp = true;
+    return make(Method == "sqrt" ? Op::Sqrt : Op::Rsqrt, W, {Recv});
+  }
+  if (Method == "pow" || Method == "square") {
+    TermP Exp = Method == "square" ? num(2, W) : EvalOpt(Arg(0, "exponent"));
+    if (!Exp)
+      return unknown("`" + shortText(W) + "`", W);
+    if (Exp->K == Op::Num && std::fabs(std::fabs(Exp->Value) - 0.5) < 1e-12)
+      SawNormOp = true;
+    return make(Op::Pow, W, {Recv, Exp});
+  }
+  if (Method == "clamp" || Method == "clamp_min" || Method == "clip") {
+    TermP Min = EvalOpt(Arg(0, "min"));
+    if (!Min || (Method != "clamp_min" && !isNull(Arg(1, "max"))))
+      return unknown("`" + shortText(W) + "`", W);
+    return make(Op::Clamp, W, {Recv, Min});
+  }
+  if (Method == "add" || Method == "sub" || Method == "mul" || Method == "div") {
+    if (Rest.size() != 1 || !Kw.empty())
+      return unknown("`" + shortText(W) + "`", W);
+    Op O = Method == "add" ? Op::Add : Method == "sub" ? Op::Sub
+         : Method == "mul" ? Op::Mul : Op::Div;
+    return make(O, W, {Recv, eval(Rest[0], E, Depth + 1)});
+  }
+  return unknown("call `" + Method + "`", W);
+}
+
+//===-- Classification ----------------------------------------------------===//
+
+bool ClassReader::variance(const TermP &T, bool AllowStd, Variance &Out,
+                           std::string &Why) {
+  if (T->K == Op::Var || (AllowStd && T->K == Op::Std)) {
+    Out.Centred = true;
+    Out.X = T->Args[0];
+    Out.Call = T.get();
+    Out.Dim = T->Name;
+    return true;
+  }
+  if (T->K == Op::Pow && isNum(T->Args[1], 2) && T->Args[0]->K == Op::Std)
+    return variance(T->Args[0], true, Out, Why);
+  if (T->K == Op::Mean) {
+    const TermP &In = T->Args[0];
+    TermP C;
+    if (In->K == Op::Pow && isNum(In->Args[1], 2))
+      C = In->Args[0];
+    else if (In->K == Op::Mul && same(In->Args[0], In->Args[1]))
+      C = In->Args[0];
+    if (!C) {
+      Why = "mean of `" + shortText(In->Where) + "`";
+      return false;
+    }
+    Out.Dim = T->Name;
+    if (C->K == Op::Sub && C->Args[1]->K == Op::Mean &&
+        same(C->Args[1]->Args[0], C->Args[0])) {
+      Out.Centred = true;
+      Out.X = C->Args[0];
+      return true;
+    }
+    Out.Centred = false;
+    Out.X = C;
+    return true;
+  }
+  Why = "`" + shortText(T->Where) + "` is not a variance";
+  return false;
+}
+
+bool ClassReader::normaliserOf(const TermP &D, bool UnderRoot, Normaliser &Out,
+                               std::string &Why) {
+  using EK = NormSemanticsFact::EpsKind;
+  // The argument of the root: var + eps, or var.
+  auto Radicand = [&](const TermP &S) {
+    if (S->K == Op::Add) {
+      for (int Side = 0; Side < 2; ++Side) {
+        const TermP &V = S->Args[Side], &Eps = S->Args[1 - Side];
+        std::string Ignored;
+        if (epsLike(Eps) && variance(V, false, Out.V, Ignored)) {
+          Out.Eps = EK::InsideSqrt;
+          Out.EpsTerm = Eps;
+          return true;
+        }
+      }
+    }
+    Out.Eps = EK::None;
+    return variance(S, false, Out.V, Why);
+  };
+  if (UnderRoot) // D is the radicand of rsqrt / pow(-0.5).
+    return Radicand(D);
+  if (D->K == Op::Sqrt || (D->K == Op::Pow && isNum(D->Args[1], 0.5)))
+    return Radicand(D->Args[0]);
+  if (D->K == Op::Std) {
+    Out.Eps = EK::None;
+    return variance(D, true, Out.V, Why);
+  }
+  if (D->K == Op::Add) {
+    for (int Side = 0; Side < 2; ++Side) {
+      const TermP &S = D->Args[Side], &Eps = D->Args[1 - Side];
+      if (!epsLike(Eps))
+        continue;
+      Normaliser Inner;
+      if (normaliserOf(S, false, Inner, Why) && Inner.Eps == EK::None) {
+        Out = Inner;
+        Out.Eps = EK::AddedToStd;
+        Out.EpsTerm = Eps;
+        Out.Sum = D.get();
+        return true;
+      }
+    }
+  }
+  if (D->K == Op::Clamp && epsLike(D->Args[1])) {
+    Normaliser Inner;
+    if (normaliserOf(D->Args[0], false, Inner, Why) && Inner.Eps == EK::None) {
+      Out = Inner;
+      Out.Eps = EK::ClampStd;
+      Out.EpsTerm = D->Args[1];
+      return true;
+    }
+  }
+  if (Why.empty())
+    Why = "divides by `" + shortText(D->Where) + "`";
+  return false;
+}
+
+void ClassReader::resolveEps(const TermP &T, NormSemanticsFact &F) {
+  if (!T)
+    return;
+  if (T->K == Op::Num) {
+    F.EpsValue = T->Value;
+    F.EpsOrigin = "literal";
+    return;
+  }
+  if (T->K != Op::Attr)
+    return;
+  std::string Attr = "self." + T->Name;
+  auto It = Init.SelfValues.find(T->Name);
+  if (It == Init.SelfValues.end()) {
+    F.EpsOrigin = "`" + Attr + "` (not set in __init__)";
+    return;
+  }
+  TSNode V = It->second;
+  Sym S = G.of(V);
+  if (S == Sym::UnaryOperator || S == Sym::Integer || S == Sym::Float ||
+      S == Sym::BinaryOperator) {
+    Env Empty;
+    TermP N = eval(V, Empty, 0);
+    if (N->K == Op::Num) {
+      F.EpsValue = N->Value;
+      F.EpsOrigin = "`" + Attr + "` = literal";
+      return;
+    }
+  }
+  if (S == Sym::Identifier) {
+    std::string Name(text(V));
+    const auto &Names = Init.Params.Names;
+    auto P = std::find(Names.begin(), Names.end(), Name);
+    if (P != Names.end()) {
+      size_t I = P - Names.begin();
+      F.EpsParam = Name;
+      F.EpsParamIndex = static_cast<int>(I);
+      TSNode D = Init.Params.Defaults[I];
+      Env Empty;
+      TermP N = isNull(D) ? nullptr : eval(D, Empty, 0);
+      if (N && N->K == Op::Num) {
+        F.EpsValue = N->Value;
+        F.EpsOrigin = "default of `" + Name + "`";
+      } else {
+        F.EpsOrigin = "argument `" + Name + "` of __init__";
+      }
+      return;
+    }
+  }
+  // `cfg["eps"]`, `config.layer_norm_eps`: a configuration value.
+  if (S == Sym::Subscript) {
+    std::string Key(text(ts_node_child_by_field_id(V, G.SubscriptField)));
+    if (Key.size() >= 2 && (Key[0] == '"' || Key[0] == '\''))
+      Key = Key.substr(1, Key.size() - 2);
+    F.EpsOrigin = "config key `" + Key + "`";
+    return;
+  }
+  if (S == Sym::Attribute) {
+    std::string Key(text(ts_node_child_by_field_id(V, G.AttributeField)));
+    F.EpsOrigin = "config key `" + Key + "`";
+    return;
+  }
+  F.EpsOrigin = "`" + Attr + " = " + shortText(spanOf(V)) + "`";
+}
+
+void ClassReader::resolveWidth(NormSemanticsFact &F) {
+  const std::string &Member = !F.Scale.empty() ? F.Scale : F.Shift;
+  auto It = Init.SelfValues.find(Member);
+  if (Member.empty() || It == Init.SelfValues.end())
+    return;
+  // nn.Parameter(torch.ones(dim)) (possibly `... if bias else None`).
+  TSNode V = It->second;
+  if (G.of(V) == Sym::ConditionalExpression)
+    V = ts_node_named_child(V, 0);
+  for (int Level = 0; Level < 2 && G.of(V) == Sym::Call; ++Level) {
+    std::vector<TSNode> A = named(ts_node_child_by_field_id(V, G.Arguments));
+    if (A.empty())
+      return;
+    V = A[0];
+  }
+  if (G.of(V) == Sym::Integer) {
+    if (auto N = numberLiteral(text(V)))
+      F.WidthValue = static_cast<unsigned>(*N);
+    return;
+  }
+  if (G.of(V) != Sym::Identifier)
+    return;
+  const auto &Names = Init.Params.Names;
+  auto P = std::find(Names.begin(), Names.end(), std::string(text(V)));
+  if (P != Names.end()) {
+    F.WidthParam = *P;
+    F.WidthParamIndex = static_cast<int>(P - Names.begin());
+  }
+}
+
+NormSemanticsFact ClassReader::library(const TermP &Call) {
+  NormSemanticsFact F;
+  bool Ln = Call->K == Op::LayerNormCall;
+  F.K = Ln ? NormSemanticsFact::Kind::LayerNorm : NormSemanticsFact::Kind::RMSNorm;
+  F.Via = Ln ? "F.layer_norm" : "F.rms_norm";
+  F.Eps = NormSemanticsFact::EpsKind::InsideSqrt;
+  auto Fail = [&](const std::string &Why, Span Where) {
+    F.K = NormSemanticsFact::Kind::Unknown;
+    F.Reason = Why;
+    F.ReasonWhere = Where;
+    return F;
+  };
+  if (!Call->Args[0] || Call->Args[0]->K != Op::Input)
+    return Fail(F.Via + " of something other than forward's input", Call->Where);
+  auto Role = [&](const TermP &T, std::string &Out) {
+    if (!T || T->K == Op::NoneLit)
+      return true;
+    if (T->K != Op::Param)
+      return false;
+    Out = T->Name;
+    return true;
+  };
+  if (!Role(Call->Args[1], F.Scale))
+    return Fail("weight `" + shortText(Call->Args[1]->Where) + "` is not a parameter",
+                Call->Args[1]->Where);
+  if (Ln && !Role(Call->Args[2], F.Shift))
+    return Fail("bias `" + shortText(Call->Args[2]->Where) + "` is not a parameter",
+                Call->Args[2]->Where);
+  const TermP &Eps = Call->Args[3];
+  if (!Eps || Eps->K == Op::NoneLit) {
+    if (Ln) {
+      F.EpsValue = 1e-5;
+      F.EpsOrigin = "F.layer_norm default";
+    } else {
+      F.EpsValue = 1.1920928955078125e-07;
+      F.EpsOrigin = "torch.finfo(dtype).eps";
+    }
+  } else if (epsLike(Eps)) {
+    resolveEps(Eps, F);
+  } else {
+    return Fail("eps `" + shortText(Eps->Where) + "`", Eps->Where);
+  }
+  return F;
+}
+
+NormSemanticsFact ClassReader::classify(const TermP &Out) {
+  NormSemanticsFact F;
+  auto Fail = [&](const std::string &Why, Span Where) {
+    NormSemanticsFact U;
+    U.Reason = Why;
+    U.ReasonWhere = Where;
+    return U;
+  };
+  TermP T = Out;
+  // The shift: `... + self.bias`.
+  if (T->K == Op::Add) {
+    for (int Side = 0; Side < 2; ++Side)
+      if (T->Args[Side]->K == Op::Param && T->Args[1 - Side]->K != Op::Param) {
+        F.Shift = T->Args[Side]->Name;
+        T = T->Args[1 - Side];
+        break;
+      }
+  }
+  // Factors of the product, with division as inversion.
+  std::vector<std::pair<TermP, bool>> Factors;
+  std::vector<std::pair<TermP, bool>> Work{{T, false}};
+  while (!Work.empty()) {
+    auto [X, Inv] = Work.back();
+    Work.pop_back();
+    if (X->K == Op::Mul) {
+      Work.push_back({X->Args[1], Inv});
+      Work.push_back({X->Args[0], Inv});
+    } else if (X->K == Op::Div) {
+      Work.push_back({X->Args[1], !Inv});
+      Work.push_back({X->Args[0], Inv});
+    } else {
+      Factors.push_back({X, Inv});
+    }
+  }
+  TermP Numerator, Library;
+  std::optional<Normaliser> Norm;
+  std::string Why;
+  for (auto &[X, Inv] : Factors) {
+    if (X->K == Op::Unknown)
+      return Fail(X->Name, X->Where);
+    if (!Inv && (X->K == Op::LayerNormCall || X->K == Op::RmsNormCall) && !Library) {
+      Library = X;
+      continue;
+    }
+    if (!Inv && X->K == Op::Param && F.Scale.empty()) {
+      F.Scale = X->Name;
+      continue;
+    }
+    if (!Inv && X->K == Op::Add && F.Scale.empty()) {
+      bool Offset = false;
+      for (int Side = 0; Side < 2; ++Side)
+        if (isNum(X->Args[Side], 1) && X->Args[1 - Side]->K == Op::Param) {
+          F.Scale = X->Args[1 - Side]->Name;
+          F.ScaleOffset = Offset = true;
+        }
+      if (Offset)
+        continue;
+    }
+    if (!Norm) {
+      Normaliser N;
+      std::string W;
+      bool Root = !Inv && (X->K == Op::Rsqrt ||
+                           (X->K == Op::Pow && isNum(X->Args[1], -0.5)));
+      if ((Inv || Root) &&
+          normaliserOf(Root ? X->Args[0] : X, Root, N, W)) {
+        Norm = N;
+        continue;
+      }
+      if ((Inv || Root) && Why.empty())
+        Why = W;
+    }
+    if (!Inv && !Numerator) {
+      Numerator = X;
+      continue;
+    }
+    return Fail(Why.empty() ? "factor `" + shortText(X->Where) + "`" : Why, X->Where);
+  }
+  if (Library) {
+    if (Norm || Numerator || (!F.Scale.empty() && !F.Shift.empty()))
+      return Fail("arithmetic around " + std::string(Library->K == Op::LayerNormCall
+                                                         ? "F.layer_norm"
+                                                         : "F.rms_norm"),
+                  Out->Where);
+    if (!F.Scale.empty() || !F.Shift.empty())
+      return Fail("scale or shift outside F.layer_norm", Out->Where);
+    return library(Library);
+  }
+  if (!Norm)
+    return Fail(Why.empty() ? "no division by a standard deviation" : Why, Out->Where);
+  if (!Numerator)
+    return Fail("nothing is normalised", Out->Where);
+  const Variance &V = Norm->V;
+  if (V.X->K != Op::Input)
+    return Fail("the variance is not of forward's input", Out->Where);
+  if (V.Centred) {
+    if (Numerator->K != Op::Sub || !same(Numerator->Args[0], V.X) ||
+        Numerator->Args[1]->K != Op::Mean || !same(Numerator->Args[1]->Args[0], V.X))
+      return Fail("centred variance but `" + shortText(Numerator->Where) +
+                      "` is not x - mean(x)",
+                  Numerator->Where);
+    if (Numerator->Args[1]->Name != V.Dim)
+      return Fail("the mean and the variance reduce different dims", Numerator->Where);
+    F.K = NormSemanticsFact::Kind::LayerNorm;
+  } else {
+    if (!same(Numerator, V.X))
+      return Fail("mean square of x but `" + shortText(Numerator->Where) +
+                      "` is not x",
+                  Numerator->Where);
+    F.K = NormSemanticsFact::Kind::RMSNorm;
+  }
+  if (V.Call) {
+    if (!V.Call->FlagProblem.empty())
+      return Fail("`" + V.Call->FlagProblem + "` is not a literal 0/1/True/False",
+                  V.Call->FlagWhere);
+    F.Unbiased = V.Call->Unbiased.value_or(true);
+    F.VarianceCall = V.Call->Where;
+    F.VarianceArgs = V.Call->ArgsWhere;
+    F.FlagValue = V.Call->FlagWhere;
+    F.FlagName = V.Call->FlagName;
+    F.VarianceIsStd = V.Call->K == Op::Std;
+  }
+  F.Eps = Norm->Eps;
+  if (Norm->Sum) {
+    F.EpsSum = Norm->Sum->Where;
+    F.StdOperand = Norm->Sum->Args[0].get() == Norm->EpsTerm.get()
+                       ? Norm->Sum->RightWhere
+                       : Norm->Sum->LeftWhere;
+    F.EpsOperand = Norm->Sum->Args[0].get() == Norm->EpsTerm.get()
+                       ? Norm->Sum->LeftWhere
+                       : Norm->Sum->RightWhere;
+    // A method-call sum (`std.add(eps)`) has no operand spans to rewrite.
+    if (F.StdOperand.End == 0)
+      F.EpsSum = Span{};
+  }
+  resolveEps(Norm->EpsTerm, F);
+  return F;
+}
+
+std::optional<NormSemanticsFact> ClassReader::read(TSNode Body) {
+  for (TSNode S : named(Body)) {
+    TSNode Def = S;
+    if (G.of(S) == Sym::DecoratedDefinition)
+      Def = ts_node_child_by_field_id(S, G.Definition);
+    if (G.of(Def) == Sym::FunctionDefinition)
+      Methods[std::string(text(ts_node_child_by_field_id(Def, G.Name)))] = Def;
+  }
+  auto Fwd = Methods.find("forward");
+  if (Fwd == Methods.end())
+    return std::nullopt;
+  if (auto Ctor = Methods.find("__init__"); Ctor != Methods.end())
+    readInit(Ctor->second);
+  // Class-level `eps = 1e-6`.
+  for (TSNode S : named(Body)) {
+    if (G.of(S) != Sym::ExpressionStatement)
+      continue;
+    TSNode A = ts_node_named_child(S, 0);
+    TSNode L = ts_node_child_by_field_id(A, G.Left);
+    if (G.of(A) == Sym::Assignment && G.of(L) == Sym::Identifier)
+      Init.SelfValues.emplace(std::string(text(L)),
+                              ts_node_child_by_field_id(A, G.Right));
+  }
+
+  std::vector<TermP> Returns = evalFunction(Fwd->second, {}, 0);
+  bool NormName = containsNoCase(Class.Name, "norm");
+  std::optional<NormSemanticsFact> Result;
+  for (const TermP &R : Returns) {
+    NormSemanticsFact F = classify(R);
+    if (F.K == NormSemanticsFact::Kind::Unknown && !(NormName && SawNormOp))
+      return std::nullopt; // Not a norm: attention's sqrt(d_k) and the like.
+    if (!Result) {
+      Result = F;
+    } else if (Result->K != F.K || Result->Unbiased != F.Unbiased ||
+               Result->Eps != F.Eps || Result->EpsValue != F.EpsValue ||
+               Result->Scale != F.Scale || Result->Shift != F.Shift ||
+               Result->ScaleOffset != F.ScaleOffset) {
+      NormSemanticsFact U;
+      U.Reason = "forward returns different normalisations on different paths";
+      U.ReasonWhere = R->Where;
+      Result = U;
+    }
+  }
+  if (!Result) {
+    if (!(NormName && SawNormOp))
+      return std::nullopt;
+    Result = NormSemanticsFact{};
+    Result->Reason = "forward returns nothing that can be read";
+  }
+  Result->Upcast = Upcast;
+  Result->Forward = spanOf(ts_node_child_by_field_id(Fwd->second, G.Name));
+  if (Result->K != NormSemanticsFact::Kind::Unknown)
+    resolveWidth(*Result);
+  return Result;
+}
+
+/// The names that denote torch (or math) namespaces in this file: `torch`,
+/// `F`, `nn`, and whatever the imports bind to a torch module.
+std::set<std::string> namespacesOf(const FileFacts &Facts) {
+  std::set<std::string> Out{"torch", "F", "math", "nn"};
+  for (const ImportFact &I : Facts.Imports) {
+    if (I.IsAssignment)
+      continue;
+    bool Torchy = I.Module.rfind("torch", 0) == 0 || I.Module == "math";
+    if (!Torchy)
+      continue;
+    // `from torch.nn import functional as F`, `import torch.nn.functional as F`.
+    bool IsModule = I.Name.empty() || I.Name == "functional" || I.Name == "nn";
+    if (IsModule && !I.Alias.empty())
+      Out.insert(I.Alias);
+  }
+  return Out;
+}
+
+/// Walks statement containers (never expressions) for class definitions.
+void findClasses(TSNode N, std::vector<TSNode> &Out, ChildLister &L,
+                 unsigned Depth) {
+  const Grammar &G = Grammar::get();
+  if (Depth > 64)
+    return;
+  llvm::SmallVector<TSNode, 16> Kids;
+  L.listNamed(N, Kids);
+  for (TSNode C : Kids) {
+    switch (G.of(C)) {
+    case Sym::ClassDefinition:
+      Out.push_back(C);
+      findClasses(ts_node_child_by_field_id(C, G.Body), Out, L, Depth + 1);
+      break;
+    case Sym::Block:
+    case Sym::DecoratedDefinition:
+    case Sym::FunctionDefinition:
+    case Sym::IfStatement:
+    case Sym::ElifClause:
+    case Sym::ElseClause:
+    case Sym::TryStatement:
+    case Sym::ExceptClause:
+    case Sym::FinallyClause:
+    case Sym::WithStatement:
+    case Sym::ForStatement:
+    case Sym::WhileStatement:
+      findClasses(C, Out, L, Depth + 1);
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+} // namespace
+
+void extractNormSemantics(std::string_view Text, TSNode Root, FileFacts &Facts) {
+  const Grammar &G = Grammar::get();
+  std::vector<TSNode> Classes;
+  {
+    ChildLister L;
+    findClasses(Root, Classes, L, 0);
+  }
+  if (Classes.empty())
+    return;
+  std::set<std::string> Namespaces = namespacesOf(Facts);
+  for (TSNode C : Classes) {
+    uint32_t NameBegin = ts_node_start_byte(ts_node_child_by_field_id(C, G.Name));
+    auto It = std::find_if(Facts.Classes.begin(), Facts.Classes.end(),
+                           [&](const ClassFact &F) { return F.Where.Begin == NameBegin; });
+    if (It == Facts.Classes.end())
+      continue;
+    ClassReader R(Text, *It, Namespaces);
+    It->Norm = R.read(ts_node_child_by_field_id(C, G.Body));
+  }
+}
+
+} // namespace paramlint

@@ -1,0 +1,500 @@
+//===- verify/NormVerify.cpp - Two versions of a model's norms, run -------===//
+#include "verify/NormVerify.h"
+
+#include "checkpoint/Checkpoint.h"
+#include "checks/Conventions.h"
+
+#include "Half.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+
+namespace paramlint {
+namespace {
+using namespace harness;
+
+/// A norm layer of a model, by path from the root.
+struct FoundLayer {
+  std::string Path;
+  const ModuleNode *Node = nullptr;
+  NormLayer Layer;
+};
+
+void collectNorms(const ModuleNode &Node, const std::string &Path,
+                  std::vector<FoundLayer> &Out, unsigned Depth) {
+  if (Depth > 64)
+    return;
+  if (!Path.empty())
+    if (std::optional<NormLayer> L = normLayerOf(Node)) {
+      Out.push_back({Path, &Node, *L});
+      return;
+    }
+  for (const auto &[Name, Child] : Node.Children)
+    collectNorms(*Child, Path.empty() ? Name : Path + "." + Name, Out, Depth + 1);
+}
+
+std::vector<FoundLayer> normsOf(const Model &M) {
+  std::vector<FoundLayer> Out;
+  collectNorms(*M.Root, "", Out, 0);
+  return Out;
+}
+
+/// The root model of a side with the most norm layers, preferring names in
+/// Prefer (the other side's root models).
+const Model *pickModel(const ParamGraph &G, const std::set<std::string> &Prefer) {
+  const Model *Best = nullptr;
+  size_t BestCount = 0;
+  bool BestPreferred = false;
+  for (const auto &M : G.Models) {
+    if (!M->IsRoot || !M->Where.File)
+      continue;
+    size_t Count = normsOf(*M).size();
+    if (Count == 0)
+      continue;
+    bool Preferred = Prefer.count(M->Name) != 0;
+    if (!Best || (Preferred && !BestPreferred) ||
+        (Preferred == BestPreferred && Count > BestCount)) {
+      Best = M.get();
+      BestCount = Count;
+      BestPreferred = Preferred;
+    }
+  }
+  return Best;
+}
+
+std::set<std::string> rootNames(const ParamGraph &G) {
+  std::set<std::string> Out;
+  for (const auto &M : G.Models)
+    if (M->IsRoot && !normsOf(*M).empty())
+      Out.insert(M->Name);
+  return Out;
+}
+
+/// A safetensors file's tensors with their values readable.
+struct Weights {
+  std::string Path;
+  CheckpointInfo Info;
+  uint64_t DataStart = 0;
+  std::map<std::string, const TensorInfo *> ByName;
+
+  const TensorInfo *find(const std::string &Name) const {
+    auto It = ByName.find(Name);
+    return It == ByName.end() ? nullptr : It->second;
+  }
+};
+
+llvm::Expected<Weights> openWeights(const std::string &Path) {
+  auto Info = readCheckpoint(Path);
+  if (!Info)
+    return Info.takeError();
+  if (Info->Format != "safetensors")
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "%s: verify reads tensor values from safetensors files only (this is %s)",
+        Path.c_str(), Info->Format.c_str());
+  Weights W;
+  W.Path = Path;
+  W.Info = std::move(*Info);
+  std::ifstream In(Path, std::ios::binary);
+  unsigned char Len[8];
+  if (!In.read(reinterpret_cast<char *>(Len), 8))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "%s: cannot read the header size", Path.c_str());
+  uint64_t N = 0;
+  for (int I = 7; I >= 0; --I)
+    N = (N << 8) | Len[I];
+  W.DataStart = 8 + N;
+  for (const TensorInfo &T : W.Info.Tensors)
+    W.ByName[T.Name] = &T;
+  return W;
+}
+
+std::optional<DType> storageOf(const std::string &D) {
+  if (D == "float32")
+    return DType::F32;
+  if (D == "float16")
+    return DType::F16;
+  if (D == "bfloat16")
+    return DType::BF16;
+  return std::nullopt;
+}
+
+/// The values of T (a float tensor), or an error.
+llvm::Expected<std::vector<float>> loadTensor(const Weights &W, const TensorInfo &T) {
+  std::optional<DType> D = storageOf(T.DType);
+  if (!D)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "`%s` is %s, not a float tensor",
+                                   T.Name.c_str(), T.DType.c_str());
+  uint64_t Count = 1;
+  for (int64_t S : T.Shape)
+    Count *= static_cast<uint64_t>(S);
+  uint64_t Bytes = Count * (*D == DType::F32 ? 4 : 2);
+  if (Count > (1u << 26))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "`%s` is too large for a norm weight",
+                                   T.Name.c_str());
+  std::string Buf(Bytes, '\0');
+  std::ifstream In(W.Path, std::ios::binary);
+  In.seekg(static_cast<std::streamoff>(W.DataStart + T.Offset));
+  if (!In.read(Buf.data(), static_cast<std::streamsize>(Bytes)))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "%s: `%s` is truncated", W.Path.c_str(),
+                                   T.Name.c_str());
+  return decodeLittleEndian(reinterpret_cast<const unsigned char *>(Buf.data()),
+                            Count, *D);
+}
+
+/// The concrete layer paths of Pattern (`trf_blocks.*.norm1`) the
+/// checkpoint holds tensors under.
+std::vector<std::string> expandPath(const std::string &Pattern, const Weights &W) {
+  if (Pattern.find('*') == std::string::npos)
+    return {Pattern};
+  std::string Re;
+  for (char C : Pattern)
+    Re += C == '*' ? std::string("[^.]+") : C == '.' ? std::string("\\.") : std::string(1, C);
+  std::regex R("^(" + Re + ")\\.[^.]+$");
+  std::set<std::string> Found;
+  for (const TensorInfo &T : W.Info.Tensors) {
+    std::smatch M;
+    if (std::regex_match(T.Name, M, R))
+      Found.insert(M[1].str());
+  }
+  std::vector<std::string> Out(Found.begin(), Found.end());
+  // Numeric order: 2 before 10.
+  std::sort(Out.begin(), Out.end(), [](const std::string &A, const std::string &B) {
+    return A.size() != B.size() ? A.size() < B.size() : A < B;
+  });
+  if (Out.empty())
+    Out.push_back(Pattern);
+  return Out;
+}
+
+/// The checkpoint tensor a side loads for Role under Path through its own
+/// name Own, else through OtherName (what a rename would map), else any
+/// name of that role; null when none. Source says which key was used.
+const TensorInfo *tensorFor(const Weights &W, const std::string &Path,
+                            const std::string &Own, const std::string &OtherName,
+                            Role R, std::string &Source) {
+  for (const std::string &Name : {Own, OtherName}) {
+    if (Name.empty())
+      continue;
+    if (const TensorInfo *T = W.find(Path + "." + Name)) {
+      Source = T->Name + (Name == Own ? "" : " (through the rename)");
+      return T;
+    }
+  }
+  std::string Prefix = Path + ".";
+  for (const TensorInfo &T : W.Info.Tensors)
+    if (T.Name.compare(0, Prefix.size(), Prefix) == 0 &&
+        T.Name.find('.', Prefix.size()) == std::string::npos &&
+        Conventions::builtin().roleOf(T.Name.substr(Prefix.size())) == R) {
+      Source = T.Name + " (same role)";
+      return &T;
+    }
+  return nullptr;
+}
+
+std::optional<Location> whereOf(const ModuleNode &Node, const Model &M) {
+  if (Node.Class && Node.File)
+    return Location{Node.File, Node.Class->Where};
+  return M.Where;
+}
+
+} // namespace
+
+llvm::Expected<NormVariant> variantOf(const NormLayer &L, DType Storage) {
+  if (L.K == NormSemanticsFact::Kind::Unknown)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "semantics unknown: %s", L.Reason.c_str());
+  if (!L.EpsValue)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(), "eps unknown: %s",
+        (L.EpsOrigin.empty() ? std::string("not a literal") : L.EpsOrigin).c_str());
+  NormVariant V;
+  V.Kind = L.K == NormSemanticsFact::Kind::LayerNorm ? NormKind::LayerNorm
+                                                    : NormKind::RMSNorm;
+  V.Variance = L.Unbiased ? VarianceKind::Unbiased : VarianceKind::Biased;
+  switch (L.Eps) {
+  case NormSemanticsFact::EpsKind::InsideSqrt:
+    V.Eps = EpsPlacement::InsideSqrt;
+    V.EpsValue = *L.EpsValue;
+    break;
+  case NormSemanticsFact::EpsKind::AddedToStd:
+    V.Eps = EpsPlacement::AddedToStd;
+    V.EpsValue = *L.EpsValue;
+    break;
+  case NormSemanticsFact::EpsKind::ClampStd:
+    V.Eps = EpsPlacement::ClampStd;
+    V.EpsValue = *L.EpsValue;
+    break;
+  case NormSemanticsFact::EpsKind::None:
+    V.Eps = EpsPlacement::InsideSqrt;
+    V.EpsValue = 0;
+    break;
+  }
+  V.HasScale = !L.Scale.empty();
+  V.HasShift = !L.Shift.empty();
+  V.ScaleOffset = L.ScaleOffset && V.HasScale;
+  V.Storage = Storage;
+  V.Accumulation = AccumType::F32;
+  return V;
+}
+
+bool VerifyLayer::passed() const {
+  return Error.empty() && Diff &&
+         (Diff->Outcome == Verdict::BitIdentical ||
+          Diff->Outcome == Verdict::WithinTolerance);
+}
+
+std::string VerifyLayer::verdict() const {
+  if (!Error.empty() || !Diff)
+    return "ERROR";
+  return std::string(verdictName(Diff->Outcome));
+}
+
+bool VerifyReport::allPassed() const {
+  if (!OnlyOld.empty() || !OnlyNew.empty())
+    return false;
+  for (const VerifyLayer &L : Layers)
+    if (!L.passed())
+      return false;
+  return true;
+}
+
+llvm::Expected<VerifyReport> verifyNorms(const std::vector<std::string> &OldPaths,
+                                         const std::vector<std::string> &NewPaths,
+                                         const VerifyOptions &Options) {
+  VerifyReport R;
+  AnalysisOptions AO;
+  AO.RunChecks = false;
+  auto Old = analyze(OldPaths, AO);
+  if (!Old)
+    return Old.takeError();
+  auto New = analyze(NewPaths, AO);
+  if (!New)
+    return New.takeError();
+  R.OldRun = std::move(*Old);
+  R.NewRun = std::move(*New);
+
+  std::optional<Weights> W;
+  if (!Options.Checkpoint.empty()) {
+    auto Opened = openWeights(Options.Checkpoint);
+    if (!Opened)
+      return Opened.takeError();
+    W = std::move(*Opened);
+    R.WeightsFrom = Options.Checkpoint;
+  } else {
+    R.WeightsFrom = "seeded random tensors";
+  }
+
+  const Model *OM = pickModel(R.OldRun->Graph, rootNames(R.NewRun->Graph));
+  const Model *NM = pickModel(R.NewRun->Graph, rootNames(R.OldRun->Graph));
+  if (!OM || !NM)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "%s has no model with norm layers",
+                                   static_cast<const char *>(!OM ? "OLD" : "NEW"));
+  if (OM->Name != NM->Name) {
+    // Prefer the same name on both sides when it exists.
+    if (const Model *Same = R.NewRun->Graph.findModel(OM->Name);
+        Same && !normsOf(*Same).empty())
+      NM = Same;
+  }
+  R.OldModel = OM->Name;
+  R.NewModel = NM->Name;
+
+  std::vector<FoundLayer> OldLayers = normsOf(*OM), NewLayers = normsOf(*NM);
+  std::map<std::string, const FoundLayer *> NewByPath;
+  for (const FoundLayer &L : NewLayers)
+    NewByPath[L.Path] = &L;
+  std::set<std::string> Paired;
+  for (const FoundLayer &OL : OldLayers) {
+    auto It = NewByPath.find(OL.Path);
+    if (It == NewByPath.end()) {
+      R.OnlyOld.push_back(OL.Path);
+      continue;
+    }
+    const FoundLayer &NL = *It->second;
+    Paired.insert(OL.Path);
+    std::vector<std::string> Paths =
+        W ? expandPath(OL.Path, *W) : std::vector<std::string>{OL.Path};
+    for (const std::string &Path : Paths) {
+      VerifyLayer L;
+      L.Path = Path;
+      for (auto [Side, Found, M] : {std::tuple{&L.Old, &OL, OM}, std::tuple{&L.New, &NL, NM}}) {
+        Side->ClassName = Found->Node->ClassName;
+        Side->Layer = Found->Layer;
+        Side->Where = whereOf(*Found->Node, *M);
+        if (!Found->Layer.Scale.empty())
+          Side->ScaleKey = Path + "." + Found->Layer.Scale;
+        if (!Found->Layer.Shift.empty())
+          Side->ShiftKey = Path + "." + Found->Layer.Shift;
+      }
+      auto Fail = [&](std::string Why) {
+        if (L.Error.empty())
+          L.Error = std::move(Why);
+      };
+
+      // Each side's tensors, loaded through its own names.
+      struct Loaded {
+        std::vector<float> Scale, Shift;
+        DType Storage = DType::F32;
+        std::optional<size_t> Width;
+      };
+      Loaded Tensors[2];
+      VerifySide *Sides[2] = {&L.Old, &L.New};
+      const NormLayer *Layers[2] = {&OL.Layer, &NL.Layer};
+      if (W) {
+        for (int S = 0; S < 2; ++S) {
+          const NormLayer &Me = *Layers[S], &Other = *Layers[1 - S];
+          std::vector<std::string> Sources;
+          for (auto [Own, OtherName, Role_, Out] :
+               {std::tuple{Me.Scale, Other.Scale, Role::Scale, &Tensors[S].Scale},
+                std::tuple{Me.Shift, Other.Shift, Role::Shift, &Tensors[S].Shift}}) {
+            if (Own.empty())
+              continue;
+            std::string Source;
+            const TensorInfo *T = tensorFor(*W, Path, Own, OtherName, Role_, Source);
+            const char *SideName = S == 0 ? "OLD" : "NEW";
+            if (!T) {
+              Fail(fmt::format("{}: no tensor for `{}.{}` in the checkpoint",
+                               SideName, Path, Own));
+              continue;
+            }
+            if (T->Shape.size() != 1) {
+              Fail(fmt::format("{}: `{}` has shape {}, not one dimension",
+                               SideName, T->Name, shapeText(T->Shape)));
+              continue;
+            }
+            auto Values = loadTensor(*W, *T);
+            if (!Values) {
+              Fail(fmt::format("{}: {}", SideName, llvm::toString(Values.takeError())));
+              continue;
+            }
+            size_t N = Values->size();
+            if (Tensors[S].Width && *Tensors[S].Width != N)
+              Fail(fmt::format("{}: scale and shift widths differ ({} vs {})",
+                               SideName, *Tensors[S].Width, N));
+            Tensors[S].Width = N;
+            Tensors[S].Storage = *storageOf(T->DType);
+            *Out = std::move(*Values);
+            Sources.push_back(Source);
+          }
+          std::string Joined;
+          for (const std::string &Src : Sources)
+            Joined += (Joined.empty() ? "" : ", ") + Src;
+          Sides[S]->WeightSource = Joined.empty() ? "none" : Joined;
+        }
+      }
+
+      // The width: the checkpoint's, else a literal, else assumed.
+      std::optional<size_t> Widths[2];
+      for (int S = 0; S < 2; ++S)
+        Widths[S] = Tensors[S].Width ? Tensors[S].Width
+                    : Layers[S]->Width ? std::optional<size_t>(*Layers[S]->Width)
+                                       : std::nullopt;
+      if (Widths[0] && Widths[1] && *Widths[0] != *Widths[1])
+        Fail(fmt::format("shape mismatch: OLD width {} ({}), NEW width {} ({})",
+                         *Widths[0], Tensors[0].Width ? "checkpoint" : "constructor",
+                         *Widths[1], Tensors[1].Width ? "checkpoint" : "constructor"));
+      if (Widths[0] || Widths[1]) {
+        L.Width = Widths[0] ? *Widths[0] : *Widths[1];
+        L.WidthSource = (Tensors[0].Width || Tensors[1].Width) ? "checkpoint"
+                                                                : "constructor";
+      } else {
+        L.Width = Options.AssumedWidth;
+        L.WidthSource = "assumed";
+      }
+      if (L.Width == 0)
+        Fail("zero-width layer: nothing to normalise");
+
+      // Variants: the storage is the coarser checkpoint dtype when given.
+      DType Storage = Tensors[0].Storage == DType::F32 ? Tensors[1].Storage
+                                                        : Tensors[0].Storage;
+      std::optional<NormVariant> Variants[2];
+      for (int S = 0; S < 2; ++S) {
+        auto V = variantOf(*Layers[S], Storage);
+        if (!V) {
+          Fail(fmt::format("{}: {}", S == 0 ? "OLD" : "NEW",
+                           llvm::toString(V.takeError())));
+          Sides[S]->Variant = "unknown";
+          continue;
+        }
+        Variants[S] = *V;
+        Sides[S]->Variant = describe(*V);
+        Sides[S]->Formula = formula(*V);
+      }
+
+      if (L.Error.empty() && !W) {
+        // Shared seeded tensors keyed by path and role: one raw tensor per
+        // role, given to both sides whatever they call it.
+        bool Offset = Variants[0]->ScaleOffset;
+        std::vector<float> Scale = seededWeights(
+            Path, Offset ? WeightRole::ScaleOffset : WeightRole::Scale, L.Width);
+        std::vector<float> Shift = seededWeights(Path, WeightRole::Shift, L.Width);
+        for (int S = 0; S < 2; ++S) {
+          if (Variants[S]->HasScale)
+            Tensors[S].Scale = Scale;
+          if (Variants[S]->HasShift)
+            Tensors[S].Shift = Shift;
+          Sides[S]->WeightSource = "seeded";
+        }
+      }
+      if (L.Error.empty()) {
+        LayerSide A{*Variants[0], {Tensors[0].Scale, Tensors[0].Shift}, L.Width};
+        LayerSide B{*Variants[1], {Tensors[1].Scale, Tensors[1].Shift}, L.Width};
+        Result<LayerDiff> D = diffLayer(A, B, Options.Probes);
+        if (D)
+          L.Diff = std::move(*D);
+        else
+          Fail(D.error());
+      }
+      R.Layers.push_back(std::move(L));
+    }
+  }
+  for (const FoundLayer &NL : NewLayers)
+    if (!Paired.count(NL.Path))
+      R.OnlyNew.push_back(NL.Path);
+
+  // PL403 for every layer that did not pass.
+  for (const VerifyLayer &L : R.Layers) {
+    if (L.passed())
+      continue;
+    Diagnostic D;
+    D.Code = "PL403";
+    if (L.New.Where)
+      D.Where = *L.New.Where;
+    if (!L.Error.empty()) {
+      D.Message = fmt::format("norm layer `{}` cannot be compared: {}", L.Path, L.Error);
+    } else {
+      const LayerDiff &X = *L.Diff;
+      D.Message = fmt::format(
+          "norm layer `{}` computes differently after the change ({}): `{}` "
+          "{} vs `{}` {}: max abs {:.3g}, max rel {:.3g}, {}/{} outside "
+          "tolerance",
+          L.Path, verdictName(X.Outcome), L.Old.ClassName, L.Old.Variant,
+          L.New.ClassName, L.New.Variant, X.Overall.MaxAbs, X.Overall.MaxRel,
+          X.Overall.Mismatches, X.Overall.Count);
+      for (const std::string &S : X.SemanticDifferences)
+        D.Notes.push_back(Note{S, std::nullopt});
+      std::string Old = X.OldNonFinite.describe(X.ComparedIn);
+      std::string New = X.NewNonFinite.describe(X.ComparedIn);
+      if (!Old.empty())
+        D.Notes.push_back(Note{"OLD: " + Old, std::nullopt});
+      if (!New.empty())
+        D.Notes.push_back(Note{"NEW: " + New, std::nullopt});
+    }
+    if (L.Old.Where)
+      D.Notes.push_back(Note{"OLD `" + L.Old.ClassName + "`", L.Old.Where});
+    R.Diagnostics.push_back(std::move(D));
+  }
+  return R;
+}
+
+} // namespace paramlint

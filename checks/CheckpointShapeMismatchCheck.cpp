@@ -7,7 +7,6 @@
 #include "graph/KeyPattern.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <map>
 #include <set>

@@ -14,6 +14,8 @@ public:
 
   void value(const std::string &S) { OS << std::quoted(S); }
   void value(unsigned V) { OS << V; }
+  void value(int V) { OS << V; }
+  void value(double V) { OS << std::setprecision(17) << V; }
   void value(bool B) { OS << (B ? "true" : "false"); }
   template <class E> std::enable_if_t<std::is_enum_v<E>> value(E V) {
     OS << "#" << static_cast<int>(V);
@@ -74,12 +76,20 @@ public:
     fields("Member", "Name", Name, "Kind", Kind, "Value", Value, "Conditional",
            Conditional, "Persistent", Persistent, "Where", Where);
   }
+  void value(const NormSemanticsFact &X) {
+    const auto &[K, Reason, ReasonWhere, Unbiased, VarianceCall, VarianceArgs, FlagValue,
+           FlagName, VarianceIsStd, Eps, EpsSum, StdOperand, EpsOperand,
+           EpsValue, EpsOrigin, EpsParam, EpsParamIndex, Scale, Shift,
+           ScaleOffset, Upcast, Via, WidthParam, WidthParamIndex, WidthValue,
+           Forward] = X;
+    fields("Norm", "K", K, "Reason", Reason, "ReasonWhere", ReasonWhere, "Unbiased", Unbiased, "VarianceCall", VarianceCall, "VarianceArgs", VarianceArgs, "FlagValue", FlagValue, "FlagName", FlagName, "VarianceIsStd", VarianceIsStd, "Eps", Eps, "EpsSum", EpsSum, "StdOperand", StdOperand, "EpsOperand", EpsOperand, "EpsValue", EpsValue, "EpsOrigin", EpsOrigin, "EpsParam", EpsParam, "EpsParamIndex", EpsParamIndex, "Scale", Scale, "Shift", Shift, "ScaleOffset", ScaleOffset, "Upcast", Upcast, "Via", Via, "WidthParam", WidthParam, "WidthParamIndex", WidthParamIndex, "WidthValue", WidthValue, "Forward", Forward);
+  }
   void value(const ClassFact &X) {
-    const auto &[Name, Bases, Members, Methods, HasDynamicAttributes, Where] =
-        X;
+    const auto &[Name, Bases, Members, Methods, HasDynamicAttributes, Where,
+                 Norm] = X;
     fields("Class", "Name", Name, "Bases", Bases, "Members", Members, "Methods",
-           Methods, "HasDynamicAttributes", HasDynamicAttributes, "Where",
-           Where);
+           Methods, "HasDynamicAttributes", HasDynamicAttributes, "Where", Where,
+           "Norm", Norm);
   }
   void value(const ParamFact &X) {
     const auto &[Name, Annotation] = X;

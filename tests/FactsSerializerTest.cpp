@@ -123,13 +123,15 @@ TEST(FactsSerializerTest, EveryFixtureRoundTripsFieldByField) {
     Note(!F.StateDicts.empty(), "state_dict");
     Note(!F.Problems.empty(), "problems");
     Note(!F.Suppressions.empty(), "suppressions");
-    for (const ClassFact &C : F.Classes)
+    for (const ClassFact &C : F.Classes) {
+      Note(C.Norm && C.Norm->EpsValue.has_value(), "norm semantics");
       for (const MemberFact &M : C.Members) {
         Note(M.Kind == MemberKind::Module && !M.Value.Children.empty(),
              "container members");
         Note(M.Value.Count.has_value(), "repeat counts");
         Note(!M.Value.Args.Keyword.empty(), "keyword args");
       }
+    }
     for (const AccessFact &A : F.Accesses)
       Note(!A.Sources.empty(), "access sources");
     for (const LoadStateDictFact &L : F.LoadStateDicts)
@@ -140,7 +142,7 @@ TEST(FactsSerializerTest, EveryFixtureRoundTripsFieldByField) {
        {"imports", "classes", "scopes", "bindings", "accesses", "calls",
         "key uses", "renames", "load_state_dict", "state_dict", "problems",
         "suppressions", "container members", "repeat counts", "keyword args",
-        "access sources", "literal strict"})
+        "access sources", "literal strict", "norm semantics"})
     EXPECT_TRUE(Seen.count(What)) << "no fixture has " << What;
 }
 
@@ -172,6 +174,18 @@ FileFacts richFacts() {
                        {"forward", "__init__"},
                        true,
                        {0, 3}});
+  NormSemanticsFact Norm;
+  Norm.K = NormSemanticsFact::Kind::LayerNorm;
+  Norm.Unbiased = true;
+  Norm.Eps = NormSemanticsFact::EpsKind::AddedToStd;
+  Norm.EpsValue = 1e-6;
+  Norm.EpsOrigin = "default of `eps`";
+  Norm.EpsParamIndex = 1;
+  Norm.WidthParamIndex = -1;
+  Norm.WidthValue = 768;
+  Norm.Scale = "a_2";
+  Norm.EpsSum = {50, 64};
+  F.Classes.push_back({"LayerNorm", {"nn.Module"}, {}, {"forward"}, false, {45, 54}, Norm});
   F.Scopes.push_back({"<module>", "", 0, {}, {}});
   F.Scopes.push_back({"load", "GPT", 1, {{"m", "GPT"}, {"sd", ""}}, {20, 24}});
   PathSegment Attr{PathSegment::Kind::Attr, "ln_f", {30, 34}};

@@ -394,6 +394,44 @@ class MixedNorm(nn.Module):
   EXPECT_NE(M->Reason.find("not x - mean(x)"), std::string::npos) << M->Reason;
 }
 
+TEST(NormSemanticsTest, SubclassCallingSuperForwardInheritsTheSemantics) {
+  std::string Code = std::string(Header) + R"(
+class LayerNorm(nn.Module):
+    def __init__(self, emb_dim, eps=1e-5):
+        super().__init__()
+        self.eps = eps
+        self.scale = nn.Parameter(torch.ones(emb_dim))
+        self.shift = nn.Parameter(torch.zeros(emb_dim))
+
+    def forward(self, x):
+        mean = x.mean(dim=-1, keepdim=True)
+        var = x.var(dim=-1, keepdim=True)
+        return self.scale * (x - mean) / torch.sqrt(var + self.eps) + self.shift
+
+
+class NoisyLayerNorm(LayerNorm):
+    def forward(self, x):
+        return super().forward(x) + 0.0 * self.shift
+
+
+class HalfNorm(LayerNorm):
+    def forward(self, x):
+        return super(HalfNorm, self).forward(x) * 0.5
+)";
+  auto N = normOf(Code, "NoisyLayerNorm");
+  ASSERT_TRUE(N);
+  EXPECT_EQ(N->K, NK::LayerNorm) << N->Reason;
+  EXPECT_TRUE(N->Unbiased);
+  EXPECT_EQ(N->Scale, "scale");
+  EXPECT_EQ(N->Shift, "shift");
+  EXPECT_DOUBLE_EQ(N->EpsValue.value_or(0), 1e-5);
+  EXPECT_EQ(N->EpsParam, "eps"); // the inherited __init__
+  // An extra factor is not a LayerNorm: unknown, with the reason.
+  auto H = normOf(Code, "HalfNorm");
+  ASSERT_TRUE(H);
+  EXPECT_EQ(H->K, NK::Unknown);
+}
+
 TEST(NormSemanticsTest, StdSquaredPlusEpsIsInsideTheSqrt) {
   // What PL402's fix writes must read as eps inside the sqrt.
   std::string Code = std::string(Header) + R"(

@@ -229,6 +229,39 @@ TEST(VerifyTest, RenameFixWithACheckpointLoadsThroughEachSidesNames) {
   }
 }
 
+TEST(VerifyTest, RenameParamsFixIsBitIdentical) {
+  // `paramlint rename-params LayerNorm scale=weight shift=bias` on the book's
+  // class: the fixed twin must compute exactly the same.
+  Json J = verifyJson({sourceDir() + "/fixtures/rename/book_layernorm/model.py",
+                       sourceDir() + "/fixtures/rename/book_layernorm/model.fixed.py"},
+                      0);
+  ASSERT_FALSE(J["layers"].empty()) << J.dump(2);
+  for (const Json &L : J["layers"]) {
+    EXPECT_EQ(L["verdict"], "bit-identical") << L.dump(2);
+    EXPECT_NE(L["old"]["scale"].get<std::string>().find(".scale"), std::string::npos);
+    EXPECT_NE(L["new"]["scale"].get<std::string>().find(".weight"), std::string::npos);
+  }
+}
+
+TEST(VerifyTest, CheckFixVerifyReportsWhatTheUnsafeFixesChanged) {
+  TempDir T;
+  std::string P = T.write("m.py", readFile(sourceDir() +
+                                           "/fixtures/python/PL401_norm_unbiased_variance.py"));
+  RunResult R = runParamlint({"check", "--isolated", "--no-cache", "--select", "PL4",
+                              "--fix", "--unsafe-fixes", "--verify", P});
+  EXPECT_EQ(R.ExitCode, 1) << R.Out << R.Err;
+  EXPECT_NE(R.Err.find("norm1  (width 768, constructor)"), std::string::npos) << R.Err;
+  EXPECT_NE(R.Err.find("4 layers: 2 bit-identical, 0 within tolerance, 2 DIFFERENT"),
+            std::string::npos)
+      << R.Err;
+  EXPECT_NE(R.Err.find("variance unbiased -> biased"), std::string::npos) << R.Err;
+  // Nothing left to fix; a second run changes nothing and verifies nothing.
+  R = runParamlint({"check", "--isolated", "--no-cache", "--select", "PL4", "--fix",
+                    "--unsafe-fixes", "--verify", P});
+  EXPECT_EQ(R.ExitCode, 0) << R.Out << R.Err;
+  EXPECT_EQ(R.Err.find("DIFFERENT"), std::string::npos) << R.Err;
+}
+
 TEST(VerifyTest, UnbiasedVarianceIsDifferentBySqrtOfNMinusOneOverN) {
   TempDir T;
   std::string Ckpt = T.file("book.safetensors");

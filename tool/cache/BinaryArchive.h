@@ -18,6 +18,7 @@
 #define PARAMLINT_CACHE_BINARYARCHIVE_H
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
@@ -54,6 +55,12 @@ private:
   }
   void io(bool B) { number(B ? 1 : 0); }
   void io(unsigned V) { number(V); }
+  void io(int V) { number(static_cast<uint32_t>(V)); }
+  void io(double D) {
+    uint64_t Bits;
+    std::memcpy(&Bits, &D, sizeof Bits);
+    number(Bits);
+  }
   template <class E> std::enable_if_t<std::is_enum_v<E>> io(E V) {
     number(static_cast<uint64_t>(V));
   }
@@ -133,6 +140,16 @@ private:
     if (X > std::numeric_limits<unsigned>::max())
       fail();
     V = static_cast<unsigned>(X);
+  }
+  void io(int &V) {
+    uint64_t X = number();
+    if (X > std::numeric_limits<uint32_t>::max())
+      fail();
+    V = static_cast<int>(static_cast<uint32_t>(X));
+  }
+  void io(double &D) {
+    uint64_t Bits = number();
+    std::memcpy(&D, &Bits, sizeof D);
   }
   template <class E> std::enable_if_t<std::is_enum_v<E>> io(E &V) {
     uint64_t X = number();

@@ -53,9 +53,23 @@ struct FactsSchema {
   }
 
   template <class Ar, class T>
+  static std::enable_if_t<IsField<T, NormSemanticsFact>> fields(Ar &A, T &X) {
+    auto &[K, Reason, ReasonWhere, Unbiased, VarianceCall, VarianceArgs, FlagValue,
+           FlagName, VarianceIsStd, Eps, EpsSum, StdOperand, EpsOperand,
+           EpsValue, EpsOrigin, EpsParam, EpsParamIndex, Scale, Shift,
+           ScaleOffset, Upcast, Via, WidthParam, WidthParamIndex, WidthValue,
+           Forward] = X;
+    A(K, Reason, ReasonWhere, Unbiased, VarianceCall, VarianceArgs, FlagValue,
+      FlagName, VarianceIsStd, Eps, EpsSum, StdOperand, EpsOperand,
+      EpsValue, EpsOrigin, EpsParam, EpsParamIndex, Scale, Shift,
+      ScaleOffset, Upcast, Via, WidthParam, WidthParamIndex, WidthValue,
+      Forward);
+  }
+
+  template <class Ar, class T>
   static std::enable_if_t<IsField<T, ClassFact>> fields(Ar &A, T &X) {
-    auto &[Name, Bases, Members, Methods, HasDynamicAttributes, Where] = X;
-    A(Name, Bases, Members, Methods, HasDynamicAttributes, Where);
+    auto &[Name, Bases, Members, Methods, HasDynamicAttributes, Where, Norm] = X;
+    A(Name, Bases, Members, Methods, HasDynamicAttributes, Where, Norm);
   }
 
   template <class Ar, class T>
@@ -182,6 +196,12 @@ struct FactsSchema {
   }
   static constexpr uint64_t lastOf(RenameFact::Kind) {
     return static_cast<uint64_t>(RenameFact::Kind::SubstringTest);
+  }
+  static constexpr uint64_t lastOf(NormSemanticsFact::Kind) {
+    return static_cast<uint64_t>(NormSemanticsFact::Kind::Unknown);
+  }
+  static constexpr uint64_t lastOf(NormSemanticsFact::EpsKind) {
+    return static_cast<uint64_t>(NormSemanticsFact::EpsKind::None);
   }
 };
 

@@ -56,6 +56,9 @@ public:
                 "Apply the fixes and report only how many were applied");
     C->add_flag("--no-cache", NoCache,
                 "Do not read or write the facts cache (.paramlint_cache)");
+    C->add_flag("--verify", VerifyFixes,
+                "With --fix/--diff: run `verify` on the norm layers before "
+                "and after the fixes (report on stderr; exit 1 if one changed)");
     C->add_flag("--timings", Timings,
                 "Print on stderr how long reading and extracting, linking "
                 "and the checks took, and what the cache did");
@@ -199,6 +202,7 @@ private:
     if (!Result)
       return reportError(Result.takeError());
     printFixOutcome(*Result, Diff);
+    int Verified = VerifyFixes ? verifyFixes(Paths, *Result) : ExitClean;
     if (Result->Remaining)
       for (const std::string &W : Result->Remaining->Warnings)
         std::cerr << "paramlint: warning: " << W << "\n";
@@ -210,7 +214,7 @@ private:
                         ? "Would fix " + std::to_string(Result->Fixed) +
                               (Result->Fixed == 1 ? " error.\n" : " errors.\n")
                         : std::string("No errors would be fixed.\n"));
-      return Result->Changes.empty() ? ExitClean : ExitFindings;
+      return Result->Changes.empty() && !Verified ? ExitClean : ExitFindings;
     }
     const std::vector<Diagnostic> &Remaining = Result->Remaining->Diagnostics;
     if (FixOnly) {
@@ -225,6 +229,8 @@ private:
     }
     if (!Result->Errors.empty())
       return ExitError;
+    if (Verified)
+      return Verified;
     if (FixOnly || ExitZero)
       return ExitClean;
     return Remaining.empty() ? ExitClean : ExitFindings;
@@ -240,6 +246,7 @@ private:
   bool Isolated = false;
   std::unique_ptr<ProgressBar> Bar;
   bool Fix = false, UnsafeFixes = false, Diff = false, FixOnly = false;
+  bool VerifyFixes = false;
 };
 
 } // namespace

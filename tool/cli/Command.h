@@ -51,6 +51,11 @@ struct FixResult;
 /// unified diff of every changed file (stdout).
 void printFixOutcome(const FixResult &R, bool Diff);
 
+/// `check --fix --verify`: runs `verify` on the text of Paths before and
+/// after R's changes, prints its report on stderr, and returns 0 when
+/// every norm layer passes (or none changed), else ExitFindings.
+int verifyFixes(const std::vector<std::string> &Paths, const FixResult &R);
+
 /// Prints an error the way every command does and returns ExitError.
 int reportError(llvm::Error E);
 

@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #include "cli/Command.h"
 
+#include "fix/FixEngine.h"
+#include "graph/ModulePaths.h"
 #include "verify/NormVerify.h"
 
 #include <fmt/format.h>
@@ -298,6 +300,26 @@ private:
 };
 
 } // namespace
+
+int verifyFixes(const std::vector<std::string> &Paths, const FixResult &R) {
+  if (R.Changes.empty())
+    return ExitClean;
+  VerifyOptions O;
+  for (const FileChange &C : R.Changes) {
+    std::string Key = absolutePath(C.Path).string();
+    O.OldContents[Key] = C.Before;
+    O.NewContents[Key] = C.After;
+  }
+  auto Report = verifyNorms(Paths, Paths, O);
+  if (!Report) {
+    // No norm layers: nothing to verify.
+    std::cerr << "paramlint: verify: " << llvm::toString(Report.takeError()) << "\n";
+    return ExitClean;
+  }
+  std::cerr << "paramlint: verify: the norm layers before and after the fixes\n";
+  writeText(std::cerr, *Report);
+  return Report->allPassed() ? ExitClean : ExitFindings;
+}
 
 std::unique_ptr<Command> makeVerifyCommand() {
   return std::make_unique<VerifyCommand>();

@@ -154,9 +154,9 @@ struct ClassFact {
   std::vector<MemberFact> Members;
   std::vector<std::string> Methods;
   bool HasDynamicAttributes = false; ///< Defines `__getattr__`/`__setattr__`.
+  Span Where;                        ///< The class name.
   /// Set for norm-like classes (python/NormSemantics.h).
   std::optional<NormSemanticsFact> Norm;
-  Span Where;                        ///< The class name.
 };
 
 /// A function parameter with its annotation as written (may be empty).

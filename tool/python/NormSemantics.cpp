@@ -124,6 +124,12 @@ struct FnParams {
   std::vector<TSNode> Defaults; ///< Null nodes where there is no default.
 };
 
+/// The classes of the file by name: a subclass's `super().forward(x)` and
+/// inherited `__init__` and parameters are read from its base here.
+struct FileClasses {
+  std::map<std::string, std::pair<const ClassFact *, TSNode>> ByName;
+};
+
 /// What `__init__` says about the attributes forward reads.
 struct InitInfo {
   FnParams Params;
@@ -133,8 +139,9 @@ struct InitInfo {
 class ClassReader {
 public:
   ClassReader(std::string_view Text, const ClassFact &C,
-              const std::set<std::string> &Namespaces)
-      : Text(Text), Class(C), Namespaces(Namespaces), G(Grammar::get()) {}
+              const std::set<std::string> &Namespaces, const FileClasses &Others)
+      : Text(Text), Class(C), Namespaces(Namespaces), Others(Others),
+        G(Grammar::get()) {}
 
   /// Reads the class body; returns the fact, or nullopt when the class is
   /// not a norm.
@@ -207,7 +214,12 @@ private:
   std::string_view Text;
   const ClassFact &Class;
   const std::set<std::string> &Namespaces;
+  const FileClasses &Others;
   const Grammar &G;
+  /// This class and its project bases in the file, nearest first, with
+  /// their methods.
+  std::vector<std::pair<const ClassFact *, std::map<std::string, TSNode>>> Lineage;
+  void readLineage(TSNode Body);
   ChildLister Lister;
   std::map<std::string, TSNode> Methods;
   InitInfo Init;
@@ -216,10 +228,42 @@ private:
 };
 
 bool ClassReader::isParam(const std::string &Name) const {
-  for (const MemberFact &M : Class.Members)
-    if (M.Name == Name && M.Kind == MemberKind::Parameter)
-      return true;
+  for (const auto &[C, Ms] : Lineage)
+    for (const MemberFact &M : C->Members)
+      if (M.Name == Name && M.Kind == MemberKind::Parameter)
+        return true;
   return false;
+}
+
+void ClassReader::readLineage(TSNode Body) {
+  auto MethodsOf = [&](TSNode B) {
+    std::map<std::string, TSNode> Out;
+    for (TSNode S : named(B)) {
+      TSNode Def = S;
+      if (G.of(S) == Sym::DecoratedDefinition)
+        Def = ts_node_child_by_field_id(S, G.Definition);
+      if (G.of(Def) == Sym::FunctionDefinition)
+        Out[std::string(text(ts_node_child_by_field_id(Def, G.Name)))] = Def;
+    }
+    return Out;
+  };
+  Lineage.push_back({&Class, MethodsOf(Body)});
+  // The first base that is a class of this file, then its first, ...
+  const ClassFact *C = &Class;
+  for (unsigned Depth = 0; Depth < 8; ++Depth) {
+    const std::pair<const ClassFact *, TSNode> *Base = nullptr;
+    for (const std::string &B : C->Bases) {
+      auto It = Others.ByName.find(B);
+      if (It != Others.ByName.end() && It->second.first != C) {
+        Base = &It->second;
+        break;
+      }
+    }
+    if (!Base)
+      break;
+    C = Base->first;
+    Lineage.push_back({C, MethodsOf(Base->second)});
+  }
 }
 
 bool ClassReader::isNamespace(TSNode N) const {
@@ -486,6 +530,14 @@ TermP ClassReader::eval(TSNode N, Env &E, unsigned Depth) {
     }
     if (O == Op::Pow && B->K == Op::Num && std::fabs(std::fabs(B->Value) - 0.5) < 1e-12)
       SawNormOp = true;
+    // `y + 0.0 * self.shift` keeps a parameter in the graph and adds
+    // nothing (for finite weights).
+    if (O == Op::Mul && (isNum(A, 0) || isNum(B, 0)))
+      return num(0, W);
+    if ((O == Op::Add || O == Op::Sub) && isNum(B, 0))
+      return A;
+    if (O == Op::Add && isNum(A, 0))
+      return B;
     auto T = std::const_pointer_cast<Term>(make(O, W, {A, B}));
     T->LeftWhere = spanOf(L);
     T->RightWhere = spanOf(R);
@@ -593,6 +645,34 @@ TermP ClassReader::evalCall(TSNode N, Env &E, unsigned Depth) {
         if (!same(T, R[0]))
           return unknown("`self." + Method + "` returns different values", W);
       return R[0];
+    }
+    // `super().forward(x)`, `super(Cls, self).forward(x)`: the nearest base
+    // of the file that defines the method, with its own helpers.
+    if (G.of(Obj) == Sym::Call &&
+        text(ts_node_child_by_field_id(Obj, G.Function)) == "super") {
+      for (size_t I = 1; I < Lineage.size(); ++I) {
+        auto M = Lineage[I].second.find(Method);
+        if (M == Lineage[I].second.end())
+          continue;
+        if (Depth > 24)
+          break;
+        std::vector<TermP> Bound;
+        for (TSNode A : Pos)
+          Bound.push_back(eval(A, E, Depth + 1));
+        if (Bound.empty())
+          break;
+        std::map<std::string, TSNode> Saved = Methods;
+        Methods = Lineage[I].second;
+        std::vector<TermP> R = evalFunction(M->second, Bound, Depth + 2);
+        Methods = std::move(Saved);
+        if (R.empty())
+          return unknown("`super()." + Method + "` returns nothing", W);
+        for (const TermP &T : R)
+          if (!same(T, R[0]))
+            return unknown("`super()." + Method + "` returns different values", W);
+        return R[0];
+      }
+      return unknown("call `super()." + Method + "`", W);
     }
     if (isNamespace(Obj)) {
       if (Pos.empty() && Method != "layer_norm" && Method != "rms_norm")
@@ -1067,18 +1147,17 @@ NormSemanticsFact ClassReader::classify(const TermP &Out) {
 }
 
 std::optional<NormSemanticsFact> ClassReader::read(TSNode Body) {
-  for (TSNode S : named(Body)) {
-    TSNode Def = S;
-    if (G.of(S) == Sym::DecoratedDefinition)
-      Def = ts_node_child_by_field_id(S, G.Definition);
-    if (G.of(Def) == Sym::FunctionDefinition)
-      Methods[std::string(text(ts_node_child_by_field_id(Def, G.Name)))] = Def;
-  }
+  readLineage(Body);
+  Methods = Lineage.front().second;
   auto Fwd = Methods.find("forward");
   if (Fwd == Methods.end())
     return std::nullopt;
-  if (auto Ctor = Methods.find("__init__"); Ctor != Methods.end())
-    readInit(Ctor->second);
+  // The nearest `__init__`, inherited when the class has none.
+  for (const auto &[C, Ms] : Lineage)
+    if (auto Ctor = Ms.find("__init__"); Ctor != Ms.end()) {
+      readInit(Ctor->second);
+      break;
+    }
   // Class-level `eps = 1e-6`.
   for (TSNode S : named(Body)) {
     if (G.of(S) != Sym::ExpressionStatement)
@@ -1186,13 +1265,20 @@ void extractNormSemantics(std::string_view Text, TSNode Root, FileFacts &Facts) 
   if (Classes.empty())
     return;
   std::set<std::string> Namespaces = namespacesOf(Facts);
+  FileClasses Others;
+  for (TSNode C : Classes) {
+    uint32_t NameBegin = ts_node_start_byte(ts_node_child_by_field_id(C, G.Name));
+    for (const ClassFact &F : Facts.Classes)
+      if (F.Where.Begin == NameBegin)
+        Others.ByName.emplace(F.Name, std::make_pair(&F, ts_node_child_by_field_id(C, G.Body)));
+  }
   for (TSNode C : Classes) {
     uint32_t NameBegin = ts_node_start_byte(ts_node_child_by_field_id(C, G.Name));
     auto It = std::find_if(Facts.Classes.begin(), Facts.Classes.end(),
                            [&](const ClassFact &F) { return F.Where.Begin == NameBegin; });
     if (It == Facts.Classes.end())
       continue;
-    ClassReader R(Text, *It, Namespaces);
+    ClassReader R(Text, *It, Namespaces, Others);
     It->Norm = R.read(ts_node_child_by_field_id(C, G.Body));
   }
 }

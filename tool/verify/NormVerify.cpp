@@ -274,9 +274,11 @@ llvm::Expected<VerifyReport> verifyNorms(const std::vector<std::string> &OldPath
   VerifyReport R;
   AnalysisOptions AO;
   AO.RunChecks = false;
+  AO.Contents = Options.OldContents;
   auto Old = analyze(OldPaths, AO);
   if (!Old)
     return Old.takeError();
+  AO.Contents = Options.NewContents;
   auto New = analyze(NewPaths, AO);
   if (!New)
     return New.takeError();

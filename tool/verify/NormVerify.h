@@ -22,6 +22,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,10 @@ struct VerifyOptions {
   /// The width probed when neither a literal nor the checkpoint says it.
   unsigned AssumedWidth = 768;
   harness::ProbeOptions Probes;
+  /// Bytes to analyse instead of the files on disk, per side (keyed as
+  /// AnalysisOptions::Contents): `check --fix --verify` compares the text
+  /// before its fixes with the text after.
+  std::map<std::string, std::string> OldContents, NewContents;
 };
 
 /// One side of a layer.

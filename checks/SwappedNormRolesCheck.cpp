@@ -45,7 +45,8 @@ void SwappedNormRolesCheck::run(const ParamGraph &Graph,
   std::vector<Swapped> Found;
   for (const BoundAccess &B : Graph.Accesses) {
     if (B.Fact->K == AccessFact::Kind::Read ||
-        B.Resolved.K != Resolution::Kind::Slot || !B.Resolved.Owner->IsNorm)
+        B.Resolved.K != Resolution::Kind::Slot ||
+        !(B.Resolved.Owner->IsNorm || B.Resolved.Slot->RoleFromName))
       continue;
     Role Target = B.Resolved.Slot->TheRole;
     if (Target != Role::Scale && Target != Role::Shift)

@@ -10,7 +10,9 @@ namespace paramlint {
 /// ## What it does
 /// Finds writes into a norm layer's scale (`weight`, `scale`, `gamma`, ...)
 /// whose source is named as a shift (`params["ln_1"]["b"]`,
-/// `sd["h.0.ln_1.bias"]`), and the reverse.
+/// `sd["h.0.ln_1.bias"]`), and the reverse. In C++, a tensor field whose
+/// own name gives its role counts too: ggml's `model.tensors["model/h" +
+/// std::to_string(i) + "/ln_1/b"] = layer.ln_1_g` binds a bias to a gain.
 /// ## Why is this bad?
 /// Shapes match, so nothing fails: the layer multiplies by the bias and adds
 /// the gain, and every output downstream is wrong.

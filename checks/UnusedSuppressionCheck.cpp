@@ -58,7 +58,8 @@ Fix removalFix(const SourceFile &File, const SuppressionFact &S,
         Edit{Span{S.Codes.front().Where.Begin, S.Codes.back().Where.End}, List});
     return F;
   }
-  F.Message = "Remove the unused `noqa` directive";
+  F.Message = std::string("Remove the unused `") +
+              (File.kind() == SourceKind::Cxx ? "NOLINT" : "noqa") + "` directive";
   uint32_t Begin = S.Where.Begin, End = S.Where.End;
   uint32_t After = End;
   while (After < S.Comment.End && isBlank(Text[After]))
@@ -110,7 +111,8 @@ void applySuppressions(Analysis &A, const AnalysisOptions &Options) {
   std::map<std::pair<const SourceFile *, uint32_t>, std::vector<Entry>> ByLine;
   for (size_t I = 0; I < A.Files.size() && I < A.Facts.size(); ++I)
     for (const SuppressionFact &S : A.Facts[I].Suppressions)
-      ByLine[{A.Files[I].get(), lineStart(*A.Files[I], S.Where.Begin)}].push_back(
+      ByLine[{A.Files[I].get(),
+              lineStart(*A.Files[I], S.AppliesAt.value_or(S.Where.Begin))}].push_back(
           Entry{A.Files[I].get(), &S, I < A.InputCount,
                 false, std::vector<bool>(S.Codes.size(), false)});
   if (ByLine.empty())
@@ -171,7 +173,9 @@ void applySuppressions(Analysis &A, const AnalysisOptions &Options) {
                  fmt::format("{}", fmt::join(UnknownNames, ", "));
         Diagnostic D;
         D.Code = UnusedSuppressionCheck::Info.Code;
-        D.Message = "unused `noqa` directive (" + Why + ")";
+        D.Message = std::string("unused `") +
+                    (E.File->kind() == SourceKind::Cxx ? "NOLINT" : "noqa") +
+                    "` directive (" + Why + ")";
         D.Where = Location{E.File, E.Fact->Where};
         D.TheFix = removalFix(*E.File, *E.Fact, Unused);
         Kept.report(std::move(D));

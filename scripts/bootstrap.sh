@@ -12,7 +12,8 @@ build_pkgs=(cmake ninja-build g++ make pkg-config nodejs npm
   llvm-14-dev libclang-14-dev clang-14 libtree-sitter-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfmt-dev libzip-dev
   libgtest-dev libgmock-dev libbenchmark-dev libgraphviz-dev)
-test_pkgs=(python3 python3-torch python3-numpy python3-jsonschema chromium)
+# libtorch-dev: the C++ differential test builds a libtorch module against it.
+test_pkgs=(python3 python3-torch python3-numpy python3-jsonschema chromium libtorch-dev)
 
 pkgs=("${build_pkgs[@]}")
 [ $want_test = 1 ] && pkgs+=("${test_pkgs[@]}")

@@ -1,7 +1,8 @@
 //===- FixtureTest.cpp - Every fixture against its annotations ------------===//
 ///
 /// \file
-/// One test per fixture under fixtures/python/ and fixtures/notebooks/: a
+/// One test per fixture under fixtures/python/, fixtures/notebooks/ and
+/// fixtures/cxx/ (C++ annotations are `// expect:` comments): a
 /// top-level file is one fixture, an immediate subdirectory is one fixture
 /// (a multi-file project). The engine's diagnostics must match the
 /// annotations exactly: every `expect:` matched by a diagnostic with that
@@ -38,12 +39,14 @@ bool isFixedTwin(const std::string &Name) {
 
 bool isFixtureSource(const fs::path &P) {
   std::string Ext = P.extension().string();
-  return (Ext == ".py" || Ext == ".pyi" || Ext == ".ipynb") &&
+  return (Ext == ".py" || Ext == ".pyi" || Ext == ".ipynb" || Ext == ".cpp" ||
+          Ext == ".h") &&
          !isFixedTwin(P.filename().string());
 }
 
 /// The fixture root directories, relative to the source tree.
-const char *const FixtureRoots[] = {"fixtures/python", "fixtures/notebooks"};
+const char *const FixtureRoots[] = {"fixtures/python", "fixtures/notebooks",
+                                    "fixtures/cxx"};
 
 /// Fixtures as paths relative to the source tree, sorted.
 std::vector<std::string> listFixtures() {

@@ -8,6 +8,7 @@
 #include "checkpoint/Checkpoint.h"
 #include "checks/Registry.h"
 #include "checks/UnusedSuppressionCheck.h"
+#include "cxx/CxxFrontend.h"
 #include "graph/CheckpointBinding.h"
 #include "graph/Linker.h"
 #include "graph/ModulePaths.h"
@@ -16,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -166,14 +168,15 @@ Loaded load(const DiscoveredPath &Input,
   size_t Nul = Bytes.find('\0');
   size_t Bad = firstInvalidUtf8(Bytes);
   if (Nul != std::string::npos && (Bad == std::string::npos || Nul < Bad))
-    return Fail("file contains a NUL byte: not Python source (binary?)",
+    return Fail("file contains a NUL byte: not source text (binary?)",
                 static_cast<uint32_t>(Nul), Bytes.substr(0, Nul));
   if (Bad != std::string::npos)
     return Fail(fmt::format("file is not valid UTF-8 (byte 0x{:02x})",
                             static_cast<unsigned char>(Bytes[Bad])),
                 static_cast<uint32_t>(Bad), Bytes.substr(0, Bad));
-  L.File = std::make_unique<SourceFile>(Input.Path, std::move(Bytes),
-                                        SourceKind::Python);
+  L.File = std::make_unique<SourceFile>(
+      Input.Path, std::move(Bytes),
+      isCxxPath(Input.Path) ? SourceKind::Cxx : SourceKind::Python);
   return L;
 }
 
@@ -257,6 +260,45 @@ void addImportedFiles(Analysis &A,
   }
 }
 
+/// Parses the C++ inputs that were read (one run over all units) and puts
+/// their facts, NOLINT directives and parse problems in place.
+void extractCxx(const std::vector<Loaded> &Read, std::vector<FileFacts> &Facts,
+                const AnalysisOptions &Options, unsigned Jobs,
+                DiagnosticSink &Sink, std::vector<std::string> &Notes) {
+  std::vector<std::string> Paths;
+  std::map<std::string, size_t> IndexOf;
+  for (size_t I = 0; I < Read.size(); ++I)
+    if (!Read[I].Problem && Read[I].File->kind() == SourceKind::Cxx) {
+      std::string Abs = absolutePath(Read[I].File->path()).string();
+      if (IndexOf.emplace(Abs, I).second)
+        Paths.push_back(Abs);
+    }
+  if (Paths.empty())
+    return;
+  CxxOptions CO;
+  CO.BuildDir = Options.BuildDir;
+  CO.Jobs = Jobs;
+  CO.Contents = Options.Contents;
+  CxxResult R = extractCxxFacts(Paths, CO);
+  for (auto &[Path, FF] : R.Facts) {
+    auto It = IndexOf.find(Path);
+    if (It == IndexOf.end())
+      continue;
+    FF.Suppressions = findCxxSuppressions(Read[It->second].File->text());
+    Facts[It->second] = std::move(FF);
+  }
+  for (const CxxProblem &P : R.Problems) {
+    auto It = IndexOf.find(P.Path);
+    if (It == IndexOf.end())
+      continue;
+    const SourceFile *File = Read[It->second].File.get();
+    uint32_t At = std::min<uint32_t>(P.Offset, File->text().size());
+    Sink.report(Diagnostic{"PL001", P.Message, Location{File, Span{At, At}}, {},
+                           std::nullopt});
+  }
+  Notes = std::move(R.Notes);
+}
+
 } // namespace
 
 llvm::Expected<std::unique_ptr<Analysis>>
@@ -296,7 +338,8 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   auto Work = [&] {
     for (size_t I = Next++; I < N; I = Next++) {
       Read[I] = load(Inputs[I], Options.Contents);
-      if (!Read[I].Problem)
+      // C++ is parsed below, all units in one run.
+      if (!Read[I].Problem && Read[I].File->kind() != SourceKind::Cxx)
         Result->Facts[I] = Extract(*Read[I].File);
       if (Options.Progress)
         Options.Progress(++Done, N);
@@ -313,6 +356,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
 
   DiagnosticSink Sink;
   std::vector<std::string> LoadProblems; // For the run key.
+  extractCxx(Read, Result->Facts, Options, Jobs, Sink, Result->Notes);
   for (size_t I = 0; I < N; ++I) {
     LoadProblems.push_back(Read[I].Problem.value_or(""));
     Result->Files.push_back(std::move(Read[I].File));
@@ -344,7 +388,11 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   // Nothing the diagnostics depend on changed since an earlier run: take
   // its diagnostics and link nothing (cache/RunCache.h).
   std::optional<Hash128> RunKey;
-  if (Cache && Options.ReuseDiagnostics && Options.Checkpoints.empty()) {
+  // A C++ unit's diagnostics depend on headers and compile commands the
+  // run key does not hash: never reused.
+  bool AnyCxx = std::any_of(Result->Files.begin(), Result->Files.end(),
+                            [](const auto &F) { return F->kind() == SourceKind::Cxx; });
+  if (Cache && Options.ReuseDiagnostics && Options.Checkpoints.empty() && !AnyCxx) {
     RunKey = runKey(Result->Files, N, LoadProblems, Options);
     if (std::optional<std::string> Bytes = Cache->lookupRun(*RunKey))
       if (auto Diags = deserializeDiagnostics(*Bytes, Result->Files)) {

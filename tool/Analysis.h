@@ -56,6 +56,9 @@ struct AnalysisOptions {
   /// (a file named on the command line is always read).
   std::vector<std::string> Exclude;
   std::string ExcludeRoot;
+  /// Directory holding compile_commands.json for the C++ inputs (`check
+  /// -p`); empty: searched upwards from each source, else fallback flags.
+  std::string BuildDir;
   /// Called (from any worker thread) after each input file is read and its
   /// facts extracted, with the count done and the total: a progress bar.
   std::function<void(size_t Done, size_t Total)> Progress;
@@ -94,6 +97,9 @@ struct Analysis {
   /// Problems that did not stop the run (a cache that cannot be written),
   /// for the command to print.
   std::vector<std::string> Warnings;
+  /// Things the user should know about the run that are no finding (the
+  /// C++ frontend parsed with fallback flags): printed once on stderr.
+  std::vector<std::string> Notes;
 };
 
 /// Analyses the given files and directories. Unreadable or unparsable files

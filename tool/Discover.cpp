@@ -27,8 +27,9 @@ namespace {
 /// Hidden directories (`.git`, `.venv`, `.ipynb_checkpoints`) are skipped
 /// by their leading dot.
 bool isSkippedDirectory(const std::string &Name) {
-  static const char *const Skipped[] = {"__pycache__", "node_modules",
-                                        "site-packages", "venv"};
+  // CMakeFiles holds the compiler-identification sources CMake writes.
+  static const char *const Skipped[] = {"CMakeFiles", "__pycache__",
+                                        "node_modules", "site-packages", "venv"};
   if (!Name.empty() && Name[0] == '.')
     return true;
   return std::find_if(std::begin(Skipped), std::end(Skipped),
@@ -38,7 +39,8 @@ bool isSkippedDirectory(const std::string &Name) {
 
 bool hasInputExtension(const fs::path &P) {
   std::string Ext = P.extension().string();
-  return Ext == ".py" || Ext == ".pyi" || Ext == ".ipynb";
+  return Ext == ".py" || Ext == ".pyi" || Ext == ".ipynb" || Ext == ".cpp" ||
+         Ext == ".cc" || Ext == ".cxx" || Ext == ".h" || Ext == ".hpp";
 }
 
 /// A short lower-case reason, as in "no such file or directory".

@@ -2,9 +2,9 @@
 ///
 /// \file
 /// Expands the paths a user gives into the files paramlint reads: `.py`,
-/// `.pyi` and `.ipynb`, recursing into directories in a stable (sorted)
+/// `.pyi`, `.ipynb` and C++ (`.cpp`, `.cc`, `.cxx`, `.h`, `.hpp`), recursing into directories in a stable (sorted)
 /// order and skipping hidden directories, `__pycache__`, virtual
-/// environments and `node_modules`. A path given explicitly is always
+/// environments, `node_modules` and `CMakeFiles`. A path given explicitly is always
 /// taken, whatever its extension, so a user can lint a script without one.
 ///
 //===----------------------------------------------------------------------===//

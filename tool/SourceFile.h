@@ -23,7 +23,7 @@
 
 namespace paramlint {
 
-enum class SourceKind { Python, Notebook };
+enum class SourceKind { Python, Notebook, Cxx };
 
 /// A 1-based row and column; Cell is the 1-based code-cell number in a
 /// notebook (rows then count from the cell's first line), else nullopt.

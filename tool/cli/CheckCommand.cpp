@@ -37,6 +37,10 @@ public:
         ->allow_extra_args(false);
     C->add_option("--jobs,-j", Options.Jobs,
                   "Worker threads (default: one per core)");
+    C->add_option("-p,--build-path", Options.BuildDir,
+                  "Directory holding compile_commands.json for the C++ files "
+                  "(default: searched above each file; else -std=c++17 and "
+                  "the project's include/)");
     C->add_option("--checkpoint", Options.Checkpoints,
                   "A checkpoint to compare with the model it holds the "
                   "weights of (PL201-PL203); repeat for more")
@@ -92,6 +96,8 @@ public:
       std::cerr << "paramlint: warning: " << W << "\n";
     if (Timings)
       printTimings(**Result);
+    for (const std::string &Note : (*Result)->Notes)
+      std::cerr << "paramlint: note: " << Note << "\n";
     if (int Code = reportCheckpoints(**Result))
       return Code;
     const std::vector<Diagnostic> &Diags = (*Result)->Diagnostics;

@@ -17,6 +17,8 @@ public:
     C->add_option("--format", Format, "Output format")
         ->check(CLI::IsMember({"json", "dot"}));
     C->add_option("--jobs,-j", Options.Jobs, "Worker threads");
+    C->add_option("-p,--build-path", Options.BuildDir,
+                  "Directory holding compile_commands.json for the C++ files");
     return C;
   }
 

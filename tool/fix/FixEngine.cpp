@@ -79,6 +79,10 @@ llvm::Expected<std::string> rebuild(const SourceFile &File,
     Reread = std::move(*NB);
   } else {
     Out = applyEdits(File.text(), Edits);
+    // C++ is checked by the next round's analysis, which parses it with
+    // Clang (a fix that broke it would show as a PL001 there).
+    if (File.kind() == SourceKind::Cxx)
+      return Out;
     Reread = std::make_unique<SourceFile>(File.path(), Out, SourceKind::Python);
   }
   FileFacts Facts = extractPythonFacts(*Reread);
@@ -271,7 +275,7 @@ llvm::Expected<FixResult> Engine::run() {
       // never edited: the edit could not be checked or would lose bytes.
       if (It == PerFile.end() || Broken.count(&File) || !Current.count(Key) ||
           !Last->Facts[I].Problems.empty() ||
-          (File.kind() == SourceKind::Python && File.text() != Current[Key]))
+          (File.kind() != SourceKind::Notebook && File.text() != Current[Key]))
         continue;
       Changed |= fixFile(File, Key, It->second);
     }

@@ -92,6 +92,10 @@ struct MemberFact {
   ModuleExpr Value;         ///< Meaningful when Kind == Module.
   bool Conditional = false; ///< Under `if`, or `x if c else None`.
   bool Persistent = true;   ///< `register_buffer(..., persistent=False)`.
+  /// A role the member's own name gives it, as the conventions spell roles
+  /// (`"scale"`, `"shift"`), or empty. C++ tensor fields (`ln_1_g`) have
+  /// one; Python members take theirs from the norm class that owns them.
+  std::string RoleHint;
   Span Where;               ///< The name as written.
 };
 
@@ -154,6 +158,13 @@ struct ClassFact {
   std::vector<MemberFact> Members;
   std::vector<std::string> Methods;
   bool HasDynamicAttributes = false; ///< Defines `__getattr__`/`__setattr__`.
+  /// A C++ struct that holds tensors (ggml style: `ggml_tensor *` fields,
+  /// or structs of them): a model although it has no module base.
+  bool IsTensorStruct = false;
+  /// C++: members found outside the class body (a constructor defined in
+  /// another file registers them); the linker adds them to the class of
+  /// the same name.
+  bool IsPartial = false;
   Span Where;                        ///< The class name.
   /// Set for norm-like classes (python/NormSemantics.h).
   std::optional<NormSemanticsFact> Norm;
@@ -323,6 +334,9 @@ struct SuppressionFact {
   std::vector<Code> Codes;
   Span Where;   ///< From the directive's `#` through its last code.
   Span Comment; ///< The whole comment the directive is part of.
+  /// A byte on the line the directive suppresses when that is not its own
+  /// line (C++ `// NOLINTNEXTLINE`).
+  std::optional<uint32_t> AppliesAt;
 };
 
 /// Everything one file says.

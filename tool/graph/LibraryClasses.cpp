@@ -137,10 +137,13 @@ const LibraryTable &LibraryTable::builtin() {
     if (const auto *Names = T["stateless"]["names"].as_array())
       for (const auto &E : *Names)
         if (auto Name = E.value<std::string>()) {
-          auto Class = std::make_unique<LibraryClass>();
-          Class->Name = "torch.nn." + *Name;
-          Class->Stateless = true;
-          L.Classes.push_back(std::move(Class));
+          // The same stateless modules in libtorch's C++ frontend.
+          for (const char *Prefix : {"torch.nn.", "torch::nn::"}) {
+            auto Class = std::make_unique<LibraryClass>();
+            Class->Name = Prefix + *Name;
+            Class->Stateless = true;
+            L.Classes.push_back(std::move(Class));
+          }
         }
     return L;
   }();
@@ -258,6 +261,18 @@ bool LibraryTable::isModuleApi(const std::string &Name) {
 
 TorchContainer torchContainer(const std::string &QualifiedName) {
   std::string Name = canonicalTorchName(QualifiedName);
+  // libtorch's C++ frontend: the same containers under `torch::nn::`, and
+  // Cloneable<T>, the base every built-in module derives from.
+  static const std::string CxxPrefix = "torch::nn::";
+  if (Name.compare(0, CxxPrefix.size(), CxxPrefix) == 0) {
+    std::string Last = Name.substr(CxxPrefix.size());
+    if (Last == "Cloneable")
+      return TorchContainer::Module;
+    if (Last == "Module" || Last == "ModuleList" || Last == "Sequential" ||
+        Last == "ModuleDict" || Last == "ParameterList" ||
+        Last == "ParameterDict")
+      Name = "torch.nn." + Last;
+  }
   if (Name == "torch.nn.Module")
     return TorchContainer::Module;
   if (Name == "torch.nn.ModuleList")

@@ -112,6 +112,12 @@ private:
   std::map<std::tuple<std::string, unsigned, std::string>,
            std::vector<std::string>>
       CandidateKeys;
+  /// C++ has no imports to follow: a class is named by its qualified name
+  /// (`gpt::BlockImpl`) in every translation unit, so C++ files share one
+  /// table. Partials are members defined outside the class body.
+  std::unordered_map<std::string, std::pair<unsigned, unsigned>> CxxClassByName;
+  std::unordered_map<std::string, std::vector<std::pair<unsigned, unsigned>>>
+      CxxPartials;
 
   std::map<std::pair<unsigned, std::string>, Entity> ResolveCache;
   std::map<std::pair<unsigned, unsigned>, int> IsModuleMemo; ///< -1: visiting.
@@ -199,8 +205,16 @@ void Linker::indexFiles() {
   AbsoluteDir.resize(N);
   for (unsigned F = 0; F < N; ++F) {
     const FileFacts &FF = *Facts[F];
-    for (unsigned C = 0; C < FF.Classes.size(); ++C)
+    bool Cxx = Files[F]->kind() == SourceKind::Cxx;
+    for (unsigned C = 0; C < FF.Classes.size(); ++C) {
+      if (Cxx && FF.Classes[C].IsPartial) {
+        CxxPartials[FF.Classes[C].Name].push_back({F, C});
+        continue;
+      }
       ClassByName[F][FF.Classes[C].Name] = C; // The last definition wins.
+      if (Cxx)
+        CxxClassByName.emplace(FF.Classes[C].Name, std::make_pair(F, C));
+    }
 
     for (unsigned S = 1; S < FF.Scopes.size(); ++S)
       if (FF.Scopes[S].Parent == 0 && FF.Scopes[S].Class.empty())
@@ -284,6 +298,13 @@ Entity Linker::resolveUncached(unsigned File, const std::string &Dotted,
     std::string Base = Imp.Module.empty() ? Imp.Name : Imp.Module + "." + Imp.Name;
     return resolveIn(File, Imp.Level, Base + Tail, Depth + 1);
   }
+  if (Files[File]->kind() == SourceKind::Cxx) {
+    auto It = CxxClassByName.find(Dotted);
+    if (It != CxxClassByName.end())
+      return {Entity::Kind::ProjectClass, It->second.first, It->second.second,
+              Dotted};
+    return {Entity::Kind::External, File, 0, Dotted};
+  }
   // `from model import *`: look through the star-imported modules.
   if (auto Star = ImportsByAlias[File].find("*");
       Star != ImportsByAlias[File].end())
@@ -325,7 +346,7 @@ bool Linker::isModuleClass(unsigned File, unsigned Class, unsigned Depth) {
   if (Depth > MaxDepth)
     return false;
   IsModuleMemo[Key] = -1; // A cycle of bases is not a module.
-  bool Result = false;
+  bool Result = Facts[File]->Classes[Class].IsTensorStruct;
   for (const std::string &Base : Facts[File]->Classes[Class].Bases) {
     Entity E = resolve(File, Base);
     if (E.K == Entity::Kind::ProjectClass && isModuleClass(E.File, E.Index, Depth + 1))
@@ -395,7 +416,20 @@ Linker::buildClass(unsigned File, unsigned Class, unsigned Depth,
     Node->Open = true;
 
   const Conventions &Conv = Conventions::builtin();
-  for (const MemberFact &M : CF.Members) {
+  // A C++ member's location is in the file that wrote it: a partial's
+  // (a constructor defined in a .cpp) may be another file than the class's.
+  std::vector<std::pair<const MemberFact *, const SourceFile *>> Members;
+  for (const MemberFact &M : CF.Members)
+    Members.push_back({&M, Files[File]});
+  if (Files[File]->kind() == SourceKind::Cxx) {
+    auto Partial = CxxPartials.find(CF.Name);
+    if (Partial != CxxPartials.end())
+      for (const auto &[PF, PC] : Partial->second)
+        for (const MemberFact &M : Facts[PF]->Classes[PC].Members)
+          Members.push_back({&M, Files[PF]});
+  }
+  for (const auto &[MP, MemberFile] : Members) {
+    const MemberFact &M = *MP;
     switch (M.Kind) {
     case MemberKind::Parameter:
     case MemberKind::Buffer: {
@@ -413,8 +447,13 @@ Linker::buildClass(unsigned File, unsigned Class, unsigned Depth,
         if (Kind == SlotKind::Parameter && R == Role::RunningStat)
           R = Role::Other;
       }
+      bool FromName = !M.RoleHint.empty();
+      if (FromName)
+        R = M.RoleHint == "scale" ? Role::Scale
+            : M.RoleHint == "shift" ? Role::Shift
+                                    : Role::Other;
       Node->Slots.push_back(SlotDef{M.Name, Kind, R, M.Conditional, M.Persistent,
-                                    Location{Files[File], M.Where}});
+                                    Location{MemberFile, M.Where}, FromName});
       break;
     }
     case MemberKind::Module: {

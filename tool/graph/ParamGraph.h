@@ -40,6 +40,9 @@ struct SlotDef {
   bool Conditional = false;
   bool Persistent = true;
   std::optional<Location> Where; ///< Project classes only.
+  /// The role comes from the slot's own name (a C++ tensor field such as
+  /// `ln_1_g`), not from a norm class that owns it.
+  bool RoleFromName = false;
 };
 
 /// One module in a model's tree: a class instance with its own slots and

@@ -1,0 +1,181 @@
+//===- CxxFrontendTest.cpp - The C++ frontend on small sources ------------===//
+///
+/// \file
+/// The Clang-free rules (roles from field names, name templates, NOLINT
+/// comments) directly, then the frontend through analyze(): facts of a
+/// header shared by two units once, the same findings with one job or
+/// several, and bad input (a missing header, broken code, a database that
+/// names missing files, GCC-only flags) as PL001 with the run going on.
+///
+//===----------------------------------------------------------------------===//
+#include "Analysis.h"
+#include "TestSupport.h"
+#include "cxx/CxxFrontend.h"
+#include "cxx/TensorNames.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace paramlint::test {
+namespace {
+
+TEST(TensorNamesTest, RoleFromFieldName) {
+  EXPECT_EQ(roleFromFieldName("ln_1_g"), "scale");
+  EXPECT_EQ(roleFromFieldName("ln_1_b"), "shift");
+  EXPECT_EQ(roleFromFieldName("attn_norm_b"), "shift");
+  EXPECT_EQ(roleFromFieldName("c_attn_attn_w"), "scale");
+  EXPECT_EQ(roleFromFieldName("ffn_norm_weight"), "scale");
+  EXPECT_EQ(roleFromFieldName("out_bias"), "shift");
+  EXPECT_EQ(roleFromFieldName("output_norm"), "scale");
+  EXPECT_EQ(roleFromFieldName("wte"), "");
+  EXPECT_EQ(roleFromFieldName("memory_k"), "");
+  EXPECT_EQ(roleFromFieldName("tok_embeddings"), "");
+}
+
+TEST(TensorNamesTest, PrintfTemplates) {
+  std::vector<TemplatePiece> Pieces;
+  EXPECT_EQ(printfTemplateToPattern("blk.%d.attn_norm.weight", &Pieces),
+            "blk.*.attn_norm.weight");
+  ASSERT_EQ(Pieces.size(), 2u);
+  EXPECT_EQ(Pieces[0].Text, "blk.");
+  EXPECT_EQ(Pieces[0].Offset, 0u);
+  EXPECT_EQ(Pieces[1].Text, ".attn_norm.weight");
+  EXPECT_EQ(Pieces[1].Offset, 6u);
+  EXPECT_EQ(printfTemplateToPattern("h%02d/%s%zu"), "h*/*");
+  EXPECT_EQ(printfTemplateToPattern("100%% of %lld"), "100% of *");
+  EXPECT_EQ(braceTemplateToPattern("h{}.ln_{:d}.{{x}}"), "h*.ln_*.{x}");
+  EXPECT_EQ(collapseWildcards("a**b***"), "a*b*");
+  EXPECT_EQ(withoutTemplateArgs("std::vector<layer<int>>"), "std::vector");
+}
+
+TEST(CxxSuppressionsTest, ReadsNolintFromCommentsOnly) {
+  std::string Text = "int a; // NOLINT(PL102, PL104)\n"
+                     "const char *s = \"// NOLINT\";\n"
+                     "// NOLINTNEXTLINE(PL101)\n"
+                     "int b; /* NOLINT */\n";
+  std::vector<SuppressionFact> S = findCxxSuppressions(Text);
+  ASSERT_EQ(S.size(), 3u);
+  ASSERT_EQ(S[0].Codes.size(), 2u);
+  EXPECT_EQ(S[0].Codes[0].Name, "PL102");
+  EXPECT_EQ(S[0].Codes[1].Name, "PL104");
+  EXPECT_EQ(Text.substr(S[0].Codes[1].Where.Begin, 5), "PL104");
+  EXPECT_EQ(Text.substr(S[0].Where.Begin, S[0].Where.End - S[0].Where.Begin),
+            "// NOLINT(PL102, PL104)");
+  EXPECT_FALSE(S[0].AppliesAt);
+  ASSERT_TRUE(S[1].AppliesAt);
+  EXPECT_EQ(Text.substr(*S[1].AppliesAt, 6), "int b;");
+  EXPECT_TRUE(S[2].Codes.empty());
+}
+
+const char *const SharedHeader = R"(#pragma once
+struct ggml_tensor;
+struct layer { ggml_tensor *ln_g; ggml_tensor *ln_b; };
+)";
+
+std::string loaderUnit(const std::string &Fn, const std::string &Gain,
+                       const std::string &Bias) {
+  return "#include \"model.h\"\n"
+         "ggml_tensor *get_tensor(const char *name);\n"
+         "void " + Fn + "(layer &l) {\n"
+         "  l.ln_g = get_tensor(\"" + Gain + "\");\n"
+         "  l.ln_b = get_tensor(\"" + Bias + "\");\n"
+         "}\n";
+}
+
+std::vector<std::string> summary(const Analysis &A) {
+  std::vector<std::string> Out;
+  for (const Diagnostic &D : A.Diagnostics) {
+    Position P = D.Where.File->position(D.Where.Where.Begin);
+    std::string Name = D.Where.File->path();
+    Name = Name.substr(Name.rfind('/') + 1);
+    Out.push_back(Name + ":" + std::to_string(P.Row) + ": " + D.Code);
+  }
+  return Out;
+}
+
+TEST(CxxFrontendTest, HeaderFactsOnceAndSameFindingsWithAnyJobs) {
+  TempDir T;
+  T.write("model.h", SharedHeader);
+  T.write("a.cpp", loaderUnit("load_a", "ln/g", "ln/b"));
+  T.write("b.cpp", loaderUnit("load_b", "ln/b", "ln/g")); // swapped
+  T.write("c.cpp", loaderUnit("load_c", "ln/g", "ln/b"));
+  std::vector<std::string> First;
+  for (unsigned Jobs : {1u, 3u}) {
+    AnalysisOptions O;
+    O.Jobs = Jobs;
+    auto A = analyze({T.path()}, O);
+    ASSERT_TRUE(bool(A)) << llvm::toString(A.takeError());
+    size_t Classes = 0;
+    for (const FileFacts &F : (*A)->Facts)
+      for (const ClassFact &C : F.Classes)
+        Classes += C.Name == "layer";
+    EXPECT_EQ(Classes, 1u) << "the header's struct is described once";
+    std::vector<std::string> S = summary(**A);
+    EXPECT_EQ(S, (std::vector<std::string>{"b.cpp:4: PL104", "b.cpp:5: PL104"}))
+        << "jobs " << Jobs;
+    EXPECT_FALSE((*A)->Notes.empty()) << "fallback flags are announced";
+  }
+}
+
+TEST(CxxFrontendTest, NolintSuppressesAndUnusedOnesAreReported) {
+  TempDir T;
+  T.write("model.h", SharedHeader);
+  T.write("a.cpp", "#include \"model.h\"\n"
+                   "ggml_tensor *get_tensor(const char *name);\n"
+                   "void load(layer &l) {\n"
+                   "  l.ln_g = get_tensor(\"ln/b\"); // NOLINT(PL104)\n"
+                   "  // NOLINTNEXTLINE(PL104)\n"
+                   "  l.ln_b = get_tensor(\"ln/g\");\n"
+                   "  get_tensor(\"x\"); // NOLINT(PL101)\n"
+                   "}\n");
+  auto A = analyze({T.path()}, AnalysisOptions());
+  ASSERT_TRUE(bool(A));
+  EXPECT_EQ(summary(**A), (std::vector<std::string>{"a.cpp:7: PL002"}));
+}
+
+TEST(CxxFrontendTest, BadInputIsPL001AndTheRunGoesOn) {
+  TempDir T;
+  T.write("good/model.h", SharedHeader);
+  T.write("good/a.cpp", loaderUnit("load_a", "ln/b", "ln/g"));
+  T.write("bad/missing.cpp", "#include \"nowhere.h\"\nint x;\n");
+  T.write("bad/broken.cpp", "struct { int\n");
+  auto A = analyze({T.path()}, AnalysisOptions());
+  ASSERT_TRUE(bool(A));
+  std::vector<std::string> S = summary(**A);
+  EXPECT_EQ(S, (std::vector<std::string>{"broken.cpp:1: PL001",
+                                         "missing.cpp:1: PL001",
+                                         "a.cpp:4: PL104", "a.cpp:5: PL104"}));
+  for (const Diagnostic &D : (*A)->Diagnostics)
+    if (D.Code == "PL001" && D.Where.File->path().find("missing") != std::string::npos)
+      EXPECT_NE(D.Message.find("nowhere.h"), std::string::npos) << D.Message;
+}
+
+TEST(CxxFrontendTest, DatabaseWithMissingFilesAndGccFlags) {
+  TempDir T;
+  T.write("src/model.h", SharedHeader);
+  std::string Unit = T.write("src/a.cpp", loaderUnit("load_a", "ln/b", "ln/g"));
+  T.write("build/compile_commands.json",
+          "[{\"directory\": \"" + T.path() + "/src\", \"file\": \"" + Unit +
+              "\", \"command\": \"g++ -std=c++17 -fno-tree-vrp "
+              "-mno-gcc-only-flag -c " + Unit + "\"},\n"
+              " {\"directory\": \"" + T.path() + "/src\", \"file\": \"" +
+              T.path() + "/src/gone.cpp\", \"command\": \"g++ -c gone.cpp\"}]");
+  AnalysisOptions O;
+  O.BuildDir = T.path() + "/build";
+  auto A = analyze({T.path() + "/src"}, O);
+  ASSERT_TRUE(bool(A));
+  std::vector<std::string> S = summary(**A);
+  // The unknown flag is reported, then dropped: the findings still come.
+  EXPECT_NE(std::find(S.begin(), S.end(), "a.cpp:4: PL104"), S.end())
+      << ::testing::PrintToString(S);
+  EXPECT_NE(std::find(S.begin(), S.end(), "a.cpp:1: PL001"), S.end())
+      << ::testing::PrintToString(S);
+  bool SaysMissing = false;
+  for (const std::string &N : (*A)->Notes)
+    SaysMissing |= N.find("do not exist") != std::string::npos;
+  EXPECT_TRUE(SaysMissing);
+}
+
+} // namespace
+} // namespace paramlint::test

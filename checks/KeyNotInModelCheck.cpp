@@ -7,10 +7,31 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
+#include <tuple>
 
 namespace paramlint {
 namespace {
+
+/// The fix that rewrites a key's leaf where it is written: the end of the
+/// last constant piece, when the key ends there.
+std::optional<Fix> leafFix(const KeyUseFact &K, const std::string &Leaf,
+                           const std::string &Suggested) {
+  if (K.Pieces.empty())
+    return std::nullopt;
+  const KeyPiece &Last = K.Pieces.back();
+  size_t N = Leaf.size();
+  if (Last.Text.size() < N || Last.Text.compare(Last.Text.size() - N, N, Leaf) != 0 ||
+      Last.Where.End - Last.Where.Begin != Last.Text.size())
+    return std::nullopt;
+  Fix F;
+  F.Applies = Applicability::Safe;
+  F.Message = fmt::format("Rename `{}` to `{}`", Leaf, Suggested);
+  F.Edits.push_back(
+      Edit{Span{Last.Where.End - static_cast<uint32_t>(N), Last.Where.End}, Suggested});
+  return F;
+}
 
 void checkKey(const BoundKeyUse &U, DiagnosticSink &Out) {
   const KeyUseFact &K = *U.Fact;
@@ -50,23 +71,71 @@ void checkKey(const BoundKeyUse &U, DiagnosticSink &Out) {
   D.Notes.push_back(Note{fmt::format("model: `{}` ({}){}", U.TheModel->Name,
                                      formatLocation(U.TheModel->Where), How),
                          U.TheModel->Where});
-  // The fix rewrites the leaf where it is written: the end of the last
-  // constant piece, when the key ends there.
-  if (Names.size() == 1 && !K.Pieces.empty()) {
-    const KeyPiece &Last = K.Pieces.back();
-    size_t N = Leaf.size();
-    if (Last.Text.size() >= N &&
-        Last.Text.compare(Last.Text.size() - N, N, Leaf) == 0 &&
-        Last.Where.End - Last.Where.Begin == Last.Text.size()) {
-      Fix F;
-      F.Applies = Applicability::Safe;
-      F.Message = fmt::format("Rename `{}` to `{}`", Leaf, Suggested);
-      F.Edits.push_back(Edit{Span{Last.Where.End - static_cast<uint32_t>(N), Last.Where.End},
-                             Suggested});
-      D.TheFix = std::move(F);
-    }
-  }
+  if (Names.size() == 1)
+    D.TheFix = leafFix(K, Leaf, Suggested);
   Out.report(std::move(D));
+}
+
+/// Keys of C++ loaders that no model explains, judged against each
+/// checkpoint given: when the checkpoint holds most keys of the group (a
+/// loader's lookups in one function and dict), a key it lacks while it
+/// holds the role-equivalent name (`attn_norm.scale` for
+/// `attn_norm.weight`) is a wrong name.
+void checkLooseKeys(const ParamGraph &Graph, DiagnosticSink &Out) {
+  std::map<std::tuple<const SourceFile *, unsigned, std::string>,
+           std::vector<const KeyUseFact *>>
+      Groups;
+  for (const LooseKeyUse &L : Graph.LooseKeyUses)
+    if (L.File->kind() == SourceKind::Cxx &&
+        keyLeaf(L.Fact->Pattern).find('*') == std::string_view::npos)
+      Groups[{L.File, L.Fact->Scope, L.Fact->Dict}].push_back(L.Fact);
+  const Conventions &Conv = Conventions::builtin();
+  for (const CheckpointBinding &CB : Graph.Checkpoints)
+    for (const auto &[Key, Group] : Groups) {
+      auto Holds = [&](const std::string &Pattern) {
+        for (const TensorInfo &T : CB.Tensors)
+          if (keyMatches(Pattern, T.Name))
+            return true;
+        return false;
+      };
+      std::vector<const KeyUseFact *> Missing;
+      for (const KeyUseFact *K : Group)
+        if (!Holds(K->Pattern))
+          Missing.push_back(K);
+      size_t Held = Group.size() - Missing.size();
+      if (Held < 2 || Held < 0.6 * Group.size())
+        continue;
+      for (const KeyUseFact *K : Missing) {
+        std::string Leaf(keyLeaf(K->Pattern));
+        Role R = Conv.roleOf(Leaf);
+        if (R != Role::Scale && R != Role::Shift)
+          continue;
+        std::string Stem = K->Pattern.substr(0, K->Pattern.size() - Leaf.size());
+        std::set<std::string> Names;
+        for (const std::string &Name : Conv.namesOf(R))
+          if (Name != Leaf && Holds(Stem + Name))
+            Names.insert(Name);
+        if (Names.empty())
+          continue;
+        Diagnostic D;
+        D.Code = KeyNotInModelCheck::Info.Code;
+        D.Where = Location{std::get<0>(Key), K->Where};
+        std::string Suggested = *Names.begin();
+        D.Message = fmt::format(
+            "key `{}` names no tensor of checkpoint `{}`, which holds the {} "
+            "as `{}`{}",
+            K->Pattern, CB.Path, roleName(R), Stem + Suggested,
+            Names.size() == 1 ? fmt::format(" — did you mean `{}`?", Stem + Suggested)
+                              : "");
+        D.Notes.push_back(Note{fmt::format("checkpoint: `{}` ({} of the {} keys "
+                                           "this loader asks for are in it)",
+                                           CB.Path, Held, Group.size()),
+                               Location{CB.File, Span{0, 0}}});
+        if (Names.size() == 1)
+          D.TheFix = leafFix(*K, Leaf, Suggested);
+        Out.report(std::move(D));
+      }
+    }
 }
 
 void checkRename(const BoundRename &B, DiagnosticSink &Out) {
@@ -108,6 +177,7 @@ void KeyNotInModelCheck::run(const ParamGraph &Graph, DiagnosticSink &Out) const
       checkKey(U, Out);
   for (const BoundRename &R : Graph.Renames)
     checkRename(R, Out);
+  checkLooseKeys(Graph, Out);
 }
 
 } // namespace paramlint

@@ -12,7 +12,9 @@ namespace paramlint {
 /// with a model's state dict (stored into the dict `load_state_dict` gets,
 /// read from `model.state_dict()`, or best-matched to a model) that match no
 /// key of the model, when the model has a key that differs only in the
-/// norm parameter's convention (`gamma` for `weight`, `b` for `bias`). Also
+/// norm parameter's convention (`gamma` for `weight`, `b` for `bias`). A
+/// C++ loader's keys that no model explains are compared with the
+/// checkpoints given (`--checkpoint`) the same way. Also
 /// finds substring renames (`k.replace("gamma", "weight")`) that hit a
 /// parameter that is not a norm's, such as a LayerScale `gamma`.
 /// ## Why is this bad?

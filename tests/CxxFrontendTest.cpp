@@ -177,5 +177,58 @@ TEST(CxxFrontendTest, DatabaseWithMissingFilesAndGccFlags) {
   EXPECT_TRUE(SaysMissing);
 }
 
+/// A safetensors file holding zero-filled float32 vectors of length 2.
+std::string safetensors(const std::vector<std::string> &Names) {
+  std::string Header = "{";
+  for (size_t I = 0; I < Names.size(); ++I)
+    Header += (I ? "," : "") + std::string("\"") + Names[I] +
+              "\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" +
+              std::to_string(8 * I) + "," + std::to_string(8 * I + 8) + "]}";
+  Header += "}";
+  std::string Out(8, '\0');
+  for (int B = 0; B < 8; ++B)
+    Out[B] = static_cast<char>((Header.size() >> (8 * B)) & 0xff);
+  return Out + Header + std::string(8 * Names.size(), '\0');
+}
+
+TEST(CxxFrontendTest, LoaderKeysAreJudgedAgainstTheCheckpoint) {
+  TempDir T;
+  std::string Ckpt =
+      T.write("model.safetensors",
+              safetensors({"blk.0.attn_norm.weight", "blk.1.attn_norm.weight",
+                           "blk.0.ffn_norm.weight", "blk.1.ffn_norm.weight",
+                           "output_norm.weight"}));
+  T.write("src/load.cpp",
+          "struct ggml_tensor;\n"
+          "ggml_tensor *get_tensor(const char *name);\n"
+          "int snprintf(char *, unsigned long, const char *, ...);\n"
+          "struct layer { ggml_tensor *attn_norm; ggml_tensor *ffn_norm; };\n"
+          "void load(layer &l, int i) {\n"
+          "  char name[64];\n"
+          "  snprintf(name, sizeof(name), \"blk.%d.attn_norm.weight\", i);\n"
+          "  l.attn_norm = get_tensor(name);\n"
+          "  snprintf(name, sizeof(name), \"blk.%d.ffn_norm.scale\", i);\n"
+          "  l.ffn_norm = get_tensor(name);\n"
+          "  get_tensor(\"output_norm.weight\");\n"
+          "}\n");
+  AnalysisOptions O;
+  auto Without = analyze({T.path() + "/src"}, O);
+  ASSERT_TRUE(bool(Without));
+  EXPECT_EQ(summary(**Without), std::vector<std::string>{});
+  O.Checkpoints = {Ckpt};
+  auto With = analyze({T.path() + "/src"}, O);
+  ASSERT_TRUE(bool(With));
+  std::vector<std::string> S;
+  for (const Diagnostic &D : (*With)->Diagnostics)
+    if (D.Code == "PL102") {
+      S.push_back(D.Message);
+      ASSERT_TRUE(D.TheFix);
+      EXPECT_EQ(D.Where.File->slice(D.TheFix->Edits.at(0).Where), "scale");
+    }
+  ASSERT_EQ(S.size(), 1u) << summary(**With).size();
+  EXPECT_NE(S[0].find("did you mean `blk.*.ffn_norm.weight`"), std::string::npos)
+      << S[0];
+}
+
 } // namespace
 } // namespace paramlint::test

@@ -72,9 +72,10 @@ public:
            Children, "Count", Count, "Where", Where);
   }
   void value(const MemberFact &X) {
-    const auto &[Name, Kind, Value, Conditional, Persistent, Where] = X;
+    const auto &[Name, Kind, Value, Conditional, Persistent, Where, RoleHint] = X;
     fields("Member", "Name", Name, "Kind", Kind, "Value", Value, "Conditional",
-           Conditional, "Persistent", Persistent, "Where", Where);
+           Conditional, "Persistent", Persistent, "Where", Where, "RoleHint",
+           RoleHint);
   }
   void value(const NormSemanticsFact &X) {
     const auto &[K, Reason, ReasonWhere, Unbiased, VarianceCall, VarianceArgs, FlagValue,
@@ -86,10 +87,11 @@ public:
   }
   void value(const ClassFact &X) {
     const auto &[Name, Bases, Members, Methods, HasDynamicAttributes, Where,
-                 Norm] = X;
+                 Norm, IsTensorStruct, IsPartial] = X;
     fields("Class", "Name", Name, "Bases", Bases, "Members", Members, "Methods",
            Methods, "HasDynamicAttributes", HasDynamicAttributes, "Where", Where,
-           "Norm", Norm);
+           "Norm", Norm, "IsTensorStruct", IsTensorStruct, "IsPartial",
+           IsPartial);
   }
   void value(const ParamFact &X) {
     const auto &[Name, Annotation] = X;
@@ -160,8 +162,9 @@ public:
     fields("Code", "Name", Name, "Where", Where);
   }
   void value(const SuppressionFact &X) {
-    const auto &[Codes, Where, Comment] = X;
-    fields("Suppression", "Codes", Codes, "Where", Where, "Comment", Comment);
+    const auto &[Codes, Where, Comment, AppliesAt] = X;
+    fields("Suppression", "Codes", Codes, "Where", Where, "Comment", Comment,
+           "AppliesAt", AppliesAt);
   }
 
   /// One line per element of a top-level list.

@@ -48,8 +48,8 @@ struct FactsSchema {
 
   template <class Ar, class T>
   static std::enable_if_t<IsField<T, MemberFact>> fields(Ar &A, T &X) {
-    auto &[Name, Kind, Value, Conditional, Persistent, Where] = X;
-    A(Name, Kind, Value, Conditional, Persistent, Where);
+    auto &[Name, Kind, Value, Conditional, Persistent, Where, RoleHint] = X;
+    A(Name, Kind, Value, Conditional, Persistent, Where, RoleHint);
   }
 
   template <class Ar, class T>
@@ -68,8 +68,10 @@ struct FactsSchema {
 
   template <class Ar, class T>
   static std::enable_if_t<IsField<T, ClassFact>> fields(Ar &A, T &X) {
-    auto &[Name, Bases, Members, Methods, HasDynamicAttributes, Where, Norm] = X;
-    A(Name, Bases, Members, Methods, HasDynamicAttributes, Where, Norm);
+    auto &[Name, Bases, Members, Methods, HasDynamicAttributes, Where, Norm,
+           IsTensorStruct, IsPartial] = X;
+    A(Name, Bases, Members, Methods, HasDynamicAttributes, Where, Norm,
+      IsTensorStruct, IsPartial);
   }
 
   template <class Ar, class T>
@@ -161,8 +163,8 @@ struct FactsSchema {
 
   template <class Ar, class T>
   static std::enable_if_t<IsField<T, SuppressionFact>> fields(Ar &A, T &X) {
-    auto &[Codes, Where, Comment] = X;
-    A(Codes, Where, Comment);
+    auto &[Codes, Where, Comment, AppliesAt] = X;
+    A(Codes, Where, Comment, AppliesAt);
   }
 
   template <class Ar, class T>

@@ -92,11 +92,11 @@ struct MemberFact {
   ModuleExpr Value;         ///< Meaningful when Kind == Module.
   bool Conditional = false; ///< Under `if`, or `x if c else None`.
   bool Persistent = true;   ///< `register_buffer(..., persistent=False)`.
+  Span Where;               ///< The name as written.
   /// A role the member's own name gives it, as the conventions spell roles
   /// (`"scale"`, `"shift"`), or empty. C++ tensor fields (`ln_1_g`) have
   /// one; Python members take theirs from the norm class that owns them.
   std::string RoleHint;
-  Span Where;               ///< The name as written.
 };
 
 /// How a norm-like class's `forward` normalises, as read from its source
@@ -158,6 +158,9 @@ struct ClassFact {
   std::vector<MemberFact> Members;
   std::vector<std::string> Methods;
   bool HasDynamicAttributes = false; ///< Defines `__getattr__`/`__setattr__`.
+  Span Where;                        ///< The class name.
+  /// Set for norm-like classes (python/NormSemantics.h).
+  std::optional<NormSemanticsFact> Norm;
   /// A C++ struct that holds tensors (ggml style: `ggml_tensor *` fields,
   /// or structs of them): a model although it has no module base.
   bool IsTensorStruct = false;
@@ -165,9 +168,6 @@ struct ClassFact {
   /// another file registers them); the linker adds them to the class of
   /// the same name.
   bool IsPartial = false;
-  Span Where;                        ///< The class name.
-  /// Set for norm-like classes (python/NormSemantics.h).
-  std::optional<NormSemanticsFact> Norm;
 };
 
 /// A function parameter with its annotation as written (may be empty).

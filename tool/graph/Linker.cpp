@@ -1059,8 +1059,13 @@ void Linker::bindKeys() {
       else
         Unbound[{K.Scope, K.Dict}].push_back(&K);
     }
-    for (const auto &[Key, Group] : Unbound)
+    for (const auto &[Key, Group] : Unbound) {
+      size_t Before = Graph.KeyUses.size();
       bestMatchKeys(F, Group);
+      if (Graph.KeyUses.size() == Before)
+        for (const KeyUseFact *K : Group)
+          Graph.LooseKeyUses.push_back(LooseKeyUse{K, Files[F]});
+    }
   }
   // Each load takes the stores into the dict it loads.
   for (BoundLoad &L : Graph.Loads) {

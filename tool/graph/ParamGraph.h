@@ -216,6 +216,13 @@ struct CheckpointBinding {
   std::string Why;
 };
 
+/// A key use the linker tied to no model (no model explains enough keys of
+/// its group): a check may still compare it with a checkpoint's names.
+struct LooseKeyUse {
+  const KeyUseFact *Fact = nullptr;
+  const SourceFile *File = nullptr;
+};
+
 struct ParamGraph {
   std::vector<std::unique_ptr<Model>> Models;
   std::vector<Instance> Instances;
@@ -225,6 +232,7 @@ struct ParamGraph {
   std::vector<BoundLoad> Loads;
   std::vector<BoundRename> Renames;
   std::vector<CheckpointBinding> Checkpoints;
+  std::vector<LooseKeyUse> LooseKeyUses;
 
   const Model *findModel(const std::string &Name) const;
 };

@@ -35,6 +35,13 @@ TEST(ReportTest, JsonHasConventionsModelsLoadersAndFindings) {
   EXPECT_EQ(LN["scale"], "weight");
   EXPECT_EQ(LN["shift"], "bias");
   EXPECT_EQ(LN["users"].size(), 3u);
+  // torch's own semantics: biased variance, eps 1e-5 inside the sqrt.
+  ASSERT_EQ(LN["variants"].size(), 1u) << LN.dump();
+  std::string Variant = LN["variants"][0];
+  EXPECT_NE(Variant.find("LayerNorm"), std::string::npos) << Variant;
+  EXPECT_NE(Variant.find("biased"), std::string::npos) << Variant;
+  EXPECT_EQ(Variant.find("unbiased"), std::string::npos) << Variant;
+  EXPECT_NE(Variant.find("inside sqrt"), std::string::npos) << Variant;
   ASSERT_EQ(J["models"].size(), 1u);
   EXPECT_EQ(J["models"][0]["name"], "GPTModel");
   ASSERT_EQ(J["loaders"].size(), 1u);
@@ -56,8 +63,10 @@ TEST(ReportTest, MarkdownHasEverySection) {
   for (const char *Section : {"## Norm conventions", "## Models", "## Loaders",
                               "## Findings", "### PL101", "## Graph", "```dot"})
     EXPECT_NE(R.Out.find(Section), std::string::npos) << Section;
-  EXPECT_NE(R.Out.find("| `torch.nn.LayerNorm` | library | `weight` | `bias` |"),
-            std::string::npos);
+  EXPECT_NE(R.Out.find("| `torch.nn.LayerNorm` | library | `weight` | `bias` | library | "
+                       "LayerNorm("),
+            std::string::npos)
+      << R.Out;
 }
 
 /// Writes the HTML report of the example into T; returns its path.

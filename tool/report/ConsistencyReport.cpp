@@ -3,12 +3,15 @@
 
 #include "checks/Registry.h"
 #include "graph/GraphWriter.h"
+#include "graph/NormLayer.h"
 #include "report/Reporters.h"
 #include "report/RuleDocs.h"
+#include "verify/NormVerify.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -21,6 +24,17 @@ std::string joinNames(const std::vector<const SlotDef *> &Slots) {
   for (const SlotDef *S : Slots)
     Out += (Out.empty() ? "" : ", ") + S->Name;
   return Out.empty() ? "-" : Out;
+}
+
+/// What a norm layer computes in fp32, in the harness's words.
+std::string variantText(const ModuleNode &Node) {
+  std::optional<NormLayer> Layer = normLayerOf(Node);
+  if (!Layer)
+    return "not a row norm";
+  auto V = variantOf(*Layer, harness::DType::F32);
+  if (!V)
+    return "unknown: " + llvm::toString(V.takeError());
+  return harness::describe(*V);
 }
 
 /// Every norm module under Node, keyed by class and where it is defined.
@@ -38,11 +52,22 @@ void collectNorms(const ModuleNode &Node, const std::string &Path,
       C.Shift = joinNames(Node.slotsWithRole(Role::Shift));
       C.Kind = Node.Library ? "library" : "project";
     }
+    std::string Variant = variantText(Node);
+    if (std::find(C.Variants.begin(), C.Variants.end(), Variant) == C.Variants.end())
+      C.Variants.push_back(Variant);
     C.Users.push_back(Path);
   }
   for (const auto &[Name, Child] : Node.Children)
     if (Child)
       collectNorms(*Child, Path + "." + Name, Out);
+}
+
+std::string joinVariants(const std::vector<std::string> &Variants,
+                         const char *Separator) {
+  std::string Out;
+  for (const std::string &V : Variants)
+    Out += (Out.empty() ? "" : Separator) + V;
+  return Out;
 }
 
 std::string where(const SourceFile *File, Span S) {
@@ -149,15 +174,15 @@ void writeReportMarkdown(std::ostream &OS, const ConsistencyReport &R) {
   OS << "# paramlint naming-consistency report\n\n";
   OS << R.Inputs.size() << " files, " << R.Models.size() << " models, "
      << R.Loaders.size() << " loaders.\n\n";
-  OS << "## Norm conventions\n\n| class | defined | scale | shift | kind | users |\n"
-        "|---|---|---|---|---|---|\n";
+  OS << "## Norm conventions\n\n| class | defined | scale | shift | kind | variant | users |\n"
+        "|---|---|---|---|---|---|---|\n";
   for (const NormConvention &C : R.Conventions) {
     std::string Users;
     for (const std::string &U : C.Users)
       Users += (Users.empty() ? "`" : ", `") + U + "`";
     OS << "| `" << cell(C.ClassName) << "` | " << cell(C.Where) << " | `"
        << C.Scale << "` | `" << C.Shift << "` | " << C.Kind << " | "
-       << cell(Users) << " |\n";
+       << cell(joinVariants(C.Variants, "; ")) << " | " << cell(Users) << " |\n";
   }
   OS << "\n## Models\n";
   for (const ModelSection &M : R.Models) {
@@ -198,7 +223,8 @@ void writeReportJson(std::ostream &OS, const ConsistencyReport &R) {
   Json Conv = Json::array();
   for (const NormConvention &C : R.Conventions)
     Conv.push_back({{"class", C.ClassName}, {"defined", C.Where}, {"scale", C.Scale},
-                    {"shift", C.Shift}, {"kind", C.Kind}, {"users", C.Users}});
+                    {"shift", C.Shift}, {"kind", C.Kind}, {"variants", C.Variants},
+                    {"users", C.Users}});
   Out["conventions"] = Conv;
   Json Models = Json::array();
   for (const ModelSection &M : R.Models) {
@@ -278,14 +304,15 @@ void writeReportHtml(std::ostream &OS, const ConsistencyReport &R,
 
   OS << "<h2 id=\"conventions\">Norm conventions</h2>\n<table id=\"conventions-table\">\n"
         "<tr><th>class</th><th>defined</th><th>scale</th><th>shift</th><th>kind</th>"
-        "<th>users</th></tr>\n";
+        "<th>variant</th><th>users</th></tr>\n";
   for (const NormConvention &C : R.Conventions) {
     std::string Users;
     for (const std::string &U : C.Users)
       Users += (Users.empty() ? "" : "<br>") + ("<code>" + html(U) + "</code>");
     OS << "<tr><td><code>" << html(C.ClassName) << "</code></td><td>" << html(C.Where)
        << "</td><td><code>" << html(C.Scale) << "</code></td><td><code>"
-       << html(C.Shift) << "</code></td><td>" << C.Kind << "</td><td>" << Users
+       << html(C.Shift) << "</code></td><td>" << C.Kind << "</td><td>"
+       << html(joinVariants(C.Variants, "; ")) << "</td><td>" << Users
        << "</td></tr>\n";
   }
   OS << "</table>\n<h2 id=\"models\">Models</h2>\n";

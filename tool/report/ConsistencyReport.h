@@ -29,6 +29,10 @@ struct NormConvention {
   std::string Where; ///< `model.py:12` for a project class, else the library.
   std::string Scale, Shift; ///< Slot names in those roles (`-` when none).
   std::string Kind;         ///< `library` or `project`.
+  /// What it computes, as the harness describes it ("LayerNorm(biased var,
+  /// eps=1e-05 inside sqrt, ...)"), or "unknown: why"; one entry per
+  /// distinct variant among its users (constructor arguments can differ).
+  std::vector<std::string> Variants;
   std::vector<std::string> Users; ///< `GPTModel.trf_blocks.*.norm1`.
 };
 

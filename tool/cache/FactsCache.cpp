@@ -1,5 +1,6 @@
 //===- cache/FactsCache.cpp - Per-file facts keyed by content hash --------===//
 #include "cache/FactsCache.h"
+#include "ReadFile.h"
 
 #include "cache/FactsSerializer.h"
 
@@ -54,30 +55,9 @@ uint64_t checksum(std::string_view Payload) {
   return contentHash(Payload, /*Seed=*/0x5EED).Lo;
 }
 
-/// Reads a whole file with plain POSIX calls (one open, one fstat, one
-/// read for an entry): a warm run reads thousands of them.
+/// A whole entry, or false when it is missing, unreadable or too large.
 bool readWhole(const std::string &Path, std::string &Out) {
-  int Fd = ::open(Path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (Fd < 0)
-    return false;
-  struct stat St;
-  bool Ok = ::fstat(Fd, &St) == 0 && S_ISREG(St.st_mode) &&
-            static_cast<uint64_t>(St.st_size) <= MaxEntryBytes;
-  if (Ok) {
-    Out.resize(static_cast<size_t>(St.st_size));
-    size_t Done = 0;
-    while (Done < Out.size()) {
-      ssize_t N = ::read(Fd, Out.data() + Done, Out.size() - Done);
-      if (N < 0 && errno == EINTR)
-        continue;
-      if (N <= 0)
-        break;
-      Done += static_cast<size_t>(N);
-    }
-    Out.resize(Done);
-  }
-  ::close(Fd);
-  return Ok;
+  return readWholeFile(Path, MaxEntryBytes, Out) == ReadResult::Ok;
 }
 
 /// Writes Bytes to Path through a temporary file in the same directory and

@@ -18,6 +18,12 @@ TEST(InstallTest, ProgramManPageAndDocsLandUnderThePrefix) {
   RunResult V = runCommand({T.file("bin/paramlint"), "--version"});
   EXPECT_EQ(V.ExitCode, 0) << describeRun(V);
   EXPECT_EQ(V.Out.rfind("paramlint ", 0), 0u) << V.Out;
+  // The installed program finds its C++ frontend module under lib/.
+  RunResult C = runCommand({T.file("bin/paramlint"), "check", "--no-cache",
+                            sourceDir() + "/fixtures/cxx/PL104_ggml_swapped_names.cpp"});
+  EXPECT_EQ(C.ExitCode, 1) << describeRun(C);
+  EXPECT_NE(C.Out.find("PL104"), std::string::npos) << describeRun(C);
+  EXPECT_EQ(C.Out.find("PL001"), std::string::npos) << describeRun(C);
 
   std::string Man = readFile(T.file("share/man/man1/paramlint.1"));
   EXPECT_NE(Man.find(".TH PARAMLINT 1"), std::string::npos);

@@ -46,12 +46,6 @@ namespace {
 using namespace clang;
 namespace fs = std::filesystem;
 
-bool hasExtension(const std::string &Path, std::initializer_list<const char *> Exts) {
-  std::string Ext = fs::path(Path).extension().string();
-  return std::any_of(Exts.begin(), Exts.end(),
-                     [&](const char *E) { return Ext == E; });
-}
-
 /// State shared by the workers: which user file each unit owns, and what
 /// the units found.
 struct Shared {
@@ -1589,14 +1583,6 @@ void runGroup(Shared &S, const std::vector<PlannedCommand> &Units,
 }
 
 } // namespace
-
-bool isCxxHeader(const std::string &Path) {
-  return hasExtension(Path, {".h", ".hpp", ".hh", ".hxx"});
-}
-
-bool isCxxPath(const std::string &Path) {
-  return isCxxHeader(Path) || hasExtension(Path, {".cpp", ".cc", ".cxx"});
-}
 
 CxxResult extractCxxFacts(const std::vector<std::string> &Inputs,
                           const CxxOptions &Options) {

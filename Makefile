@@ -22,9 +22,14 @@ build: bootstrap configure
 demo: build
 	./scripts/demo.sh $(BIN)
 
+# Then each checkpoint reader's libFuzzer target runs 10 s on its seeds
+# (clang build in build/fuzz; fuzz/run.sh runs one longer).
 test: bootstrap-test configure
 	cmake --build --preset $(PRESET) -j2
 	ctest --preset $(PRESET)
+	@test -f build/fuzz/build.ninja || cmake --preset fuzz
+	cmake --build --preset fuzz -j2
+	ctest --preset fuzz
 
 # `make install PREFIX=/usr/local`: the program, paramlint(1) and the docs.
 install: build

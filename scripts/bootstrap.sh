@@ -13,7 +13,10 @@ build_pkgs=(cmake ninja-build g++ make pkg-config nodejs npm
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfmt-dev libzip-dev
   libgtest-dev libgmock-dev libbenchmark-dev libgraphviz-dev)
 # libtorch-dev: the C++ differential test builds a libtorch module against it.
-test_pkgs=(python3 python3-torch python3-numpy python3-jsonschema chromium libtorch-dev)
+# libclang-rt-14-dev: libFuzzer and the sanitizer runtimes (clang-14 only
+# recommends it) for the fuzz targets `make test` runs.
+test_pkgs=(python3 python3-torch python3-numpy python3-jsonschema chromium libtorch-dev
+  libclang-rt-14-dev)
 
 pkgs=("${build_pkgs[@]}")
 [ $want_test = 1 ] && pkgs+=("${test_pkgs[@]}")

@@ -51,7 +51,7 @@ std::string pathText(const std::vector<PathSegment> &Path, size_t N) {
 const SlotDef *roleEquivalent(const ModuleNode &Owner, const std::string &Name) {
   if (!Owner.IsNorm)
     return nullptr;
-  Role R = Conventions::builtin().roleOf(Name);
+  Role R = Conventions::current().roleOf(Name);
   if (R != Role::Scale && R != Role::Shift)
     return nullptr;
   std::vector<const SlotDef *> Same = Owner.slotsWithRole(R);

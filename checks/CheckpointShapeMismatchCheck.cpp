@@ -18,7 +18,7 @@ namespace {
 /// (any convention's spelling) and its module path is a norm of M.
 const ModuleNode *normOf(const Model &M, const TensorInfo &T) {
   std::string_view Leaf = keyLeaf(T.Name);
-  Role R = Conventions::builtin().roleOf(Leaf);
+  Role R = Conventions::current().roleOf(Leaf);
   if ((R != Role::Scale && R != Role::Shift && R != Role::RunningStat) ||
       Leaf == "num_batches_tracked")
     return nullptr;

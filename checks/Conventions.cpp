@@ -1,10 +1,12 @@
 //===- checks/Conventions.cpp - Naming conventions of norm parameters -----===//
 #include "checks/Conventions.h"
 
+#include "EmbeddedToml.h"
+
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include "EmbeddedToml.h"
 
 #include <toml++/toml.h>
 
@@ -35,10 +37,52 @@ const Conventions &Conventions::builtin() {
         if (const auto *Row = E.as_table())
           C.Libraries.push_back({(*Row)["name"].value_or(std::string()),
                                  (*Row)["scale"].value_or(std::string()),
-                                 (*Row)["shift"].value_or(std::string())});
+                                 (*Row)["shift"].value_or(std::string()),
+                                 (*Row)["id"].value_or(std::string())});
     return C;
   }();
   return Table;
+}
+
+namespace {
+/// The table a run installed; null: the built-in one. Workers of the run
+/// (extraction, the C++ frontend's threads) read it, so it is process-wide
+/// rather than thread-local.
+std::atomic<const Conventions *> CurrentTable{nullptr};
+} // namespace
+
+const Conventions &Conventions::current() {
+  const Conventions *T = CurrentTable.load(std::memory_order_acquire);
+  return T ? *T : builtin();
+}
+
+const Conventions *Conventions::setCurrent(const Conventions *Table) {
+  return CurrentTable.exchange(Table, std::memory_order_acq_rel);
+}
+
+const NamingConvention *Conventions::findConvention(std::string_view Id) const {
+  for (const NamingConvention &C : Libraries)
+    if (C.Id == Id)
+      return &C;
+  return nullptr;
+}
+
+void Conventions::addAlias(Role R, const std::string &Name) {
+  if (roleOf(Name) != Role::Other)
+    return;
+  switch (R) {
+  case Role::Scale:
+    ScaleNames.push_back(Name);
+    break;
+  case Role::Shift:
+    ShiftNames.push_back(Name);
+    break;
+  case Role::RunningStat:
+    RunningStatNames.push_back(Name);
+    break;
+  case Role::Other:
+    break;
+  }
 }
 
 Role Conventions::roleOf(std::string_view Name) const {

@@ -36,7 +36,7 @@ std::optional<Fix> leafFix(const KeyUseFact &K, const std::string &Leaf,
 void checkKey(const BoundKeyUse &U, DiagnosticSink &Out) {
   const KeyUseFact &K = *U.Fact;
   std::string Leaf(keyLeaf(K.Pattern));
-  Role R = Conventions::builtin().roleOf(Leaf);
+  Role R = Conventions::current().roleOf(Leaf);
   if (R != Role::Scale && R != Role::Shift)
     return;
   std::string Full = U.Prefix + K.Pattern;
@@ -89,7 +89,7 @@ void checkLooseKeys(const ParamGraph &Graph, DiagnosticSink &Out) {
     if (L.File->kind() == SourceKind::Cxx &&
         keyLeaf(L.Fact->Pattern).find('*') == std::string_view::npos)
       Groups[{L.File, L.Fact->Scope, L.Fact->Dict}].push_back(L.Fact);
-  const Conventions &Conv = Conventions::builtin();
+  const Conventions &Conv = Conventions::current();
   for (const CheckpointBinding &CB : Graph.Checkpoints)
     for (const auto &[Key, Group] : Groups) {
       auto Holds = [&](const std::string &Pattern) {

@@ -64,7 +64,7 @@ std::string closestName(const ModuleNode &Owner, const std::string &Name) {
 /// Whether a missing name at the end of a chain is worth reporting: it is
 /// a norm-parameter name, or the statement puts a tensor there.
 bool isParameterUse(const BoundAccess &B, const std::string &Name) {
-  if (Conventions::builtin().roleOf(Name) != Role::Other)
+  if (Conventions::current().roleOf(Name) != Role::Other)
     return true;
   return B.Fact->K == AccessFact::Kind::Mutate ||
          (B.Fact->K == AccessFact::Kind::Write && B.Fact->ValueIsParameter);

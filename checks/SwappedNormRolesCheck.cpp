@@ -18,7 +18,7 @@ Role sourceRole(const AccessFact &A, const SourceName **Single) {
   for (const SourceName &S : A.Sources) {
     if (S.Keys.empty())
       continue;
-    Role R = Conventions::builtin().roleOfKey(S.Keys.back());
+    Role R = Conventions::current().roleOfKey(S.Keys.back());
     if (R != Role::Scale && R != Role::Shift)
       continue;
     if (*Single && R != Found)

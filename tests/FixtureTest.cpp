@@ -8,11 +8,13 @@
 /// annotations exactly: every `expect:` matched by a diagnostic with that
 /// code on that row (and cell) whose message holds the filter, no diagnostic
 /// nobody expected, no `ok:` code firing. Failures print `path:row:col:`
-/// so that they can be pasted into an editor.
+/// so that they can be pasted into an editor. A fixture is analysed with
+/// the config a user's run would find (a project's own paramlint.toml).
 ///
 //===----------------------------------------------------------------------===//
 #include "Analysis.h"
 #include "Annotations.h"
+#include "Config.h"
 #include "TestSupport.h"
 #include "python/Notebook.h"
 
@@ -173,7 +175,14 @@ TEST_P(FixtureTest, DiagnosticsMatchAnnotations) {
   std::vector<std::string> Inputs{Abs};
   if (fs::is_directory(Abs) && hasFixedTwins(Abs))
     Inputs = Files;
-  auto Result = analyze(Inputs, AnalysisOptions());
+  // The config a user's run would find (a fixture project's own
+  // paramlint.toml: aliases, library classes, convention).
+  AnalysisOptions Options;
+  auto Config = findConfig(Inputs);
+  ASSERT_TRUE(bool(Config)) << llvm::toString(Config.takeError());
+  if (*Config)
+    applyConfig(**Config, Options);
+  auto Result = analyze(Inputs, Options);
   ASSERT_TRUE(bool(Result))
       << "analyze failed: " << llvm::toString(Result.takeError());
 

@@ -5,12 +5,14 @@
 /// does: SARIF validated against the official 2.1.0 schema (Debian's
 /// python3-jsonschema), JUnit XML parsed by python's xml.etree, GitHub
 /// workflow commands matched field by field, JSON lines object by object;
-/// `-o FILE`; and `paramlint rule`, whose text is the rule's page.
+/// `-o FILE`; absolute rule links (`docs-url`); and `paramlint rule`,
+/// whose text is the rule's page.
 ///
 //===----------------------------------------------------------------------===//
 #include "TestSupport.h"
 
 #include "checks/Registry.h"
+#include "report/Reporters.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -59,6 +61,38 @@ std::string schemaPath() {
   return sourceDir() + "/../shared/data/sarif-schema-2.1.0.json";
 }
 
+/// Validates the SARIF log at Log against the official schema, formats
+/// included: Debian's jsonschema has no `uri` checker (it needs rfc3987),
+/// so the test registers one, RFC 3986's absolute URI (a scheme, then no
+/// blanks), with a host for http(s) and a path for file.
+RunResult validateSarif(const std::string &Log) {
+  return runPython(
+      {"-c",
+       "import json, re, sys, urllib.parse, jsonschema\n"
+       "schema = json.load(open(sys.argv[1]))\n"
+       "log = json.load(open(sys.argv[2]))\n"
+       "jsonschema.Draft7Validator.check_schema(schema)\n"
+       "formats = jsonschema.FormatChecker()\n"
+       "@formats.checks('uri')\n"
+       "def uri(s):\n"
+       "    if not isinstance(s, str): return True\n"
+       "    u = urllib.parse.urlsplit(s)\n"
+       "    if not re.fullmatch(r'[A-Za-z][A-Za-z0-9+.-]*', u.scheme or '-'): return False\n"
+       "    if re.search(r'[\\s<>\"{}|\\\\^`]', s): return False\n"
+       "    if u.scheme in ('http', 'https'): return bool(u.netloc)\n"
+       "    if u.scheme == 'file': return u.path.startswith('/')\n"
+       "    return True\n"
+       "v = jsonschema.Draft7Validator(schema, format_checker=formats)\n"
+       "errors = list(v.iter_errors(log))\n"
+       "for e in errors[:5]: print(list(e.absolute_path), e.message)\n"
+       "# The checker itself must reject what the schema forbids.\n"
+       "bad = json.loads(json.dumps(log))\n"
+       "bad['runs'][0]['tool']['driver']['rules'][0]['helpUri'] = 'docs/rules/PL001.md'\n"
+       "if not list(v.iter_errors(bad)): print('a relative helpUri passed'); sys.exit(1)\n"
+       "sys.exit(1 if errors else 0)\n",
+       schemaPath(), Log});
+}
+
 TEST(SarifTest, ValidatesAgainstTheOfficialSchema) {
   if (!fs::exists(schemaPath()))
     GTEST_SKIP() << "no SARIF schema at " << schemaPath();
@@ -70,17 +104,73 @@ TEST(SarifTest, ValidatesAgainstTheOfficialSchema) {
   RunResult R = runParamlint(Args, "", sourceDir());
   ASSERT_EQ(R.ExitCode, 1) << describeRun(R);
   EXPECT_EQ(R.Out, "") << "with -o, nothing goes to stdout";
-  RunResult V = runPython(
-      {"-c",
-       "import json, sys, jsonschema\n"
-       "schema = json.load(open(sys.argv[1]))\n"
-       "log = json.load(open(sys.argv[2]))\n"
-       "jsonschema.Draft7Validator.check_schema(schema)\n"
-       "errors = list(jsonschema.Draft7Validator(schema).iter_errors(log))\n"
-       "for e in errors[:5]: print(list(e.absolute_path), e.message)\n"
-       "sys.exit(1 if errors else 0)\n",
-       schemaPath(), Out});
+  RunResult V = validateSarif(Out);
   EXPECT_EQ(V.ExitCode, 0) << describeRun(V);
+
+  // With the config's docs-url too.
+  T.write("paramlint.toml", "docs-url = \"https://example.org/paramlint/docs\"\n");
+  Args.insert(Args.begin() + 1, {"--config", T.file("paramlint.toml")});
+  R = runParamlint(Args, "", sourceDir());
+  ASSERT_EQ(R.ExitCode, 1) << describeRun(R);
+  V = validateSarif(Out);
+  EXPECT_EQ(V.ExitCode, 0) << describeRun(V);
+}
+
+TEST(RuleUrlTest, AbsoluteFromTheCompiledInBaseOrTheConfigs) {
+  // The default base holds docs/ as `make install` puts it: the link's
+  // path below the base is the page's path below docs/.
+  std::string Base = defaultDocsUrl();
+  EXPECT_TRUE(Base.rfind("file:///", 0) == 0 || Base.rfind("https://", 0) == 0)
+      << Base;
+  RunResult J = runOnFixtures("json");
+  Json Diags = Json::parse(J.Out, nullptr, false);
+  ASSERT_TRUE(Diags.is_array() && !Diags.empty()) << describeRun(J);
+  for (const Json &D : Diags) {
+    std::string Url = D["url"];
+    std::string Tail = "/rules/" + D["code"].get<std::string>() + ".md";
+    EXPECT_EQ(Url, Base + Tail);
+    EXPECT_TRUE(fs::exists(sourceDir() + "/docs" + Tail)) << Url;
+  }
+
+  // docs-url from the config: every format that links a rule uses it.
+  TempDir T;
+  std::string Toml = T.write("paramlint.toml",
+                             "docs-url = \"https://example.org/paramlint/docs/\"\n");
+  const std::string Want = "https://example.org/paramlint/docs/rules/PL101.md";
+  auto Run = [&](const std::string &Format) {
+    std::vector<std::string> Args{"check", "--config", Toml, "--output-format", Format,
+                                  "fixtures/python/PL101_loader_writes_unknown_param.py"};
+    RunResult R = runParamlint(Args, "", sourceDir());
+    EXPECT_EQ(R.ExitCode, 1) << describeRun(R);
+    return R.Out;
+  };
+  Json Json1 = Json::parse(Run("json"), nullptr, false);
+  ASSERT_TRUE(Json1.is_array() && !Json1.empty());
+  EXPECT_EQ(Json1[0]["url"], Want);
+  std::string Line = Run("json-lines");
+  EXPECT_EQ(Json::parse(Line.substr(0, Line.find('\n')))["url"], Want);
+  Json Sarif = Json::parse(Run("sarif"), nullptr, false);
+  bool Found = false;
+  for (const Json &R : Sarif["runs"][0]["tool"]["driver"]["rules"])
+    if (R["id"] == "PL101") {
+      Found = true;
+      EXPECT_EQ(R["helpUri"], Want);
+    }
+  EXPECT_TRUE(Found);
+  EXPECT_NE(Run("junit").find("see " + Want), std::string::npos);
+
+  // Not a URL a consumer can open: file, line and key.
+  for (const char *Bad : {"docs-url = \"docs\"\n", "docs-url = \"https:///x\"\n",
+                          "docs-url = \"ftp://x y\"\n", "docs-url = 3\n"}) {
+    TempDir U;
+    U.write("paramlint.toml", Bad);
+    std::string F = U.write("a.py", "x = 1\n");
+    RunResult R = runParamlint({"check", F});
+    EXPECT_EQ(R.ExitCode, 2) << Bad << describeRun(R);
+    EXPECT_NE(R.Err.find("paramlint.toml:1: `docs-url` must be an absolute"),
+              std::string::npos)
+        << R.Err;
+  }
 }
 
 TEST(SarifTest, RulesResultsLocationsAndFixes) {
@@ -101,7 +191,7 @@ TEST(SarifTest, RulesResultsLocationsAndFixes) {
     const Json &D = Rules[I];
     EXPECT_EQ(D["id"], All[I].Code);
     EXPECT_EQ(D["name"], All[I].Name);
-    EXPECT_EQ(D["helpUri"], std::string("docs/rules/") + All[I].Code + ".md");
+    EXPECT_EQ(D["helpUri"], defaultDocsUrl() + "/rules/" + All[I].Code + ".md");
     EXPECT_EQ(D["defaultConfiguration"]["level"],
               All[I].DefaultSeverity == Severity::Error ? "error" : "warning");
     std::string Page = sourceDir() + "/docs/rules/" + All[I].Code + ".md";

@@ -262,6 +262,11 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
     return std::move(E);
 
   auto Result = std::make_unique<Analysis>();
+  // The config's aliases, library classes and convention hold for the
+  // whole run: linking, key matching and the checks (RunTables.h).
+  if (!Options.Tables.empty())
+    Result->Tables = extendTables(Options.Tables);
+  ScopedTables Installed(Result->Tables);
   using Clock = std::chrono::steady_clock;
   auto Since = [](Clock::time_point T) {
     return std::chrono::duration<double, std::milli>(Clock::now() - T).count();

@@ -10,6 +10,7 @@
 #define PARAMLINT_ANALYSIS_H
 
 #include "Diagnostic.h"
+#include "RunTables.h"
 #include "SourceFile.h"
 #include "cache/FactsCache.h"
 #include "graph/Facts.h"
@@ -71,6 +72,9 @@ struct AnalysisOptions {
   /// only a caller that reads Diagnostics and Files alone (`check`, the fix
   /// engine) may set it.
   bool ReuseDiagnostics = false;
+  /// The config's `aliases` and `library-classes`: what this run adds to the compiled-in tables (RunTables.h). They are part of the
+  /// run key, so a change to them never reuses an earlier run.
+  TableExtensions Tables;
 };
 
 /// Everything a run produced. Files own the text that every Location and
@@ -100,6 +104,9 @@ struct Analysis {
   /// Things the user should know about the run that are no finding (the
   /// C++ frontend parsed with fallback flags): printed once on stderr.
   std::vector<std::string> Notes;
+  /// The tables the run judged names by when its config extended them
+  /// (null: the built-in ones). Graph nodes point into them.
+  std::shared_ptr<const ExtendedTables> Tables;
 };
 
 /// Analyses the given files and directories. Unreadable or unparsable files

@@ -1,7 +1,9 @@
 //===- Config.cpp - [tool.paramlint] in pyproject.toml / paramlint.toml ---===//
 #include "Config.h"
 
+#include "checks/Conventions.h"
 #include "checks/Registry.h"
+#include "graph/LibraryClasses.h"
 #include "graph/ModulePaths.h"
 
 #include <toml++/toml.h>
@@ -9,7 +11,9 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <map>
 #include <set>
 
 namespace paramlint {
@@ -53,6 +57,174 @@ stringList(const std::string &File, const std::string &Key,
     Out.push_back(*S);
   }
   return Out;
+}
+
+/// An absolute URL a SARIF consumer can open: `http(s)://host...` or
+/// `file:///path`, no blanks or control characters.
+bool isAbsoluteUrl(const std::string &S) {
+  if (std::any_of(S.begin(), S.end(), [](char Ch) {
+        return static_cast<unsigned char>(Ch) <= ' ' || Ch == '"' || Ch == '<' ||
+               Ch == '>' || Ch == '\\' || Ch == '`' || Ch == 0x7f;
+      }))
+    return false;
+  for (const char *Scheme : {"https://", "http://"}) {
+    std::string P(Scheme);
+    if (S.compare(0, P.size(), P) == 0)
+      return S.size() > P.size() && S[P.size()] != '/';
+  }
+  return S.compare(0, 8, "file:///") == 0;
+}
+
+/// A name a config may give a role or list as a slot: a Python identifier
+/// (what an attribute or a key component can be).
+bool isSlotName(const std::string &S) {
+  if (S.empty() || std::isdigit(static_cast<unsigned char>(S[0])))
+    return false;
+  return std::all_of(S.begin(), S.end(), [](char Ch) {
+    return std::isalnum(static_cast<unsigned char>(Ch)) || Ch == '_';
+  });
+}
+
+/// Reads a list of slot names (`aliases.scale`, `params`, ...).
+llvm::Expected<std::vector<std::string>>
+nameList(const std::string &File, const std::string &Key, const toml::node &Node) {
+  auto L = stringList(File, Key, Node, false);
+  if (!L)
+    return L.takeError();
+  const toml::array &A = *Node.as_array();
+  for (size_t I = 0; I < L->size(); ++I)
+    if (!isSlotName((*L)[I]))
+      return configError(File, A.get(I),
+                         "`" + Key + "`: `" + (*L)[I] +
+                             "` is not a parameter name (letters, digits, `_`)");
+  return L;
+}
+
+/// `convention = "torch"`: one of the ids of checks/conventions.toml.
+llvm::Error readConvention(const std::string &File, const toml::node &Node,
+                           std::string &Out) {
+  std::string Known;
+  for (const NamingConvention &C : Conventions::builtin().libraries())
+    Known += (Known.empty() ? "" : ", ") + C.Id;
+  std::optional<std::string> Id = Node.value<std::string>();
+  if (!Node.is_string() || !Conventions::builtin().findConvention(*Id))
+    return configError(File, &Node,
+                       "`convention` must be one of " + Known +
+                           (Node.is_string() ? " (got `" + *Id + "`)" : ""));
+  Out = *Id;
+  return llvm::Error::success();
+}
+
+/// `[aliases]`: role = [names]. A name keeps the role the built-in table
+/// gives it, so a name of another role there, or in two roles here, is an
+/// error rather than a silent no-op.
+llvm::Error readAliases(const std::string &File, const toml::node &Node,
+                        TableExtensions &T) {
+  const toml::table *Roles = Node.as_table();
+  if (!Roles)
+    return configError(File, &Node,
+                       "`aliases` must be a table of role = [names] (roles: "
+                       "scale, shift, running-stat)");
+  std::map<std::string, std::string> RoleOfName;
+  for (const auto &[RoleKey, Names] : *Roles) {
+    std::string Key = "aliases." + std::string(RoleKey.str());
+    std::optional<Role> R = roleFromName(std::string(RoleKey.str()));
+    if (!R)
+      return configError(File, &Names,
+                         "unknown key `" + Key +
+                             "` (known roles: scale, shift, running-stat)");
+    auto L = nameList(File, Key, Names);
+    if (!L)
+      return L.takeError();
+    const toml::array &A = *Names.as_array();
+    for (size_t I = 0; I < L->size(); ++I) {
+      const std::string &Name = (*L)[I];
+      Role Builtin = Conventions::builtin().roleOf(Name);
+      std::string Other;
+      if (Builtin != Role::Other && Builtin != *R)
+        Other = roleName(Builtin);
+      auto [It, New] = RoleOfName.emplace(Name, std::string(RoleKey.str()));
+      if (!New && It->second != RoleKey.str())
+        Other = It->second;
+      if (!Other.empty())
+        return configError(File, A.get(I),
+                           "`" + Key + "`: `" + Name + "` is already a " + Other +
+                               " name");
+      T.Aliases.emplace_back(*R, Name);
+    }
+  }
+  return llvm::Error::success();
+}
+
+/// One `library-classes` entry: "qualified.Name" = {kind, like, params,
+/// buffers, attributes}.
+llvm::Expected<ConfigLibraryClass> readLibraryClass(const std::string &File,
+                                                    const std::string &Name,
+                                                    const toml::node &Node) {
+  std::string Key = "library-classes.\"" + Name + "\"";
+  const toml::table *Row = Node.as_table();
+  if (!Row)
+    return configError(File, &Node,
+                       "`" + Key + "` must be a table such as {params = "
+                       "[\"weight\", \"bias\"], kind = \"norm\"}");
+  if (Name.find('.') == std::string::npos || Name.front() == '.' ||
+      Name.back() == '.')
+    return configError(File, &Node,
+                       "`" + Key + "`: a class is named as an import reaches "
+                       "it, with its module (`apex.normalization.FusedLayerNorm`)");
+  ConfigLibraryClass C;
+  C.Name = Name;
+  for (const auto &[FieldView, Value] : *Row) {
+    std::string Field(FieldView.str());
+    std::string FieldKey = Key + "." + Field;
+    if (Field == "kind") {
+      std::optional<std::string> Kind = Value.value<std::string>();
+      if (!Value.is_string() || (*Kind != "norm" && *Kind != "module"))
+        return configError(File, &Value,
+                           "`" + FieldKey + "` must be \"norm\" or \"module\"");
+      C.IsNorm = *Kind == "norm";
+    } else if (Field == "like") {
+      std::optional<std::string> Like = Value.value<std::string>();
+      if (!Value.is_string() || !LibraryTable::builtin().find(*Like))
+        return configError(File, &Value,
+                           "`" + FieldKey + "` must name a torch.nn class "
+                           "paramlint knows (`torch.nn.LayerNorm`)");
+      C.Like = canonicalTorchName(*Like);
+    } else if (Field == "params" || Field == "buffers" || Field == "attributes") {
+      auto L = nameList(File, FieldKey, Value);
+      if (!L)
+        return L.takeError();
+      if (Field == "params")
+        C.Params = std::move(*L);
+      else if (Field == "buffers")
+        C.Buffers = std::move(*L);
+      else
+        C.Attributes = std::move(*L);
+    } else {
+      return configError(File, &Value,
+                         "unknown key `" + FieldKey +
+                             "` (known: kind, like, params, buffers, attributes)");
+    }
+  }
+  if (!C.Params && C.Like.empty())
+    return configError(File, &Node, "`" + Key + "` needs `params` or `like`");
+  return C;
+}
+
+llvm::Error readLibraryClasses(const std::string &File, const toml::node &Node,
+                               TableExtensions &T) {
+  const toml::table *Classes = Node.as_table();
+  if (!Classes)
+    return configError(File, &Node,
+                       "`library-classes` must be a table of \"qualified.Name\" "
+                       "= {params = [...], kind = \"norm\"}");
+  for (const auto &[Name, Row] : *Classes) {
+    auto C = readLibraryClass(File, std::string(Name.str()), Row);
+    if (!C)
+      return C.takeError();
+    T.LibraryClasses.push_back(std::move(*C));
+  }
+  return llvm::Error::success();
 }
 
 /// Reads the keys of the paramlint table T of File into C.
@@ -106,12 +278,29 @@ llvm::Error readTable(const std::string &File, const toml::table &T, Config &C) 
         C.PerFileIgnores.push_back(
             PerFileIgnore{C.Root, std::string(Glob.str()), std::move(*L)});
       }
+    } else if (Key == "docs-url") {
+      std::optional<std::string> Url = Node.value<std::string>();
+      if (!Node.is_string() || !isAbsoluteUrl(*Url))
+        return configError(File, &Node,
+                           "`docs-url` must be an absolute http(s) or file URL "
+                           "(`https://example.org/paramlint/docs`)");
+      C.DocsUrl = *Url;
+    } else if (Key == "convention") {
+      if (auto E = readConvention(File, Node, C.Convention))
+        return E;
+    } else if (Key == "aliases") {
+      if (auto E = readAliases(File, Node, C.Tables))
+        return E;
+    } else if (Key == "library-classes") {
+      if (auto E = readLibraryClasses(File, Node, C.Tables))
+        return E;
     } else {
       return configError(File, &Node,
                          "unknown key `" + Key +
                              "` (known: select, ignore, per-file-ignores, "
                              "exclude, extend-exclude, unsafe-fixes, checkpoints, "
-                             "cache-dir)");
+                             "cache-dir, convention, aliases, library-classes, "
+                             "docs-url)");
     }
   }
   return llvm::Error::success();
@@ -191,6 +380,7 @@ void applyConfig(const Config &C, AnalysisOptions &Options) {
   Options.ExcludeRoot = C.Root;
   if (Options.Checkpoints.empty())
     Options.Checkpoints = C.Checkpoints;
+  Options.Tables = C.Tables;
 }
 
 bool matchesGlob(const std::string &Root, const std::string &Glob,

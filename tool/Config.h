@@ -6,7 +6,9 @@
 /// the paths given (the nearest directory that has one; in one directory
 /// `paramlint.toml` wins), or named with `--config`; `--isolated` reads
 /// none. Keys use Ruff's names: `select`, `ignore`, `per-file-ignores`,
-/// `exclude`, `extend-exclude`, `unsafe-fixes`, `checkpoints`, `cache-dir`. Relative
+/// `exclude`, `extend-exclude`, `unsafe-fixes`, `checkpoints`, `cache-dir`;
+/// and paramlint's own: `convention`, `aliases` and `library-classes` (what
+/// a run adds to the compiled-in tables, RunTables.h), `docs-url`. Relative
 /// paths and globs in a config are relative to the directory it is in. A
 /// bad key or value is an error naming the file, the line and the key.
 ///
@@ -40,6 +42,14 @@ struct Config {
   std::vector<std::string> Checkpoints; ///< Absolute.
   /// `cache-dir`: where the facts cache lives (absolute); empty: unset.
   std::string CacheDir;
+  /// `convention`: the id of a convention of checks/conventions.toml
+  /// (`torch`), validated; empty: unset. PL301 enforces it.
+  std::string Convention;
+  /// `aliases`, `library-classes`, validated.
+  TableExtensions Tables;
+  /// `docs-url`: the base URL of the documentation (`docs/`) that rule
+  /// links start with; empty: unset (the compiled-in default).
+  std::string DocsUrl;
 };
 
 /// Reads a configuration file. For `pyproject.toml` the `[tool.paramlint]`

@@ -127,6 +127,27 @@ Hash128 runKey(const std::vector<std::unique_ptr<SourceFile>> &Files,
     K.add(P.Codes);
   }
   K.number(Options.RunChecks);
+  // What the config adds to the tables changes roles and key spaces
+  // (RunTables.h).
+  const TableExtensions &T = Options.Tables;
+  K.number(T.Aliases.size());
+  for (const auto &[R, Name] : T.Aliases) {
+    K.number(static_cast<uint64_t>(R));
+    K.add(Name);
+  }
+  K.number(T.LibraryClasses.size());
+  for (const ConfigLibraryClass &C : T.LibraryClasses) {
+    // Every field by name: a field added to the struct does not compile
+    // until it is part of the key.
+    const auto &[Name, IsNorm, Like, Params, Buffers, Attributes] = C;
+    K.add(Name);
+    K.number(IsNorm ? 1 + *IsNorm : 0);
+    K.add(Like);
+    K.number(Params ? 1 : 0);
+    K.add(Params.value_or(std::vector<std::string>()));
+    K.add(Buffers);
+    K.add(Attributes);
+  }
   return K.hash();
 }
 

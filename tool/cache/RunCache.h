@@ -9,7 +9,8 @@
 /// them), in order, each by path, text, notebook cells and load problem;
 /// the working directory (module paths are made absolute against it); the
 /// options that choose and silence findings (select, ignore, per-file
-/// ignores, whether checks run); and the build, which names the cache
+/// ignores, whether checks run); what the config adds to the tables (role
+/// aliases, library classes); and the build, which names the cache
 /// directory. That is the run key. Discovery, exclusion and the search for
 /// imported files still run every time, so a new, removed or renamed file
 /// changes the key.

@@ -29,7 +29,7 @@ std::vector<ConventionUse> conventionsUsed(const CheckpointInfo &Info) {
   }
 
   std::vector<ConventionUse> Out;
-  for (const NamingConvention &C : Conventions::builtin().libraries()) {
+  for (const NamingConvention &C : Conventions::current().libraries()) {
     auto Same = std::find_if(Out.begin(), Out.end(), [&](const ConventionUse &U) {
       return U.Scale == C.Scale && U.Shift == C.Shift;
     });

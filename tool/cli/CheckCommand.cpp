@@ -115,6 +115,8 @@ private:
       return Code;
     if (C && C->UnsafeFixes)
       UnsafeFixes = UnsafeFixes || *C->UnsafeFixes;
+    if (C)
+      DocsUrl = C->DocsUrl;
     if (!NoCache) {
       Options.CacheDir = cacheDirectory(Paths, C ? C->Root : "",
                                         C ? C->CacheDir : "");
@@ -143,18 +145,18 @@ private:
       if (Statistics && OutputFormat == "json") {
         writeStatisticsJson(OS, Diags, UnsafeFixes);
       } else if (OutputFormat == "json") {
-        writeJson(OS, Diags);
+        writeJson(OS, Diags, DocsUrl);
       } else if (OutputFormat == "json-lines") {
-        writeJsonLines(OS, Diags);
+        writeJsonLines(OS, Diags, DocsUrl);
       } else if (OutputFormat == "sarif") {
-        writeSarif(OS, Diags);
+        writeSarif(OS, Diags, DocsUrl);
       } else if (OutputFormat == "github") {
         writeGithub(OS, Diags);
       } else if (OutputFormat == "junit") {
         std::vector<std::string> Files;
         for (size_t I = 0; I < A.InputCount; ++I)
           Files.push_back(A.Files[I]->path());
-        writeJunit(OS, Diags, Files);
+        writeJunit(OS, Diags, Files, DocsUrl);
       } else {
         TextOptions T = textOptions();
         T.Fixed = Fixed;
@@ -250,6 +252,8 @@ private:
   bool ExitZero = false, Statistics = false, NoCache = false, Timings = false;
   std::string ConfigFile;
   bool Isolated = false;
+  /// The config's `docs-url` (empty: the compiled-in base).
+  std::string DocsUrl;
   std::unique_ptr<ProgressBar> Bar;
   bool Fix = false, UnsafeFixes = false, Diff = false, FixOnly = false;
   bool VerifyFixes = false;

@@ -2,6 +2,7 @@
 #include "cli/Command.h"
 
 #include "Analysis.h"
+#include "Config.h"
 #include "graph/GraphWriter.h"
 
 #include <iostream>
@@ -19,6 +20,8 @@ public:
     C->add_option("--jobs,-j", Options.Jobs, "Worker threads");
     C->add_option("-p,--build-path", Options.BuildDir,
                   "Directory holding compile_commands.json for the C++ files");
+    // The config's aliases and library classes shape the graph.
+    addConfigOptions(C, ConfigFile, Isolated);
     return C;
   }
 
@@ -26,6 +29,9 @@ public:
     if (Paths.empty())
       Paths.push_back(".");
     Options.RunChecks = false;
+    std::optional<Config> Found;
+    if (int Code = loadCommandConfig(Paths, ConfigFile, Isolated, Options, Found))
+      return Code;
     auto Result = analyze(Paths, Options);
     if (!Result)
       return reportError(Result.takeError());
@@ -41,6 +47,8 @@ private:
   AnalysisOptions Options;
   std::vector<std::string> Paths;
   std::string Format = "json";
+  std::string ConfigFile;
+  bool Isolated = false;
 };
 
 } // namespace

@@ -19,7 +19,7 @@ std::string roleFromFieldName(std::string_view Field) {
   std::string Name = Lower(Field);
   size_t Cut = Name.rfind('_');
   if (Cut != std::string::npos && Cut + 1 < Name.size()) {
-    switch (Conventions::builtin().roleOf(Name.substr(Cut + 1))) {
+    switch (Conventions::current().roleOf(Name.substr(Cut + 1))) {
     case Role::Scale:
       return "scale";
     case Role::Shift:

@@ -66,7 +66,7 @@ bool mayBeMissing(const KeySlot &K) {
 bool roleEquivalent(const TensorInfo &T, const KeySlot &K) {
   Role R = K.Slot->TheRole;
   if ((R != Role::Scale && R != Role::Shift) || !K.Owner->IsNorm ||
-      Conventions::builtin().roleOf(keyLeaf(T.Name)) != R)
+      Conventions::current().roleOf(keyLeaf(T.Name)) != R)
     return false;
   std::string Parent(keyParent(T.Name));
   std::string Leaf(keyLeaf(K.Key));
@@ -271,7 +271,7 @@ CheckpointDiff compareCheckpoint(const CheckpointBinding &B) {
 
 std::string conventionsUsing(std::string_view Name) {
   std::string Out;
-  for (const NamingConvention &C : Conventions::builtin().libraries())
+  for (const NamingConvention &C : Conventions::current().libraries())
     if (C.Scale == Name || C.Shift == Name)
       Out += (Out.empty() ? "" : " or ") + C.Name;
   return Out;

@@ -140,7 +140,7 @@ static bool anyCandidate(const Model &M, std::string_view Leaf,
 
 bool explainsKey(const Model &M, std::string_view Key) {
   std::string_view Leaf = keyLeaf(Key);
-  Role R = Conventions::builtin().roleOf(Leaf);
+  Role R = Conventions::current().roleOf(Leaf);
   bool Convention = R == Role::Scale || R == Role::Shift;
   std::string_view ParentView = keyParent(Key);
   auto Equivalent = [&](const KeySlot &K) {
@@ -171,7 +171,7 @@ bool explainsKey(const Model &M, std::string_view Key) {
     return false;
   // The same role under another convention's name: only leaves that are
   // names of that role can be it.
-  for (const std::string &Name : Conventions::builtin().namesOf(R))
+  for (const std::string &Name : Conventions::current().namesOf(R))
     if (anyCandidate(M, Name, ParentComp, Equivalent))
       return true;
   return false;

@@ -1,11 +1,13 @@
 //===- graph/LibraryClasses.cpp - The torch.nn classes paramlint knows ----===//
 #include "graph/LibraryClasses.h"
 
+#include "EmbeddedToml.h"
+
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
-#include "EmbeddedToml.h"
 
 #include <toml++/toml.h>
 
@@ -17,16 +19,6 @@ namespace {
 
 SlotKind slotKindFrom(const std::string &S) {
   return S == "buffer" ? SlotKind::Buffer : SlotKind::Parameter;
-}
-
-Role roleFrom(const std::string &S) {
-  if (S == "scale")
-    return Role::Scale;
-  if (S == "shift")
-    return Role::Shift;
-  if (S == "running-stat")
-    return Role::RunningStat;
-  return Role::Other;
 }
 
 /// Reads flags, slots, attributes and expansion flags from one table (a
@@ -53,7 +45,8 @@ void readShape(const toml::table &T, LibraryClass &Class) {
       LibrarySlot Slot;
       Slot.Name = (*S)["name"].value_or(std::string());
       Slot.Kind = slotKindFrom((*S)["kind"].value_or(std::string("parameter")));
-      Slot.TheRole = roleFrom((*S)["role"].value_or(std::string("other")));
+      Slot.TheRole =
+          roleFromName((*S)["role"].value_or(std::string())).value_or(Role::Other);
       if (const auto *When = (*S)["when"].as_array())
         for (const auto &W : *When)
           if (auto Name = W.value<std::string>())
@@ -148,6 +141,32 @@ const LibraryTable &LibraryTable::builtin() {
     return L;
   }();
   return Table;
+}
+
+namespace {
+/// The table a run installed; null: the built-in one (process-wide: the
+/// run's worker threads read it too).
+std::atomic<const LibraryTable *> CurrentTable{nullptr};
+} // namespace
+
+const LibraryTable &LibraryTable::current() {
+  const LibraryTable *T = CurrentTable.load(std::memory_order_acquire);
+  return T ? *T : builtin();
+}
+
+const LibraryTable *LibraryTable::setCurrent(const LibraryTable *Table) {
+  return CurrentTable.exchange(Table, std::memory_order_acq_rel);
+}
+
+std::unique_ptr<LibraryTable>
+LibraryTable::extendedWith(std::vector<LibraryClass> Extra) const {
+  auto Out = std::make_unique<LibraryTable>();
+  // find() takes the first match: the extra classes come first.
+  for (LibraryClass &C : Extra)
+    Out->Classes.push_back(std::make_unique<LibraryClass>(std::move(C)));
+  for (const auto &C : Classes)
+    Out->Classes.push_back(std::make_unique<LibraryClass>(*C));
+  return Out;
 }
 
 const LibraryClass *LibraryTable::find(const std::string &QualifiedName) const {

@@ -6,6 +6,11 @@
 /// the constructor flags that decide them, so that `nn.Linear(d, d,
 /// bias=False)` expands to `weight` alone.
 ///
+/// A run may add a project's own library classes from its config
+/// (`library-classes`): `current()` is the table of the run in progress
+/// (installed by RunTables, tool/RunTables.h), `builtin()` the compiled-in
+/// one. The linker asks `current()`.
+///
 //===----------------------------------------------------------------------===//
 #ifndef PARAMLINT_GRAPH_LIBRARYCLASSES_H
 #define PARAMLINT_GRAPH_LIBRARYCLASSES_H
@@ -51,6 +56,17 @@ struct LibraryClass {
 class LibraryTable {
 public:
   static const LibraryTable &builtin();
+  /// The table of the run in progress: the one installed with setCurrent,
+  /// else builtin(). Safe to call from any thread.
+  static const LibraryTable &current();
+  /// Makes Table (null: the built-in one) what current() returns; returns
+  /// the previous one. The caller keeps Table alive while it is installed
+  /// and while graph nodes built with it (ModuleNode::Library) are used.
+  static const LibraryTable *setCurrent(const LibraryTable *Table);
+
+  /// A copy of this table with Extra added; a class of Extra shadows a
+  /// class of the same name.
+  std::unique_ptr<LibraryTable> extendedWith(std::vector<LibraryClass> Extra) const;
 
   /// The class a qualified name (`torch.nn.LayerNorm`,
   /// `torch.nn.modules.normalization.LayerNorm`) denotes, or null.

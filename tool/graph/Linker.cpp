@@ -353,7 +353,7 @@ bool Linker::isModuleClass(unsigned File, unsigned Class, unsigned Depth) {
       Result = true;
     if (E.K == Entity::Kind::External &&
         (torchContainer(E.Qualified) != TorchContainer::None ||
-         LibraryTable::builtin().find(E.Qualified)))
+         LibraryTable::current().find(E.Qualified)))
       Result = true;
   }
   IsModuleMemo[Key] = Result ? 1 : 0;
@@ -396,10 +396,10 @@ Linker::buildClass(unsigned File, unsigned Class, unsigned Depth,
     TorchContainer Container = torchContainer(E.Qualified);
     if (Container == TorchContainer::Module)
       continue;
-    if (const LibraryClass *Lib = LibraryTable::builtin().find(E.Qualified)) {
+    if (const LibraryClass *Lib = LibraryTable::current().find(E.Qualified)) {
       // A subclass of a library class: its constructor arguments are not
       // visible here, so take the library defaults.
-      std::unique_ptr<ModuleNode> B = LibraryTable::builtin().instantiate(*Lib, {});
+      std::unique_ptr<ModuleNode> B = LibraryTable::current().instantiate(*Lib, {});
       for (SlotDef &S : B->Slots)
         Node->Slots.push_back(std::move(S));
       for (auto &C : B->Children)
@@ -415,7 +415,7 @@ Linker::buildClass(unsigned File, unsigned Class, unsigned Depth,
   if (CF.HasDynamicAttributes)
     Node->Open = true;
 
-  const Conventions &Conv = Conventions::builtin();
+  const Conventions &Conv = Conventions::current();
   // A C++ member's location is in the file that wrote it: a partial's
   // (a constructor defined in a .cpp) may be another file than the class's.
   std::vector<std::pair<const MemberFact *, const SourceFile *>> Members;
@@ -536,8 +536,8 @@ Linker::buildExpr(unsigned File, const ModuleExpr &E, unsigned Depth,
   }
   if (C.K != Entity::Kind::External)
     return nullptr;
-  if (const LibraryClass *Lib = LibraryTable::builtin().find(C.Qualified)) {
-    std::unique_ptr<ModuleNode> Node = LibraryTable::builtin().instantiate(*Lib, E.Args);
+  if (const LibraryClass *Lib = LibraryTable::current().find(C.Qualified)) {
+    std::unique_ptr<ModuleNode> Node = LibraryTable::current().instantiate(*Lib, E.Args);
     Node->Args = &E.Args;
     return Node;
   }

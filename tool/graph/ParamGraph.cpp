@@ -21,6 +21,13 @@ const char *roleName(Role R) {
   return "other";
 }
 
+std::optional<Role> roleFromName(const std::string &Name) {
+  for (Role R : {Role::Scale, Role::Shift, Role::RunningStat})
+    if (Name == roleName(R))
+      return R;
+  return std::nullopt;
+}
+
 const char *slotKindName(SlotKind K) {
   return K == SlotKind::Buffer ? "buffer" : "parameter";
 }

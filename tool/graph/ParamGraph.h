@@ -15,6 +15,7 @@
 #include "graph/Facts.h"
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <string>
@@ -30,6 +31,9 @@ enum class SlotKind { Parameter, Buffer };
 enum class Role { Scale, Shift, RunningStat, Other };
 
 const char *roleName(Role R);
+/// The role roleName spells so (`scale`, `shift`, `running-stat`, as the
+/// data tables and the config write them); anything else: nullopt.
+std::optional<Role> roleFromName(const std::string &Name);
 const char *slotKindName(SlotKind K);
 
 /// A parameter or buffer a module owns directly.

@@ -132,9 +132,9 @@ void RootKeyIndex::collect(const std::vector<std::string_view> &Keys) {
     std::string_view Parent = keyLeaf(keyParent(Key));
     // The leaf itself, and the names of its role under other conventions.
     std::vector<std::string_view> Leaves{Leaf};
-    Role R = Conventions::builtin().roleOf(Leaf);
+    Role R = Conventions::current().roleOf(Leaf);
     if (R == Role::Scale || R == Role::Shift)
-      for (const std::string &Name : Conventions::builtin().namesOf(R))
+      for (const std::string &Name : Conventions::current().namesOf(R))
         Leaves.push_back(Name);
     bool OpenUse = Parent.find('*') != std::string_view::npos;
     for (std::string_view L : Leaves) {
@@ -164,10 +164,10 @@ std::vector<unsigned> RootKeyIndex::exactExplainers(std::string_view Key) {
   Explainers.clear();
   lookupExact(std::string(Key), -1);
   // The same role under another convention's name, as explainsKey has it.
-  Role R = Conventions::builtin().roleOf(keyLeaf(Key));
+  Role R = Conventions::current().roleOf(keyLeaf(Key));
   if (R == Role::Scale || R == Role::Shift) {
     std::string Parent(keyParent(Key));
-    for (const std::string &Name : Conventions::builtin().namesOf(R))
+    for (const std::string &Name : Conventions::current().namesOf(R))
       lookupExact(Parent.empty() ? Name : Parent + "." + Name,
                   static_cast<int>(R));
   }

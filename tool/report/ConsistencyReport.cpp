@@ -203,8 +203,8 @@ void writeReportMarkdown(std::ostream &OS, const ConsistencyReport &R) {
     OS << "\nNone.\n";
   for (const RuleFindings &F : R.Findings) {
     OS << "\n### " << F.Code << " " << F.Name << " (" << F.Items.size()
-       << ")\n\n" << F.Summary << " See [" << ruleUrl(F.Code) << "]("
-       << ruleUrl(F.Code) << ").\n\n";
+       << ")\n\n" << F.Summary << " See [" << rulePage(F.Code) << "]("
+       << rulePage(F.Code) << ").\n\n";
     for (const RuleFindings::Item &I : F.Items) {
       OS << "- " << I.Where << ": " << I.Message << "\n";
       if (!I.Snippet.empty())
@@ -342,7 +342,7 @@ void writeReportHtml(std::ostream &OS, const ConsistencyReport &R,
   for (const RuleFindings &F : R.Findings) {
     OS << "<h3><span class=\"code\">" << F.Code << "</span> " << html(F.Name) << " ("
        << F.Items.size() << ")</h3>\n<p class=\"summary\">" << html(F.Summary)
-       << " <a href=\"" << html(ruleUrl(F.Code)) << "\">rule</a></p>\n<ul>\n";
+       << " <a href=\"" << html(rulePage(F.Code)) << "\">rule</a></p>\n<ul>\n";
     for (const RuleFindings::Item &I : F.Items) {
       OS << "<li><code>" << html(I.Where) << "</code>: " << html(I.Message);
       if (!I.Snippet.empty())

@@ -15,14 +15,10 @@ Json position(const SourceFile *File, uint32_t Byte) {
 
 } // namespace
 
-std::string ruleUrl(const std::string &Code) {
-  return "docs/rules/" + Code + ".md";
-}
-
 namespace {
 
 /// One diagnostic as the object both JSON formats print.
-Json diagnosticObject(const Diagnostic &D) {
+Json diagnosticObject(const Diagnostic &D, const std::string &DocsUrl) {
   const SourceFile *File = D.Where.File;
   Json Obj;
   Position P = File ? File->position(D.Where.Where.Begin) : Position{};
@@ -46,22 +42,24 @@ Json diagnosticObject(const Diagnostic &D) {
   }
   Obj["location"] = position(File, D.Where.Where.Begin);
   Obj["message"] = D.Message;
-  Obj["url"] = ruleUrl(D.Code);
+  Obj["url"] = ruleUrl(D.Code, DocsUrl);
   return Obj;
 }
 
 } // namespace
 
-void writeJson(std::ostream &OS, const std::vector<Diagnostic> &Diags) {
+void writeJson(std::ostream &OS, const std::vector<Diagnostic> &Diags,
+               const std::string &DocsUrl) {
   Json Out = Json::array();
   for (const Diagnostic &D : Diags)
-    Out.push_back(diagnosticObject(D));
+    Out.push_back(diagnosticObject(D, DocsUrl));
   OS << Out.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
 }
 
-void writeJsonLines(std::ostream &OS, const std::vector<Diagnostic> &Diags) {
+void writeJsonLines(std::ostream &OS, const std::vector<Diagnostic> &Diags,
+                    const std::string &DocsUrl) {
   for (const Diagnostic &D : Diags)
-    OS << diagnosticObject(D).dump(-1, ' ', false,
+    OS << diagnosticObject(D, DocsUrl).dump(-1, ' ', false,
                                    Json::error_handler_t::replace)
        << "\n";
 }

@@ -40,7 +40,7 @@ std::string escapeXml(const std::string &S) {
 } // namespace
 
 void writeJunit(std::ostream &OS, const std::vector<Diagnostic> &Diags,
-                const std::vector<std::string> &Files) {
+                const std::vector<std::string> &Files, const std::string &DocsUrl) {
   // Every file given and any other a diagnostic names, sorted by path as
   // the diagnostics are.
   std::map<std::string, std::vector<const Diagnostic *>> ByFile;
@@ -79,7 +79,7 @@ void writeJunit(std::ostream &OS, const std::vector<Diagnostic> &Diags,
           "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
           escapeXml(D->Code), escapeXml(D->Code + ": " + D->Message),
           escapeXml(Where + ": " + D->Code + " " + D->Message + "\nsee " +
-                    ruleUrl(D->Code)));
+                    ruleUrl(D->Code, DocsUrl)));
     }
     OS << "    </testcase>\n";
   }

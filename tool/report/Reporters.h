@@ -32,14 +32,18 @@ struct TextOptions {
 void writeText(std::ostream &OS, const std::vector<Diagnostic> &Diags,
                const TextOptions &Options);
 
-/// The JSON array of `--output-format json`.
-void writeJson(std::ostream &OS, const std::vector<Diagnostic> &Diags);
+/// The JSON array of `--output-format json`. DocsUrl is the documentation
+/// base of the rule links (ruleUrl; empty: the compiled-in one).
+void writeJson(std::ostream &OS, const std::vector<Diagnostic> &Diags,
+               const std::string &DocsUrl = {});
 
 /// `--output-format json-lines`: the objects of the JSON array, one per line.
-void writeJsonLines(std::ostream &OS, const std::vector<Diagnostic> &Diags);
+void writeJsonLines(std::ostream &OS, const std::vector<Diagnostic> &Diags,
+                    const std::string &DocsUrl = {});
 
 /// `--output-format sarif`: a SARIF 2.1.0 log with one run.
-void writeSarif(std::ostream &OS, const std::vector<Diagnostic> &Diags);
+void writeSarif(std::ostream &OS, const std::vector<Diagnostic> &Diags,
+                const std::string &DocsUrl = {});
 
 /// `--output-format github`: GitHub Actions workflow commands.
 void writeGithub(std::ostream &OS, const std::vector<Diagnostic> &Diags);
@@ -47,7 +51,8 @@ void writeGithub(std::ostream &OS, const std::vector<Diagnostic> &Diags);
 /// `--output-format junit`: one test case per file of Files (and any other
 /// file a diagnostic names), one failure per finding.
 void writeJunit(std::ostream &OS, const std::vector<Diagnostic> &Diags,
-                const std::vector<std::string> &Files);
+                const std::vector<std::string> &Files,
+                const std::string &DocsUrl = {});
 
 /// One line of `--statistics`: a rule, how often it fired, and how many of
 /// those findings `--fix` would fix.
@@ -68,8 +73,17 @@ std::vector<RuleCount> countByRule(const std::vector<Diagnostic> &Diags,
 void writeStatisticsJson(std::ostream &OS, const std::vector<Diagnostic> &Diags,
                          bool UnsafeFixes);
 
-/// The documentation link of a rule (the rule's page in this repository).
-std::string ruleUrl(const std::string &Code);
+/// The documentation base compiled in (CMake's `PARAMLINT_DOCS_URL`; by
+/// default the installed docs, `file://<prefix>/share/doc/paramlint`).
+std::string defaultDocsUrl();
+
+/// The absolute documentation link of a rule: `<DocsUrl>/rules/PLxxx.md`,
+/// with defaultDocsUrl() when DocsUrl is empty (RuleUrl.cpp).
+std::string ruleUrl(const std::string &Code, const std::string &DocsUrl = {});
+
+/// The rule's page in the repository (`docs/rules/PLxxx.md`), for the
+/// consistency report, which stays free of network references.
+std::string rulePage(const std::string &Code);
 
 } // namespace paramlint
 

@@ -84,7 +84,7 @@ const char *level(Severity S) {
   return S == Severity::Error ? "error" : "warning";
 }
 
-Json reportingDescriptor(const CheckInfo &Rule) {
+Json reportingDescriptor(const CheckInfo &Rule, const std::string &DocsUrl) {
   Json D{{"id", Rule.Code}, {"name", Rule.Name}};
   if (const RuleDoc *Doc = findRuleDoc(Rule.Code)) {
     D["shortDescription"] = Json{{"text", Doc->Summary}};
@@ -93,7 +93,7 @@ Json reportingDescriptor(const CheckInfo &Rule) {
                                              : Doc->WhatItDoes}};
     D["help"] = Json{{"text", Doc->Summary}, {"markdown", Doc->Markdown}};
   }
-  D["helpUri"] = ruleUrl(Rule.Code);
+  D["helpUri"] = ruleUrl(Rule.Code, DocsUrl);
   D["defaultConfiguration"] = Json{{"level", level(Rule.DefaultSeverity)}};
   return D;
 }
@@ -117,13 +117,14 @@ Json fixes(const Diagnostic &D) {
 
 } // namespace
 
-void writeSarif(std::ostream &OS, const std::vector<Diagnostic> &Diags) {
+void writeSarif(std::ostream &OS, const std::vector<Diagnostic> &Diags,
+                const std::string &DocsUrl) {
   std::vector<CheckInfo> Rules = allRules();
   std::map<std::string, size_t> RuleIndex;
   Json Descriptors = Json::array();
   for (const CheckInfo &R : Rules) {
     RuleIndex[R.Code] = Descriptors.size();
-    Descriptors.push_back(reportingDescriptor(R));
+    Descriptors.push_back(reportingDescriptor(R, DocsUrl));
   }
 
   Json Results = Json::array();

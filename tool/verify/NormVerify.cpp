@@ -194,7 +194,7 @@ const TensorInfo *tensorFor(const Weights &W, const std::string &Path,
   for (const TensorInfo &T : W.Info.Tensors)
     if (T.Name.compare(0, Prefix.size(), Prefix) == 0 &&
         T.Name.find('.', Prefix.size()) == std::string::npos &&
-        Conventions::builtin().roleOf(T.Name.substr(Prefix.size())) == R) {
+        Conventions::current().roleOf(T.Name.substr(Prefix.size())) == R) {
       Source = T.Name + " (same role)";
       return &T;
     }

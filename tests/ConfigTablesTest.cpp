@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 namespace paramlint::test {
@@ -176,17 +177,61 @@ TEST(ConfigTablesTest, AliasesGiveRolesToTheProjectsNames) {
       << describeRun(Diff);
 }
 
-/// The key patterns of Model in `paramlint graph --format json` output.
-std::set<std::string> modelKeys(const RunResult &R, const std::string &Model) {
+/// Key pattern → role of Model in `paramlint graph --format json` output.
+std::map<std::string, std::string> modelRoles(const RunResult &R,
+                                              const std::string &Model) {
   Json G = Json::parse(R.Out, nullptr, false);
   EXPECT_TRUE(G.is_object()) << describeRun(R);
-  std::set<std::string> Keys;
+  std::map<std::string, std::string> Keys;
   if (G.is_object())
     for (const Json &M : G["models"])
       if (M["name"] == Model)
         for (const Json &K : M["keys"])
-          Keys.insert(K["key"].get<std::string>());
+          Keys[K["key"].get<std::string>()] = K["role"].get<std::string>();
   return Keys;
+}
+
+/// The key patterns of Model in `paramlint graph --format json` output.
+std::set<std::string> modelKeys(const RunResult &R, const std::string &Model) {
+  std::set<std::string> Keys;
+  for (const auto &[Key, Role] : modelRoles(R, Model))
+    Keys.insert(Key);
+  return Keys;
+}
+
+TEST(ConfigTablesTest, AliasesReachTheCxxFrontendModule) {
+  // A ggml-style tensor struct: a field's role comes from its name, which
+  // the C++ frontend (a module with its own copy of the tables) judges.
+  TempDir T;
+  T.write("model.cpp", R"(#include <map>
+#include <string>
+struct ggml_tensor;
+ggml_tensor *new_tensor(int n);
+
+struct tiny_model {
+  ggml_tensor *ln_f_gain;
+  ggml_tensor *ln_f_bias;
+  std::map<std::string, ggml_tensor *> tensors;
+};
+
+void load(tiny_model &model) {
+  model.ln_f_gain = new_tensor(8);
+  model.ln_f_bias = new_tensor(8);
+  model.tensors["ln_f/gain"] = model.ln_f_gain;
+  model.tensors["ln_f/bias"] = model.ln_f_bias;
+}
+)");
+  T.write("paramlint.toml", "[aliases]\nscale = [\"gain\"]\n");
+  RunResult With = runParamlint({"graph", "--format", "json", "."}, "", T.path());
+  ASSERT_EQ(With.ExitCode, 0) << describeRun(With);
+  std::map<std::string, std::string> Roles = modelRoles(With, "tiny_model");
+  EXPECT_EQ(Roles["ln_f_gain"], "scale") << With.Out;
+  EXPECT_EQ(Roles["ln_f_bias"], "shift") << With.Out;
+  RunResult Without =
+      runParamlint({"graph", "--isolated", "--format", "json", "."}, "", T.path());
+  Roles = modelRoles(Without, "tiny_model");
+  EXPECT_NE(Roles["ln_f_gain"], "scale") << Without.Out;
+  EXPECT_EQ(Roles["ln_f_bias"], "shift") << Without.Out;
 }
 
 TEST(ConfigTablesTest, LibraryClassesGiveTheirKeySpace) {

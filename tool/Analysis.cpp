@@ -232,6 +232,7 @@ void extractCxx(const std::vector<Loaded> &Read, std::vector<FileFacts> &Facts,
   CO.BuildDir = Options.BuildDir;
   CO.Jobs = Jobs;
   CO.Contents = Options.Contents;
+  CO.Tables = Options.Tables;
   CxxResult R = extractCxxFacts(Paths, CO);
   for (auto &[Path, FF] : R.Facts) {
     auto It = IndexOf.find(Path);

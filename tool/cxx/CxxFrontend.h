@@ -16,6 +16,7 @@
 #ifndef PARAMLINT_CXX_CXXFRONTEND_H
 #define PARAMLINT_CXX_CXXFRONTEND_H
 
+#include "RunTables.h"
 #include "graph/Facts.h"
 
 #include <cstdint>
@@ -33,6 +34,10 @@ struct CxxOptions {
   unsigned Jobs = 1;
   /// Text to parse instead of the file on disk, by absolute path.
   std::map<std::string, std::string> Contents;
+  /// The config's additions to the tables (field roles from names read
+  /// the aliases). The loadable module has its own copy of the tables,
+  /// so its entry installs these for the call (cxx/CxxModuleEntry.cpp).
+  TableExtensions Tables;
 };
 
 /// A unit that failed (fully or in part): a PL001 on an input file.

@@ -57,8 +57,19 @@ Json referenceFindings() {
   return J.is_array() ? J : Json::array();
 }
 
+/// The official schema beside the repository (`../shared/data`); from a
+/// git worktree elsewhere, beside the main checkout (the parent of the
+/// common git directory).
 std::string schemaPath() {
-  return sourceDir() + "/../shared/data/sarif-schema-2.1.0.json";
+  const std::string Rel = "/../shared/data/sarif-schema-2.1.0.json";
+  if (fs::exists(sourceDir() + Rel))
+    return sourceDir() + Rel;
+  RunResult Git = runCommand({"/usr/bin/git", "-C", sourceDir(), "rev-parse",
+                              "--path-format=absolute", "--git-common-dir"});
+  std::string Common = Git.Out.substr(0, Git.Out.find('\n'));
+  if (Git.ExitCode == 0 && !Common.empty())
+    return fs::path(Common).parent_path().string() + Rel;
+  return sourceDir() + Rel;
 }
 
 /// Validates the SARIF log at Log against the official schema, formats

@@ -245,7 +245,9 @@ struct AccessFact {
 };
 
 /// A call to a named function: enough to bind function parameters to the
-/// variables passed at call sites.
+/// variables passed at call sites. Only calls that pass at least one plain
+/// identifier are recorded: no other call can bind a parameter, and most
+/// calls of model code (`torch.cat([a, b])`, `self.proj(x)[0]`) are not.
 struct CallFact {
   unsigned Scope = 0;
   std::string Callee; ///< Dotted: `load_weights_into_gpt`, `utils.load`.

@@ -1846,13 +1846,19 @@ void Extractor::handleCall(TSNode N, const Frame &Fr) {
       Call.Args.emplace_back(kind(U) == Sym::Identifier ? text(U)
                                                         : std::string_view());
     }
+    bool PassesIdentifier = false;
+    for (const std::string &A : Call.Args)
+      PassesIdentifier |= !A.empty();
     for (TSNode KwArg : Kw) {
       TSNode V = unparen(field(KwArg, G.Value));
       if (!isNull(V) && kind(V) == Sym::Identifier)
         Call.Keyword.emplace_back(std::string(text(field(KwArg, G.Name))),
                                   std::string(text(V)));
     }
-    F.Calls.push_back(std::move(Call));
+    // Facts are held for the whole run: a call that passes no identifier
+    // can bind nothing (Linker::bindVarUncached), so it is not kept.
+    if (PassesIdentifier || !Call.Keyword.empty())
+      F.Calls.push_back(std::move(Call));
     // `setattr(self, "n", v)` defines a member like `self.n = v`.
     if (Cx.MemberClass >= 0 && kind(Fn) == Sym::Identifier &&
         text(Fn) == "setattr" && Pos.size() == 3 &&

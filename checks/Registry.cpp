@@ -6,6 +6,7 @@
 #include "checks/CheckpointShapeMismatchCheck.h"
 #include "checks/KeyNotInModelCheck.h"
 #include "checks/LoaderWritesUnknownParamCheck.h"
+#include "checks/MixedNormConventionsCheck.h"
 #include "checks/NormEpsPlacementCheck.h"
 #include "checks/NormSemanticsChangedRule.h"
 #include "checks/NormUnbiasedVarianceCheck.h"
@@ -28,6 +29,7 @@ std::vector<std::unique_ptr<Check>> makeAllChecks() {
   Checks.push_back(std::make_unique<CheckpointKeyMissingCheck>());
   Checks.push_back(std::make_unique<CheckpointKeyUnexpectedCheck>());
   Checks.push_back(std::make_unique<CheckpointShapeMismatchCheck>());
+  Checks.push_back(std::make_unique<MixedNormConventionsCheck>());
   Checks.push_back(std::make_unique<NormUnbiasedVarianceCheck>());
   Checks.push_back(std::make_unique<NormEpsPlacementCheck>());
   return Checks;

@@ -321,28 +321,55 @@ TEST(ExampleDifferential, GptSwapReportsSixRealPl101) {
   expectBugsConfirmed(Path);
 }
 
-// `paramlint rename-params` on the book's LayerNorm: the result equals the
-// `.fixed` twins, and a checkpoint saved by the old class loads with
-// strict=True into the renamed one with bit-identical outputs.
-TEST(RenameParamsDifferential, OldCheckpointLoadsStrictIntoTheRenamedClass) {
+/// The project directories under fixtures/rename/.
+std::vector<std::string> listRenameFixtures() {
+  std::vector<std::string> Out;
+  for (const auto &E : fs::directory_iterator(fs::path(PARAMLINT_SOURCE_DIR) /
+                                              "fixtures/rename"))
+    if (E.is_directory() && E.path().filename().string()[0] != '.')
+      Out.push_back(E.path().filename().string());
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+class RenameParamsDifferential : public testing::TestWithParam<std::string> {};
+
+// `paramlint rename-params LayerNorm scale=weight shift=bias` on each
+// fixtures/rename/ project (the book's LayerNorm with attribute loaders, and
+// with state-dict key strings): the result equals the `.fixed` twins, a
+// checkpoint saved by the old class loads with strict=True into the renamed
+// one with bit-identical outputs, and the rewritten loaders still run.
+TEST_P(RenameParamsDifferential, OldCheckpointLoadsStrictIntoTheRenamedClass) {
   SKIP_WITHOUT_TORCH();
-  const fs::path Fixture = fs::path(sourceDir()) / "fixtures/rename/book_layernorm";
+  const fs::path Fixture = fs::path(sourceDir()) / "fixtures/rename" / GetParam();
   TempDir Dir;
   const fs::path Old = fs::path(Dir.path()) / "old", New = fs::path(Dir.path()) / "new";
+  std::vector<std::string> Names;
   for (const auto &E : fs::directory_iterator(Fixture)) {
     std::string Name = E.path().filename().string();
     if (E.path().extension() != ".py" || Name.find(".fixed.") != std::string::npos)
       continue;
+    Names.push_back(E.path().stem().string());
     writeFile((Old / Name).string(), readFile(E.path().string()));
     writeFile((New / Name).string(), readFile(E.path().string()));
   }
+  ASSERT_FALSE(Names.empty());
+  // The loaders run as written before the rename too: what the oracle
+  // checks afterwards is the rename's doing.
+  for (const std::string &Name : Names)
+    if (Name != "model") {
+      RunResult Before =
+          runPython({"-B", (Old / (Name + ".py")).string()}, "", Old.string());
+      ASSERT_EQ(Before.ExitCode, 0) << describeRun(Before);
+    }
   RunResult Rename = runParamlint({"rename-params", "LayerNorm", "scale=weight",
                                    "shift=bias", "--path", New.string()});
   ASSERT_EQ(Rename.ExitCode, 0) << describeRun(Rename);
-  for (const char *Name : {"model", "load"})
-    EXPECT_TRUE(readFile((New / (std::string(Name) + ".py")).string()) ==
-                readFile((Fixture / (std::string(Name) + ".fixed.py")).string()))
-        << Name << ".py differs from its `.fixed` twin after rename-params";
+  for (const std::string &Name : Names)
+    EXPECT_TRUE(readFile((New / (Name + ".py")).string()) ==
+                readFile((Fixture / (Name + ".fixed.py")).string()))
+        << Name << ".py differs from its `.fixed` twin after rename-params:\n"
+        << readFile((New / (Name + ".py")).string());
   RunResult Oracle = runPython(
       {oracle("rename_oracle.py"), Old.string(), New.string(), "model", "Model",
        "[4, 2]", "[3, 4]", R"({"scale": "weight", "shift": "bias"})"},
@@ -350,6 +377,9 @@ TEST(RenameParamsDifferential, OldCheckpointLoadsStrictIntoTheRenamedClass) {
   EXPECT_EQ(Oracle.ExitCode, 0) << describeRun(Oracle);
   EXPECT_GE(checkedCount(Oracle.Out), 1) << Oracle.Out;
 }
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, RenameParamsDifferential,
+                         testing::ValuesIn(listRenameFixtures()));
 
 } // namespace
 } // namespace paramlint::test

@@ -370,6 +370,10 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
     FactPtrs.push_back(&Result->Facts[I]);
   }
   Result->Graph = link(FilePtrs, FactPtrs);
+  Result->Graph.Context = Options.Context;
+  Result->Graph.Files = FilePtrs;
+  Result->Graph.Facts = FactPtrs;
+  Result->Graph.InputCount = N;
   Result->Times.Link = Since(Start);
   Start = Clock::now();
 

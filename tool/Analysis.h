@@ -75,6 +75,9 @@ struct AnalysisOptions {
   /// The config's `aliases` and `library-classes`: what this run adds to the compiled-in tables (RunTables.h). They are part of the
   /// run key, so a change to them never reuses an earlier run.
   TableExtensions Tables;
+  /// Settings the checks read (ParamGraph::Context): the config's
+  /// `convention` for PL301.
+  CheckContext Context;
 };
 
 /// Everything a run produced. Files own the text that every Location and

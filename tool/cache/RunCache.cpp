@@ -148,6 +148,13 @@ Hash128 runKey(const std::vector<std::unique_ptr<SourceFile>> &Files,
     K.add(Buffers);
     K.add(Attributes);
   }
+  // The convention PL301 enforces changes what it reports.
+  K.number(Options.Context.NormConvention.has_value());
+  if (const auto &C = Options.Context.NormConvention) {
+    K.add(C->Name);
+    K.add(C->Scale);
+    K.add(C->Shift);
+  }
   return K.hash();
 }
 

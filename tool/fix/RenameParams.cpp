@@ -1,6 +1,7 @@
 //===- fix/RenameParams.cpp - Back-compatible parameter renames -----------===//
 #include "fix/RenameParams.h"
 
+#include "graph/KeyPattern.h"
 #include "python/PythonSyntax.h"
 
 #include <fmt/format.h>
@@ -113,6 +114,39 @@ public:
   std::map<const SourceFile *, std::map<uint32_t, Edit>> PerFile;
 };
 
+/// The edit that renames the leaf of a state-dict key use (`norm1.scale` in
+/// `sd["trf_blocks.0.norm1.scale"]` or `f"trf_blocks.{b}.norm1.scale"`),
+/// when every key of the model it can name is a renamed parameter of the
+/// family and the last constant piece spells the leaf. Keys bound by best
+/// match are renamed too: left alone, PL102 would report each of them
+/// against the renamed class.
+std::optional<Edit> keyLeafRename(const BoundKeyUse &U,
+                                  const std::set<std::string> &Family,
+                                  const std::map<std::string, std::string> &NewName) {
+  const KeyUseFact &K = *U.Fact;
+  if (U.Matches.empty() || K.Pieces.empty())
+    return std::nullopt;
+  std::string Leaf(keyLeaf(K.Pattern));
+  auto It = NewName.find(Leaf);
+  if (It == NewName.end())
+    return std::nullopt;
+  for (const KeySlot *S : U.Matches)
+    if (!S->Owner || !S->Owner->Class || !Family.count(S->Owner->Class->Name) ||
+        !S->Slot || S->Slot->Name != Leaf)
+      return std::nullopt;
+  const KeyPiece &Last = K.Pieces.back();
+  size_t N = Leaf.size();
+  // The piece must end the key (`f"{p}.scale"`, not `f"{p}.scale{s}"`)
+  // and be written without escapes, so its bytes are its text.
+  if (Last.Text.size() < N || Last.Text.compare(Last.Text.size() - N, N, Leaf) != 0 ||
+      (Last.Text.size() > N && Last.Text[Last.Text.size() - N - 1] != '.') ||
+      Last.Where.End - Last.Where.Begin != Last.Text.size() ||
+      K.Pattern.size() < N || K.Pattern.compare(K.Pattern.size() - N, N, Leaf) != 0)
+    return std::nullopt;
+  return Edit{Span{Last.Where.End - static_cast<uint32_t>(N), Last.Where.End},
+              It->second};
+}
+
 } // namespace
 
 llvm::Expected<ParamRename> parseParamRename(const std::string &Spec) {
@@ -130,6 +164,12 @@ llvm::Expected<ParamRename> parseParamRename(const std::string &Spec) {
 llvm::Expected<std::vector<Diagnostic>>
 renameParamsFixes(const Analysis &A, const std::string &ClassName,
                   const std::vector<ParamRename> &Renames) {
+  return renameParamsFixes(A.Graph, ClassName, Renames);
+}
+
+llvm::Expected<std::vector<Diagnostic>>
+renameParamsFixes(const ParamGraph &G, const std::string &ClassName,
+                  const std::vector<ParamRename> &Renames) {
   std::map<std::string, std::string> NewName;
   for (const ParamRename &R : Renames)
     if (!NewName.emplace(R.From, R.To).second)
@@ -144,17 +184,17 @@ renameParamsFixes(const Analysis &A, const std::string &ClassName,
   };
   std::vector<Def> Defs;
   std::set<std::string> Family{ClassName}; // The class and its subclasses.
-  for (size_t I = 0; I < A.InputCount; ++I)
-    for (const ClassFact &C : A.Facts[I].Classes)
+  for (size_t I = 0; I < G.InputCount; ++I)
+    for (const ClassFact &C : G.Facts[I]->Classes)
       if (C.Name == ClassName)
-        Defs.push_back({A.Files[I].get(), &C});
+        Defs.push_back({G.Files[I], &C});
   if (Defs.empty())
     return renameError("no input defines a class `" + ClassName + "`");
   // Subclasses by name, to a fixed point (`class B(A)`, `class C(B)`).
   for (bool Grew = true; Grew;) {
     Grew = false;
-    for (size_t I = 0; I < A.Files.size(); ++I)
-      for (const ClassFact &C : A.Facts[I].Classes)
+    for (size_t I = 0; I < G.Files.size(); ++I)
+      for (const ClassFact &C : G.Facts[I]->Classes)
         for (const std::string &Base : C.Bases)
           if (Family.count(lastComponent(Base)) && Family.insert(C.Name).second)
             Grew = true;
@@ -197,8 +237,8 @@ renameParamsFixes(const Analysis &A, const std::string &ClassName,
   }
 
   // `self.old` in the methods of the class and its subclasses.
-  for (size_t I = 0; I < A.InputCount; ++I) {
-    const FileFacts &F = A.Facts[I];
+  for (size_t I = 0; I < G.InputCount; ++I) {
+    const FileFacts &F = *G.Facts[I];
     for (const AccessFact &Acc : F.Accesses) {
       if (Acc.Scope >= F.Scopes.size() || Acc.Path.empty())
         continue;
@@ -212,19 +252,15 @@ renameParamsFixes(const Analysis &A, const std::string &ClassName,
         continue;
       auto It = NewName.find(Acc.Path.front().Name);
       if (It != NewName.end() && Acc.Path.front().K == PathSegment::Kind::Attr)
-        Edits.rename(A.Files[I].get(), Acc.Path.front().Where, It->second);
+        Edits.rename(G.Files[I], Acc.Path.front().Where, It->second);
     }
   }
 
   // Loader uses bound to a model: each segment naming `old` on a module of
   // the class or of a subclass (which inherits the parameter).
-  for (const BoundAccess &B : A.Graph.Accesses) {
-    if (!B.TheModel || !B.TheModel->Root || !B.File)
-      continue;
-    bool Input = false;
-    for (size_t I = 0; I < A.InputCount; ++I)
-      Input |= A.Files[I].get() == B.File;
-    if (!Input)
+  std::set<const SourceFile *> Inputs(G.Files.begin(), G.Files.begin() + G.InputCount);
+  for (const BoundAccess &B : G.Accesses) {
+    if (!B.TheModel || !B.TheModel->Root || !B.File || !Inputs.count(B.File))
       continue;
     const ModuleNode *Node = B.TheModel->Root.get();
     for (const PathSegment &Seg : B.Path) {
@@ -242,6 +278,13 @@ renameParamsFixes(const Analysis &A, const std::string &ClassName,
       Node = Next;
     }
   }
+
+  // State-dict key strings whose pattern names a renamed parameter: the
+  // leaf, where a constant piece of the key spells it, is rewritten.
+  for (const BoundKeyUse &U : G.KeyUses)
+    if (U.File && Inputs.count(U.File))
+      if (std::optional<Edit> E = keyLeafRename(U, Family, NewName))
+        Edits.rename(U.File, E->Where, E->Content);
 
   std::vector<Diagnostic> Out;
   std::string Title;

@@ -4,8 +4,10 @@
 /// `paramlint rename-params CLASS old=new ...`: renames parameters (or
 /// buffers) of a project module class everywhere paramlint can see them —
 /// the definition in the class, every `self.old` in the class and its
-/// subclasses, and every loader use the graph binds through an instance of
-/// the class — and adds to the class a `_load_from_state_dict` override that
+/// subclasses, every loader use the graph binds through an instance of the
+/// class, and the leaf of every state-dict key string bound to such a
+/// parameter (`sd["blocks.0.norm1.scale"]`, the constant part of an
+/// f-string) — and adds to the class a `_load_from_state_dict` override that
 /// maps the old keys to the new ones, so a checkpoint saved before the
 /// rename still loads, with `strict=True` too. The edits go through the fix
 /// engine (re-parse, atomic writes, notebooks, `--diff`). Always unsafe: the
@@ -38,6 +40,12 @@ llvm::Expected<ParamRename> parseParamRename(const std::string &Spec);
 /// or when it already overrides `_load_from_state_dict`.
 llvm::Expected<std::vector<Diagnostic>>
 renameParamsFixes(const Analysis &A, const std::string &ClassName,
+                  const std::vector<ParamRename> &Renames);
+
+/// The same on a linked graph (its Files, Facts and InputCount), for a
+/// check that offers the rename as its fix (PL301).
+llvm::Expected<std::vector<Diagnostic>>
+renameParamsFixes(const ParamGraph &Graph, const std::string &ClassName,
                   const std::vector<ParamRename> &Renames);
 
 } // namespace paramlint

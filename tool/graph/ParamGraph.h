@@ -227,6 +227,23 @@ struct LooseKeyUse {
   const SourceFile *File = nullptr;
 };
 
+/// A norm naming convention the run's configuration requires (the config's
+/// `convention`, e.g. `"torch"`): the name as the config spells it and the
+/// pair of parameter names it stands for.
+struct RequiredConvention {
+  std::string Name;  ///< For messages: `torch`.
+  std::string Scale; ///< `weight`.
+  std::string Shift; ///< `bias`.
+};
+
+/// What a check may read besides the linked facts: the run's settings that
+/// change what a rule reports. Filled from AnalysisOptions::Context.
+struct CheckContext {
+  /// PL301 mixed-norm-conventions: every norm class must use this pair;
+  /// unset, the project's majority convention is the norm.
+  std::optional<RequiredConvention> NormConvention;
+};
+
 struct ParamGraph {
   std::vector<std::unique_ptr<Model>> Models;
   std::vector<Instance> Instances;
@@ -237,6 +254,14 @@ struct ParamGraph {
   std::vector<BoundRename> Renames;
   std::vector<CheckpointBinding> Checkpoints;
   std::vector<LooseKeyUse> LooseKeyUses;
+  CheckContext Context;
+  /// The files the graph was linked from and their facts (parallel),
+  /// inputs first: Files[0, InputCount) are what the user named. A fix that
+  /// edits more than a name the graph points at (PL301's back-compatible
+  /// rename) reads the facts of the files it edits. Set by analyze().
+  std::vector<const SourceFile *> Files;
+  std::vector<const FileFacts *> Facts;
+  size_t InputCount = 0;
 
   const Model *findModel(const std::string &Name) const;
 };

@@ -6,8 +6,7 @@
 
 namespace paramlint {
 
-/// Flags norm classes of one project that name their parameters in
-/// different conventions.
+/// Flags norm classes of one project that name scale and shift differently.
 /// ## What it does
 /// Reads the names every norm class in use gives its scale and shift
 /// (`scale`/`shift`, `weight`/`bias`, `gamma`/`beta`, ... as the conventions

@@ -161,6 +161,35 @@ TEST(MixedNormConventionsTest, TheConfiguredConventionHoldsEveryProjectClass) {
   EXPECT_NE(E[0].Message.find("`BookLayerNorm`"), std::string::npos) << E[0].Message;
 }
 
+// The config's `convention` reaches PL301 through the check context, and a
+// changed value is a changed run (the run cache does not answer with the
+// old findings).
+TEST(MixedNormConventionsTest, TheConfigsConventionReachesTheCheck) {
+  TempDir T;
+  std::string Model = T.write(
+      "proj/model.py",
+      readFile(sourceDir() + "/fixtures/python/PL301_consistent_norm_conventions.py"));
+  std::string Config = T.file("proj/paramlint.toml");
+  RunResult Torch = runParamlint({"check", T.file("proj")});
+  EXPECT_EQ(Torch.ExitCode, 0) << describeRun(Torch);
+  writeFile(Config, "convention = \"tf\"\n");
+  RunResult Tf = runParamlint({"check", "--output-format", "json", T.file("proj")});
+  EXPECT_EQ(Tf.ExitCode, 1) << describeRun(Tf);
+  size_t Count = 0;
+  for (size_t At = Tf.Out.find("the configured convention `tf` is `gamma`/`beta`");
+       At != std::string::npos;
+       At = Tf.Out.find("the configured convention `tf` is `gamma`/`beta`", At + 1))
+    ++Count;
+  EXPECT_EQ(Count, 3u) << Tf.Out;
+  writeFile(Config, "convention = \"torch\"\n");
+  RunResult Again = runParamlint({"check", T.file("proj")});
+  EXPECT_EQ(Again.ExitCode, 1) << describeRun(Again);
+  EXPECT_NE(Again.Out.find("norm class `BookLayerNorm` names its parameters `scale`/`shift`"),
+            std::string::npos)
+      << Again.Out;
+  EXPECT_EQ(Again.Out.find("norm class `LayerNorm`"), std::string::npos) << Again.Out;
+}
+
 TEST(MixedNormConventionsTest, ALoaderInAnotherFileIsFixedInTheSameRun) {
   TempDir T;
   std::string Model = T.write("proj/model.py", Tie);

@@ -381,6 +381,10 @@ void applyConfig(const Config &C, AnalysisOptions &Options) {
   if (Options.Checkpoints.empty())
     Options.Checkpoints = C.Checkpoints;
   Options.Tables = C.Tables;
+  // The reader has checked that the id names a convention of the table.
+  if (!C.Convention.empty())
+    if (const NamingConvention *N = Conventions::builtin().findConvention(C.Convention))
+      Options.Context.NormConvention = RequiredConvention{C.Convention, N->Scale, N->Shift};
 }
 
 bool matchesGlob(const std::string &Root, const std::string &Glob,

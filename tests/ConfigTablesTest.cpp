@@ -92,6 +92,10 @@ running-stat = ["ema_mean"]
 
   AnalysisOptions O;
   applyConfig(**C, O);
+  ASSERT_TRUE(O.Context.NormConvention.has_value());
+  EXPECT_EQ(O.Context.NormConvention->Name, "tf");
+  EXPECT_EQ(O.Context.NormConvention->Scale, "gamma");
+  EXPECT_EQ(O.Context.NormConvention->Shift, "beta");
   EXPECT_EQ(O.Tables.Aliases, Aliases);
   EXPECT_EQ(O.Tables.LibraryClasses.size(), 3u);
 
@@ -232,6 +236,22 @@ void load(tiny_model &model) {
   Roles = modelRoles(Without, "tiny_model");
   EXPECT_NE(Roles["ln_f_gain"], "scale") << Without.Out;
   EXPECT_EQ(Roles["ln_f_bias"], "shift") << Without.Out;
+}
+
+TEST(ConfigTablesTest, ConventionReachesPl301) {
+  TempDir T;
+  std::string P = copyFixture(T, "config_convention");
+  RunResult With = runParamlint({"check", "--no-cache", "--output-format", "json", "."}, "", P);
+  EXPECT_EQ(With.ExitCode, 1) << describeRun(With);
+  EXPECT_EQ(countWith(findings(With), "PL301 "), 1u) << With.Out;
+  // One class, consistent with itself: no finding without the config.
+  RunResult Without = runParamlint(
+      {"check", "--no-cache", "--isolated", "--output-format", "json", "."}, "", P);
+  EXPECT_EQ(Without.ExitCode, 0) << describeRun(Without);
+  // Another convention: the message names it.
+  writeFile(P + "/paramlint.toml", "convention = \"tf\"\n");
+  RunResult Tf = runParamlint({"check", "--no-cache", "--output-format", "json", "."}, "", P);
+  EXPECT_EQ(countWith(findings(Tf), "`gamma`/`beta`"), 1u) << Tf.Out;
 }
 
 TEST(ConfigTablesTest, LibraryClassesGiveTheirKeySpace) {
@@ -383,7 +403,8 @@ TEST(ConfigTablesTest, AChangedConfigIsNotAReusedRun) {
   for (const std::string &Changed :
        {std::string("[aliases]\nscale = [\"gain\"]\n"),
         Toml + "\n[library-classes]\n\"apex.normalization.FusedLayerNorm\" = "
-               "{params = [\"weight\"], kind = \"norm\"}\n"}) {
+               "{params = [\"weight\"], kind = \"norm\"}\n",
+        "convention = \"torch\"\n" + Toml}) {
     writeFile(P + "/paramlint.toml", Changed);
     RunResult R = Run();
     EXPECT_FALSE(Reused(R)) << Changed << R.Err;

@@ -43,7 +43,8 @@ struct Config {
   /// `cache-dir`: where the facts cache lives (absolute); empty: unset.
   std::string CacheDir;
   /// `convention`: the id of a convention of checks/conventions.toml
-  /// (`torch`), validated; empty: unset. PL301 enforces it.
+  /// (`torch`), validated; empty: unset. applyConfig hands its pair to
+  /// PL301 (AnalysisOptions::Context).
   std::string Convention;
   /// `aliases`, `library-classes`, validated.
   TableExtensions Tables;

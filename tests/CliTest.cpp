@@ -442,5 +442,59 @@ TEST(CliTest, TextOutputForBadInputNamesTheFile) {
   EXPECT_NE(R.Out.find("PL001"), std::string::npos) << describeRun(R);
 }
 
+/// `-p BUILD_DIR` means the same on check, graph and report: the unit's
+/// header (src/inc/, so the fallback flags miss it) is found only through
+/// the database's `-I`, and the database is not above the source, so only
+/// `-p` finds it.
+TEST(CliTest, BuildPathOnCheckGraphAndReport) {
+  TempDir T;
+  T.write("src/inc/model.h", "#pragma once\nstruct ggml_tensor;\n"
+                         "struct layer { ggml_tensor *ln_g; ggml_tensor *ln_b; };\n");
+  std::string Unit = T.write("src/load.cpp",
+                             "#include \"model.h\"\n"
+                             "ggml_tensor *get_tensor(const char *name);\n"
+                             "void load(layer &l) {\n"
+                             "  l.ln_g = get_tensor(\"ln/b\");\n"
+                             "  l.ln_b = get_tensor(\"ln/g\");\n"
+                             "}\n");
+  std::string Build = T.path() + "/build";
+  T.write("build/compile_commands.json",
+          "[{\"directory\": \"" + T.path() + "/src\", \"file\": \"" + Unit +
+              "\", \"command\": \"c++ -std=c++17 -I" + T.path() + "/src/inc -c " + Unit +
+              "\"}]");
+  std::string Src = T.path() + "/src";
+  for (bool WithP : {false, true}) {
+    std::vector<std::string> Extra;
+    if (WithP)
+      Extra = {"-p", Build};
+    auto Run = [&](std::vector<std::string> Args) {
+      Args.insert(Args.end(), Extra.begin(), Extra.end());
+      Args.push_back(Src);
+      RunResult R = runParamlint(Args);
+      expectNoCrash(R);
+      return R;
+    };
+    RunResult Check = Run({"check", "--isolated", "--no-cache", "--output-format", "json"});
+    EXPECT_EQ(Check.ExitCode, 1) << describeRun(Check);
+    std::vector<std::string> Codes = codes(parseJsonOutput(Check));
+    EXPECT_EQ(std::count(Codes.begin(), Codes.end(), "PL104"), WithP ? 2 : 0) << Check.Out;
+    EXPECT_EQ(std::count(Codes.begin(), Codes.end(), "PL001"), WithP ? 0 : 1) << Check.Out;
+
+    RunResult Graph = Run({"graph", "--format", "json"});
+    EXPECT_EQ(Graph.ExitCode, 0) << describeRun(Graph);
+    Json G = Json::parse(Graph.Out, nullptr, false);
+    ASSERT_TRUE(G.is_object()) << Graph.Out;
+    EXPECT_EQ(G["loaders"].size(), WithP ? 1u : 0u) << Graph.Out;
+
+    RunResult Report = Run({"report", "--isolated", "--format", "json"});
+    EXPECT_EQ(Report.ExitCode, 0) << describeRun(Report);
+    Json J = Json::parse(Report.Out, nullptr, false);
+    ASSERT_TRUE(J.is_object()) << Report.Out;
+    std::string Findings = J["findings"].dump();
+    EXPECT_EQ(Findings.find("PL104") != std::string::npos, WithP) << Findings;
+    EXPECT_EQ(Findings.find("PL001") != std::string::npos, !WithP) << Findings;
+  }
+}
+
 } // namespace
 } // namespace paramlint::test

@@ -1,7 +1,7 @@
 //===- cli/ReportCommand.cpp - `paramlint report` -------------------------===//
 ///
 /// \file
-/// `paramlint report [PATH...] --format md|html|json [-o FILE]`: the
+/// `paramlint report [PATH...] --format md|html|json [-o FILE] [-p DIR]`: the
 /// naming-consistency report of report/ConsistencyReport.h. With `-o` and
 /// HTML, the graph's DOT source is written beside the report (`FILE.dot`).
 /// The configuration applies as for `check`.
@@ -31,6 +31,9 @@ public:
     C->add_option("-o,--output-file", OutputFile,
                   "Write the report to this file instead of stdout");
     C->add_option("--jobs,-j", Options.Jobs, "Worker threads");
+    C->add_option("-p,--build-path", Options.BuildDir,
+                  "Directory holding compile_commands.json for the C++ files "
+                  "(as for check)");
     addConfigOptions(C, ConfigFile, Isolated);
     return C;
   }

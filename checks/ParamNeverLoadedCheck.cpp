@@ -91,13 +91,29 @@ void ParamNeverLoadedCheck::run(const ParamGraph &Graph,
           Expected.emplace(join(Parent, Name), Child.get());
     }
 
+    // A whole-state load of the model (or of a submodule) in the same
+    // function (`model.load_state_dict(sd)`, libtorch's `torch::load(model,
+    // path)`) fills every key under its prefix: the writes only patch.
+    std::vector<std::string> LoadedPrefixes;
+    for (const BoundLoad &Load : Graph.Loads)
+      if (Load.File == L.File && Load.TheModel == L.TheModel &&
+          Load.Fact->Scope == First->Fact->Scope && Load.Fact->Strict != false)
+        LoadedPrefixes.push_back(Load.Prefix);
+    auto LoadedWhole = [&](const std::string &Key) {
+      for (const std::string &P : LoadedPrefixes)
+        if (Key.compare(0, P.size(), P) == 0)
+          return true;
+      return false;
+    };
+
     std::vector<std::string> Missing;
     for (const auto &[Prefix, Node] : Expected) {
       if (LoadedModules.count(Prefix) || Node->Open || Node->Conditional)
         continue;
       for (const SlotDef &S : Node->Slots) {
         std::string Key = join(Prefix, S.Name);
-        if (S.Kind == SlotKind::Parameter && !S.Conditional && !Loaded.count(Key))
+        if (S.Kind == SlotKind::Parameter && !S.Conditional && !Loaded.count(Key) &&
+            !LoadedWhole(Key))
           Missing.push_back(Key);
       }
     }

@@ -11,7 +11,10 @@ namespace paramlint {
 /// For every loader (a function, or top-level code, that writes at least
 /// two parameters of a model from outside it), collects the layers it writes parameters of, adds the layers of
 /// the same class beside them (`norm2` beside `norm1`), and reports the
-/// parameters of those layers it never writes.
+/// parameters of those layers it never writes. A whole-state load of the
+/// model in the same function (`model.load_state_dict(sd)`, or libtorch's
+/// `torch::load(model, path)`), unless `strict=False`, fills every key:
+/// the writes beside it only patch, and nothing is reported.
 /// ## Why is this bad?
 /// A parameter the loader forgets keeps its initial value (`ones`/`zeros`
 /// for a norm, random for a linear layer). Nothing fails; the model is

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace paramlint {
 namespace {
@@ -31,6 +32,26 @@ Role sourceRole(const AccessFact &A, const SourceName **Single) {
 
 std::string sourceText(const SourceFile &File, const SourceName &S) {
   return std::string(File.slice(S.Where));
+}
+
+/// The role a table selector's own name gives (`ASR_TENSOR_LN_WEIGHT` →
+/// scale), read as a key whose components are its `_`-separated words.
+Role selectorRole(const std::string &Selector) {
+  std::string Key;
+  for (char C : Selector)
+    Key += C == '_' ? '.' : static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
+  return Conventions::builtin().roleOfKey(Key);
+}
+
+/// The table entry to blame instead of the call: the name came from an
+/// entry whose selector says the target's role while its text says the
+/// other (the table was edited, not the call). Null when the call is
+/// what is wrong, or the entry's file is not in the graph.
+const SourceFile *blamedTable(const ParamGraph &Graph, const SourceName &S,
+                              Role Target) {
+  if (S.Table.empty() || selectorRole(S.Selector) != Target)
+    return nullptr;
+  return Graph.fileByPath(S.Table);
 }
 
 } // namespace
@@ -64,12 +85,28 @@ void SwappedNormRolesCheck::run(const ParamGraph &Graph,
     D.Code = Info.Code;
     D.Where = Location{B.File, S.Source->Where};
     std::string Name = S.Source->Keys.back();
+    Role Other = S.Target == Role::Scale ? Role::Shift : Role::Scale;
+    if (const SourceFile *Table = blamedTable(Graph, *S.Source, S.Target)) {
+      // The call asks for the right entry; the entry's text is wrong.
+      D.Where = Location{Table, S.Source->TableWhere};
+      D.Message = fmt::format(
+          "the table names `{}` `{}`, which names a {}, but the loader loads "
+          "that entry into `{}`, the {} of `{}`",
+          S.Source->Selector, Name, roleName(Other), B.Resolved.Key,
+          roleName(S.Target), B.Resolved.Owner->ClassName);
+      Location Call{B.File, S.Source->Where};
+      D.Notes.push_back(Note{fmt::format("the loader selects the entry at {} (`{}`)",
+                                         formatLocation(Call), sourceText(*B.File, *S.Source)),
+                             Call});
+      D.Notes.push_back(modelNote(B));
+      Out.report(std::move(D));
+      continue;
+    }
     D.Message = fmt::format(
         "`{}` is the {} of `{}`, but the loader writes `{}` into it, which "
         "names a {} (`{}`)",
         B.Resolved.Key, roleName(S.Target), B.Resolved.Owner->ClassName,
-        sourceText(*B.File, *S.Source), roleName(S.Target == Role::Scale ? Role::Shift : Role::Scale),
-        Name);
+        sourceText(*B.File, *S.Source), roleName(Other), Name);
     D.Notes.push_back(modelNote(B));
     // The partner: the other role of the same layer, written in the same
     // scope from a source of the opposite name. Swapping both is the fix.

@@ -13,6 +13,10 @@ namespace paramlint {
 /// `sd["h.0.ln_1.bias"]`), and the reverse. In C++, a tensor field whose
 /// own name gives its role counts too: ggml's `model.tensors["model/h" +
 /// std::to_string(i) + "/ln_1/b"] = layer.ln_1_g` binds a bias to a gain.
+/// A name taken from a table (`{ASR_TENSOR_LN_WEIGHT, "encoder.ln_post.bias"}`)
+/// is reported at the table entry when the selecting constant's own name
+/// says the field's role and the entry's text does not (the table was
+/// edited), with the call as a note; at the call otherwise.
 /// ## Why is this bad?
 /// Shapes match, so nothing fails: the layer multiplies by the bias and adds
 /// the gain, and every output downstream is wrong.
@@ -24,7 +28,8 @@ namespace paramlint {
 ///     blk.norm1.bias = assign(blk.norm1.bias, p["ln_1"]["b"])
 /// ## Fix safety
 /// Safe when the same loader writes the other role of the same layer from a
-/// source of the opposite name: the two sources are swapped. No fix otherwise.
+/// source of the opposite name: the two sources are swapped. No fix otherwise
+/// (nor for a table entry).
 class SwappedNormRolesCheck final : public Check {
 public:
   static constexpr CheckInfo Info{"PL104", "swapped-norm-roles", Severity::Error};

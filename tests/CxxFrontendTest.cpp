@@ -230,5 +230,61 @@ TEST(CxxFrontendTest, LoaderKeysAreJudgedAgainstTheCheckpoint) {
       << S[0];
 }
 
+TEST(CxxFrontendTest, AWrongTableEntryIsFlaggedAtTheTable) {
+  auto A = analyze({sourceDir() + "/fixtures/cxx/PL104_table_entry"}, AnalysisOptions{});
+  ASSERT_TRUE(bool(A)) << llvm::toString(A.takeError());
+  ASSERT_EQ((*A)->Diagnostics.size(), 1u) << ::testing::PrintToString(summary(**A));
+  const Diagnostic &D = (*A)->Diagnostics[0];
+  EXPECT_EQ(D.Code, "PL104");
+  EXPECT_EQ(D.Where.File->slice(D.Where.Where), "\"encoder.ln_post.bias\"");
+  EXPECT_EQ(summary(**A), std::vector<std::string>{"arch.h:19: PL104"});
+  // The call that selects the entry is a note with its place.
+  bool CallNote = false;
+  for (const Note &N : D.Notes)
+    if (N.Where && N.Message.find("selects the entry") != std::string::npos) {
+      CallNote = true;
+      EXPECT_EQ(N.Where->File->slice(N.Where->Where), "ASR_TENSOR_LN_WEIGHT, ASR_SYSTEM_ENCODER");
+    }
+  EXPECT_TRUE(CallNote);
+  EXPECT_NE(D.Message.find("`ASR_TENSOR_LN_WEIGHT`"), std::string::npos) << D.Message;
+}
+
+/// torch::load is a whole-state load of the module: bound like Python's
+/// load_state_dict, so a checkpoint is compared with the model's keys and
+/// the weights map loaded key by key binds its stores to the model.
+TEST(CxxFrontendTest, TorchLoadAndWeightMapsBindToTheModel) {
+  TempDir T;
+  std::string Ckpt = T.write(
+      "net.safetensors",
+      safetensors({"h.0.ln_1.weight", "h.0.ln_1.bias", "h.0.fc.weight", "h.0.fc.bias",
+                   "ln_f.gamma", "ln_f.beta"}));
+  AnalysisOptions O;
+  O.Checkpoints = {Ckpt};
+  auto A = analyze({sourceDir() + "/fixtures/cxx/libtorch_loaders/loaders_clean.cpp",
+                    sourceDir() + "/fixtures/cxx/libtorch_loaders/model.h"},
+                   O);
+  ASSERT_TRUE(bool(A)) << llvm::toString(A.takeError());
+  const ParamGraph &G = (*A)->Graph;
+  std::vector<std::string> Loads;
+  for (const BoundLoad &L : G.Loads)
+    Loads.push_back(L.TheModel->Name + "<-" +
+                    (L.Fact->Argument.empty() ? std::string(L.File->slice(L.Fact->Where))
+                                              : L.Fact->Argument));
+  std::sort(Loads.begin(), Loads.end());
+  EXPECT_EQ(Loads, (std::vector<std::string>{"NetImpl<-load", "NetImpl<-weights"}));
+  size_t Bound = 0;
+  for (const BoundKeyUse &U : G.KeyUses)
+    Bound += U.Fact->Dict == "weights" && !U.Matches.empty();
+  EXPECT_EQ(Bound, 3u);
+  ASSERT_EQ(G.Checkpoints.size(), 1u);
+  ASSERT_TRUE(G.Checkpoints[0].TheModel);
+  EXPECT_EQ(G.Checkpoints[0].TheModel->Name, "NetImpl");
+  std::vector<std::string> Codes;
+  for (const Diagnostic &D : (*A)->Diagnostics)
+    Codes.push_back(D.Code);
+  EXPECT_EQ(std::count(Codes.begin(), Codes.end(), "PL201"), 2) << ::testing::PrintToString(Codes);
+  EXPECT_EQ(std::count(Codes.begin(), Codes.end(), "PL103"), 0) << ::testing::PrintToString(Codes);
+}
+
 } // namespace
 } // namespace paramlint::test

@@ -107,8 +107,9 @@ public:
     fields("Segment", "K", K, "Name", Name, "Where", Where);
   }
   void value(const SourceName &X) {
-    const auto &[Root, Keys, Where] = X;
-    fields("Source", "Root", Root, "Keys", Keys, "Where", Where);
+    const auto &[Root, Keys, Where, Table, TableWhere, Selector] = X;
+    fields("Source", "Root", Root, "Keys", Keys, "Where", Where, "Table", Table,
+           "TableWhere", TableWhere, "Selector", Selector);
   }
   void value(const BindingFact &X) {
     const auto &[K, Scope, Var, Callee, Root, Path, Where] = X;

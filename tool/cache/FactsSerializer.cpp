@@ -94,8 +94,8 @@ struct FactsSchema {
 
   template <class Ar, class T>
   static std::enable_if_t<IsField<T, SourceName>> fields(Ar &A, T &X) {
-    auto &[Root, Keys, Where] = X;
-    A(Root, Keys, Where);
+    auto &[Root, Keys, Where, Table, TableWhere, Selector] = X;
+    A(Root, Keys, Where, Table, TableWhere, Selector);
   }
 
   template <class Ar, class T>

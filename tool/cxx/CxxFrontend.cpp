@@ -81,6 +81,8 @@ struct NameExpr {
 struct TableEntry {
   std::vector<const EnumConstantDecl *> Outer;
   std::string Pattern;
+  std::string File; ///< The input file the entry is written in.
+  std::optional<Span> Where; ///< Its string literal there.
 };
 
 class FactsVisitor;
@@ -335,6 +337,19 @@ QualType elementOf(QualType T, bool &IsRepeated) {
   return T;
 }
 
+/// Whether T is a container keyed by strings (std::map, unordered_map,
+/// torch's OrderedDict): a dict whose keys may be state-dict keys.
+bool isStringKeyedMap(QualType T) {
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      T.getNonReferenceType()->getAsCXXRecordDecl());
+  if (!Spec || Spec->getTemplateArgs().size() < 2 ||
+      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return false;
+  const CXXRecordDecl *Key =
+      Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+  return Key && qualName(Key) == "std::basic_string";
+}
+
 /// The walk over declarations of user files.
 class FactsVisitor : public RecursiveASTVisitor<FactsVisitor> {
 public:
@@ -393,12 +408,41 @@ private:
   /// Remembers that a loader names the tensor in the chain's field.
   void markBound(const Chain &C);
   std::set<const Expr *> Handled; ///< Subscripts an assignment took.
+  /// Variables holding a model's key space: `auto params =
+  /// model->named_parameters()`, or a map filled from one in a loop.
+  std::map<const VarDecl *, Chain> ModelDicts;
+  /// What a range-for's key iterates: the keys of a string-keyed map
+  /// (Dict) or of a model's key space (Model).
+  struct KeySource {
+    std::string Dict;
+    std::optional<Chain> Model;
+  };
+  /// Loop variables that are keys themselves (`[name, t]`'s `name`), and
+  /// loop variables whose `.first` / `.key()` is the key.
+  std::map<const ValueDecl *, KeySource> KeyVars, PairVars;
+  /// The key source an expression is: `name`, `kv.first`, `p.key()`.
+  const KeySource *keySourceOf(const Expr *E);
+  /// The model whose key space a dict expression is, when it is one.
+  std::optional<Chain> modelDictOf(const Expr *Obj);
+  /// A key of one dict used in another: `params[name]` with `name` from
+  /// `weights` (the weights load into the model), or `m[p.key()] = ...`
+  /// with `p` from a model (m now holds the model's keys).
+  void onKeyFlow(const KeySource &From, const Expr *Into, SourceRange Where);
+  /// `torch::load(model, path)`: the whole key space is loaded.
+  bool onTorchLoad(const CallExpr *C);
+  /// Binds a range-for's loop variable to what its range iterates.
+  void bindLoopKeys(const CXXForRangeStmt *FR);
   /// The member `h = register_module("h", ModuleList())` assigns: its
   /// push_backs fill the registered container.
   const ValueDecl *PendingHolder = nullptr;
   std::optional<Chain> chainOf(const Expr *E, unsigned Depth = 0);
   NameExpr nameOf(const Expr *E, unsigned Depth = 0);
-  std::optional<NameExpr> tableName(const CallExpr *C);
+  /// The name a helper call selects from a table; Entry and Selector
+  /// receive the entry and the constant that chose it when the name is
+  /// the entry's text alone (no suffix joined).
+  std::optional<NameExpr> tableName(const CallExpr *C,
+                                    const TableEntry **Entry = nullptr,
+                                    const EnumConstantDecl **Selector = nullptr);
   ModuleExpr moduleExprOf(const Expr *E, unsigned Depth = 0);
   /// Adds the modules pushed into the container D holds to Into.
   void appendPushed(ModuleExpr &Into, const ValueDecl *D, unsigned Depth);
@@ -538,8 +582,10 @@ void FactsVisitor::collectTable(const Expr *E,
       if (const auto *Enum = dyn_cast<EnumConstantDecl>(Ref->getDecl())) {
         const Expr *Value = strip(Elems[1]);
         if (const auto *Lit = dyn_cast<StringLiteral>(Value)) {
-          Tables[Enum].push_back(
-              {Outer, printfTemplateToPattern(Lit->getString().str())});
+          FileID In = U.fileOf(Lit->getBeginLoc());
+          Tables[Enum].push_back({Outer,
+                                  printfTemplateToPattern(Lit->getString().str()),
+                                  U.inputOf(In), U.spanOf(Lit->getSourceRange(), In)});
           return;
         }
         std::vector<const EnumConstantDecl *> Deeper = Outer;
@@ -658,7 +704,9 @@ std::optional<FactsVisitor::Chain> FactsVisitor::chainOf(const Expr *E,
   return std::nullopt;
 }
 
-std::optional<NameExpr> FactsVisitor::tableName(const CallExpr *C) {
+std::optional<NameExpr> FactsVisitor::tableName(const CallExpr *C,
+                                                 const TableEntry **Entry,
+                                                 const EnumConstantDecl **Selector) {
   // A helper that names a tensor through a table: the enum constants
   // passed select one entry (an outer key among them picks the system).
   std::vector<const EnumConstantDecl *> Enums;
@@ -681,7 +729,17 @@ std::optional<NameExpr> FactsVisitor::tableName(const CallExpr *C) {
             return std::find(Enums.begin(), Enums.end(), O) != Enums.end();
           }))
         Fit.push_back(&T);
-    if (Fit.size() != 1)
+    // The call may pass no outer key (llama.cpp's `LLM_TENSOR_NAMES`, arch
+    // → {enum, name}, with the arch held by the LLM_TN helper): every
+    // entry of the constant may be meant, and they give one name when
+    // they all agree.
+    if (Fit.empty())
+      for (const TableEntry &T : It->second)
+        Fit.push_back(&T);
+    if (Fit.empty() ||
+        std::any_of(Fit.begin(), Fit.end(), [&](const TableEntry *T) {
+          return T->Pattern != Fit.front()->Pattern;
+        }))
       continue;
     NameExpr N;
     N.Known = true;
@@ -690,6 +748,10 @@ std::optional<NameExpr> FactsVisitor::tableName(const CallExpr *C) {
     // with a dot.
     for (const std::string &Sfx : Suffixes)
       N.Pattern += "." + Sfx;
+    if (Entry && Selector && Suffixes.empty() && Fit.size() == 1) {
+      *Entry = Fit.front();
+      *Selector = E;
+    }
     return N;
   }
   return std::nullopt;
@@ -990,9 +1052,17 @@ std::optional<SourceName> FactsVisitor::sourceOf(const Expr *E) {
     std::string Callee = calleeName(C);
     if (Callee == "copy_" || Callee == "to")
       return std::nullopt;
-    if (auto T = tableName(C)) {
+    const TableEntry *Entry = nullptr;
+    const EnumConstantDecl *Selector = nullptr;
+    if (auto T = tableName(C, &Entry, &Selector)) {
       SourceName Src;
       Src.Keys.push_back(T->Pattern);
+      if (Entry && Entry->Where && !Entry->File.empty() &&
+          Selector->getDeclName().isIdentifier()) {
+        Src.Table = Entry->File;
+        Src.TableWhere = *Entry->Where;
+        Src.Selector = Selector->getName().str();
+      }
       // The enum constants that chose the entry are what the user wrote
       // here: the finding points at them.
       SourceRange R;
@@ -1025,13 +1095,23 @@ void FactsVisitor::onAssign(const Expr *Lhs, const Expr *Rhs, const Expr *Whole)
   // a name bound to a field (ggml); `sd["x"] = t`: a key stored.
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(L))
     if (Op->getOperator() == OO_Subscript && Op->getNumArgs() == 2) {
+      if (const KeySource *From = keySourceOf(Op->getArg(1))) {
+        Handled.insert(Op);
+        onKeyFlow(*From, Op->getArg(0), Whole->getSourceRange());
+        return;
+      }
       NameExpr N = nameOf(Op->getArg(1));
       if (N.Known) {
         Handled.insert(Op);
         std::string Dict = dictOf(Op->getArg(0));
-        addKeyUse(Op->getArg(1), Dict, KeyUseFact::Kind::Load);
+        // A tensor stored under a name (`weights["h.0.ln_1.weight"] = t`)
+        // is a store; a ggml name bound to a field's handle is a lookup
+        // table the loader reads the checkpoint through.
+        bool Handle = isTensorPointer(strip(Rhs)->getType());
+        addKeyUse(Op->getArg(1), Dict,
+                  Handle ? KeyUseFact::Kind::Load : KeyUseFact::Kind::Store);
         if (std::optional<Chain> Target = chainOf(Rhs);
-            Target && !Target->Path.empty() && isTensorPointer(strip(Rhs)->getType())) {
+            Target && !Target->Path.empty() && Handle) {
           AccessFact A;
           A.K = AccessFact::Kind::Mutate;
           A.Scope = Scope;
@@ -1171,6 +1251,8 @@ void FactsVisitor::onCall(const CallExpr *C) {
     FF->Accesses.push_back(std::move(A));
     return;
   }
+  if (!MC && onTorchLoad(C))
+    return;
   // Lookups by name: `params["h.0.ln.weight"]`, `params.find("...")`.
   const Expr *Obj = nullptr, *Key = nullptr;
   if (MC && (Name == "find" || Name == "at" || Name == "count" ||
@@ -1184,7 +1266,25 @@ void FactsVisitor::onCall(const CallExpr *C) {
       Obj = Op->getArg(0);
       Key = Op->getArg(1);
     }
+  } else if (MC && (Name == "emplace" || Name == "insert" ||
+                    Name == "insert_or_assign" || Name == "try_emplace") &&
+             C->getNumArgs() >= 1) {
+    // `m.emplace(p.key(), p.value())`, `m.insert({kv.first, kv.second})`.
+    const Expr *First = strip(C->getArg(0));
+    if (const auto *IL = dyn_cast<InitListExpr>(First); IL && IL->getNumInits() >= 1)
+      First = IL->getInit(0);
+    else if (const auto *CE = dyn_cast<CXXConstructExpr>(First);
+             CE && CE->getNumArgs() == 2)
+      First = CE->getArg(0);
+    if (const KeySource *From = keySourceOf(First))
+      onKeyFlow(*From, MC->getImplicitObjectArgument(), C->getSourceRange());
+    return;
   }
+  if (Key)
+    if (const KeySource *From = keySourceOf(Key)) {
+      onKeyFlow(*From, Obj, C->getSourceRange());
+      return;
+    }
   if (Key && nameOf(Key).Known) {
     std::string Dict = dictOf(Obj);
     if (!Dict.empty())
@@ -1217,6 +1317,130 @@ std::string FactsVisitor::dictOf(const Expr *Obj) {
   return Dict;
 }
 
+const FactsVisitor::KeySource *FactsVisitor::keySourceOf(const Expr *E) {
+  E = strip(E);
+  if (!E)
+    return nullptr;
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
+    auto It = KeyVars.find(Ref->getDecl());
+    return It == KeyVars.end() ? nullptr : &It->second;
+  }
+  // `kv.first` of a std::map entry, `p.key()` of a torch OrderedDict item.
+  const Expr *Base = nullptr;
+  if (const auto *M = dyn_cast<MemberExpr>(E)) {
+    if (M->getMemberDecl()->getDeclName().isIdentifier() &&
+        M->getMemberDecl()->getName() == "first")
+      Base = M->getBase();
+  } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+    if (calleeName(MC) == "key" && MC->getNumArgs() == 0)
+      Base = MC->getImplicitObjectArgument();
+  }
+  if (const auto *Ref = dyn_cast_or_null<DeclRefExpr>(Base ? strip(Base) : nullptr)) {
+    auto It = PairVars.find(Ref->getDecl());
+    return It == PairVars.end() ? nullptr : &It->second;
+  }
+  return nullptr;
+}
+
+std::optional<FactsVisitor::Chain> FactsVisitor::modelDictOf(const Expr *Obj) {
+  Obj = strip(Obj);
+  if (const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(Obj)) {
+    std::string Name = calleeName(MC);
+    if (Name == "named_parameters" || Name == "named_buffers")
+      return chainOf(MC->getImplicitObjectArgument());
+    return std::nullopt;
+  }
+  if (const auto *Ref = dyn_cast_or_null<DeclRefExpr>(Obj))
+    if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl())) {
+      auto It = ModelDicts.find(V);
+      if (It != ModelDicts.end())
+        return It->second;
+    }
+  return std::nullopt;
+}
+
+void FactsVisitor::onKeyFlow(const KeySource &From, const Expr *Into,
+                             SourceRange Where) {
+  if (!From.Dict.empty()) {
+    // `params[name].copy_(t)` for each `[name, t]` of weights: weights is
+    // loaded into the model, its keys are the model's (as Python's
+    // `model.load_state_dict(weights)`).
+    std::optional<Chain> M = modelDictOf(Into);
+    if (!M)
+      return;
+    LoadStateDictFact L;
+    L.Scope = Scope;
+    L.Receiver = M->Root;
+    L.Path = M->Path;
+    L.Argument = From.Dict;
+    L.Where = U.spanOrPoint(Where, FFile);
+    FF->LoadStateDicts.push_back(std::move(L));
+    return;
+  }
+  // `m[p.key()] = p.value()` over a model's named_parameters(): m holds
+  // the model's key space from here on.
+  const auto *Ref = dyn_cast_or_null<DeclRefExpr>(strip(Into));
+  const auto *V = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+  if (!V || !From.Model || !V->getDeclName().isIdentifier() || ModelDicts.count(V))
+    return;
+  ModelDicts[V] = *From.Model;
+  FF->StateDicts.push_back(StateDictFact{Scope, V->getName().str(), From.Model->Root,
+                                         From.Model->Path,
+                                         U.spanOrPoint(Where, FFile)});
+}
+
+bool FactsVisitor::onTorchLoad(const CallExpr *C) {
+  const FunctionDecl *F = C->getDirectCallee();
+  if (!F || C->getNumArgs() < 2 || F->getQualifiedNameAsString() != "torch::load")
+    return false;
+  // Only a module: `torch::load(tensor, path)` and optimizers load other
+  // things.
+  const CXXRecordDecl *R = heldRecord(strip(C->getArg(0))->getType());
+  bool Module = R && holderImpl(R);
+  if (R && R->hasDefinition() && !Module)
+    R->getDefinition()->forallBases([&](const CXXRecordDecl *B) {
+      Module |= B->getQualifiedNameAsString() == "torch::nn::Module";
+      return true;
+    });
+  std::optional<Chain> M = Module ? chainOf(C->getArg(0)) : std::nullopt;
+  if (!M)
+    return true;
+  LoadStateDictFact L;
+  L.Scope = Scope;
+  L.Receiver = M->Root;
+  L.Path = M->Path;
+  SourceRange Where = C->getCallee()->getSourceRange();
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(C->getCallee()->IgnoreImpCasts()))
+    Where = SourceRange(Ref->getLocation(), Ref->getLocation());
+  L.Where = U.spanOrPoint(Where, FFile);
+  FF->LoadStateDicts.push_back(std::move(L));
+  return true;
+}
+
+void FactsVisitor::bindLoopKeys(const CXXForRangeStmt *FR) {
+  const VarDecl *V = FR->getLoopVariable();
+  if (!V)
+    return;
+  KeySource K;
+  const Expr *Range = strip(FR->getRangeInit());
+  if (std::optional<Chain> M = modelDictOf(Range)) {
+    K.Model = std::move(M);
+  } else if (const auto *Ref = dyn_cast_or_null<DeclRefExpr>(Range)) {
+    const auto *D = dyn_cast<VarDecl>(Ref->getDecl());
+    if (!D || !D->getDeclName().isIdentifier() || !isStringKeyedMap(D->getType()))
+      return;
+    K.Dict = D->getName().str();
+  } else {
+    return;
+  }
+  if (const auto *DD = dyn_cast<DecompositionDecl>(V)) {
+    if (!DD->bindings().empty())
+      KeyVars[DD->bindings()[0]] = std::move(K);
+    return;
+  }
+  PairVars[V] = std::move(K);
+}
+
 void FactsVisitor::onVarDecl(const VarDecl *V) {
   if (!V->getDeclName().isIdentifier())
     return;
@@ -1238,8 +1462,10 @@ void FactsVisitor::onVarDecl(const VarDecl *V) {
   if (const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(Init)) {
     std::string Name = calleeName(MC);
     if (Name == "named_parameters" || Name == "named_buffers") {
-      if (std::optional<Chain> M = chainOf(MC->getImplicitObjectArgument()))
+      if (std::optional<Chain> M = chainOf(MC->getImplicitObjectArgument())) {
         FF->StateDicts.push_back(StateDictFact{Scope, Var, M->Root, M->Path, Where});
+        ModelDicts[V] = *M;
+      }
       return;
     }
   }
@@ -1302,6 +1528,7 @@ void FactsVisitor::walk(const Stmt *S) {
         B.Path.push_back(PathSegment{PathSegment::Kind::Index, "*", B.Where});
         FF->Bindings.push_back(std::move(B));
       }
+    bindLoopKeys(FR);
     ++LoopDepth;
     walk(FR->getBody());
     --LoopDepth;
@@ -1362,6 +1589,9 @@ bool FactsVisitor::VisitFunctionDecl(FunctionDecl *F) {
 
   PushBacks.clear();
   VarInits.clear();
+  ModelDicts.clear();
+  KeyVars.clear();
+  PairVars.clear();
   LoopDepth = 0;
   prescan(F->getBody(), 0);
   // Constructor initialisers first (`fc(register_module("fc", ...))`):

@@ -202,6 +202,15 @@ struct SourceName {
   std::string Root;
   std::vector<std::string> Keys;
   Span Where;
+  /// C++: a name that is a table entry (`{ASR_TENSOR_LN_WEIGHT,
+  /// "encoder.ln_post.weight"}`) chosen by the constant written at Where.
+  /// Table is the entry's file (absolute, lexically normal), TableWhere its
+  /// string, Selector the constant's name; Table is empty otherwise. When
+  /// the constant's own name gives the role the field wants and the
+  /// entry's text does not, the entry is what is wrong.
+  std::string Table;
+  Span TableWhere;
+  std::string Selector;
 };
 
 /// A variable bound to something the linker can follow.

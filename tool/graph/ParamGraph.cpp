@@ -4,6 +4,7 @@
 #include "graph/KeyPattern.h"
 
 #include "graph/LibraryClasses.h"
+#include "graph/ModulePaths.h"
 
 namespace paramlint {
 
@@ -93,6 +94,13 @@ const Model *ParamGraph::findModel(const std::string &Name) const {
   for (const auto &M : Models)
     if (M->Name == Name)
       return M.get();
+  return nullptr;
+}
+
+const SourceFile *ParamGraph::fileByPath(const std::string &Path) const {
+  for (const SourceFile *F : Files)
+    if (F->path() == Path || absolutePath(F->path()).string() == Path)
+      return F;
   return nullptr;
 }
 

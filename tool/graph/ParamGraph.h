@@ -264,6 +264,9 @@ struct ParamGraph {
   size_t InputCount = 0;
 
   const Model *findModel(const std::string &Name) const;
+  /// The file of Files whose absolute, lexically normal path is Path (the
+  /// spelling C++ facts use for other files), or null.
+  const SourceFile *fileByPath(const std::string &Path) const;
 };
 
 /// The `<class>` and `<slot>` spelling a message uses for a module node:

@@ -11,6 +11,7 @@
 #include "Analysis.h"
 #include "TestSupport.h"
 #include "cxx/CxxFrontend.h"
+#include "cxx/CxxUnitCache.h"
 #include "cxx/TensorNames.h"
 
 #include <gtest/gtest.h>
@@ -228,6 +229,96 @@ TEST(CxxFrontendTest, LoaderKeysAreJudgedAgainstTheCheckpoint) {
   ASSERT_EQ(S.size(), 1u) << summary(**With).size();
   EXPECT_NE(S[0].find("did you mean `blk.*.ffn_norm.weight`"), std::string::npos)
       << S[0];
+}
+
+TEST(CxxUnitCacheTest, RecordRoundTripsAndKeysDependOnTheCommand) {
+  CxxUnitRecord R;
+  R.Dependencies = {{"/a/model.h", dependencyHash("struct a;")}};
+  FileFacts FF;
+  FF.Scopes.push_back(ScopeFact{"<module>", "", 0, {}, {}});
+  ClassFact C;
+  C.Name = "layer";
+  C.IsTensorStruct = true;
+  FF.Classes.push_back(C);
+  R.Facts = {{"/a/model.h", FF}};
+  R.BoundFields = {"layer::ln_g"};
+  std::optional<std::string> Bytes = serializeUnitRecord(R);
+  ASSERT_TRUE(Bytes);
+  std::optional<CxxUnitRecord> Back = deserializeUnitRecord(*Bytes);
+  ASSERT_TRUE(Back);
+  EXPECT_EQ(Back->Dependencies, R.Dependencies);
+  ASSERT_EQ(Back->Facts.size(), 1u);
+  EXPECT_EQ(Back->Facts[0].second.Classes.at(0).Name, "layer");
+  EXPECT_TRUE(Back->Facts[0].second.Classes.at(0).IsTensorStruct);
+  EXPECT_EQ(Back->BoundFields, R.BoundFields);
+  EXPECT_FALSE(deserializeUnitRecord(Bytes->substr(0, Bytes->size() - 1)));
+  EXPECT_NE(cxxUnitKey("/a/a.cpp", "/a", {"c++", "-std=c++17"}),
+            cxxUnitKey("/a/a.cpp", "/a", {"c++", "-std=c++17", "-DX"}));
+  EXPECT_EQ(cxxUnitKey("/a/a.cpp", "/a", {"c++"}), cxxUnitKey("/a/a.cpp", "/a", {"c++"}));
+}
+
+TEST(CxxFrontendTest, UnitFactsAreCachedUntilAnIncludedHeaderChanges) {
+  TempDir T;
+  std::string Header = T.write("src/model.h", "#pragma once\n"
+                                              "struct ggml_tensor;\n"
+                                              "struct layer { ggml_tensor *ln_g; ggml_tensor *ln_b; };\n"
+                                              "#define GAIN_NAME \"ln/b\"\n");
+  T.write("src/a.cpp", "#include \"model.h\"\n"
+                       "ggml_tensor *get_tensor(const char *name);\n"
+                       "void load(layer &l) {\n"
+                       "  l.ln_g = get_tensor(GAIN_NAME);\n"
+                       "  l.ln_b = get_tensor(\"ln/b\");\n"
+                       "}\n");
+  AnalysisOptions O;
+  O.CacheDir = T.path() + "/cache";
+  auto Run = [&]() -> std::unique_ptr<Analysis> {
+    auto A = analyze({T.path() + "/src"}, O);
+    if (!A) {
+      ADD_FAILURE() << llvm::toString(A.takeError());
+      return nullptr;
+    }
+    return std::move(*A);
+  };
+  auto First = Run();
+  ASSERT_TRUE(First);
+  EXPECT_EQ(summary(*First), std::vector<std::string>{"a.cpp:4: PL104"});
+  EXPECT_EQ(First->Cache.Hits, 0u);
+  EXPECT_EQ(First->Cache.Misses, 1u);
+  EXPECT_GE(First->Cache.Stored, 1u);
+
+  // Nothing changed: the unit is not parsed, its facts (the header's
+  // struct too) come from the cache, and so do the same findings.
+  auto Second = Run();
+  ASSERT_TRUE(Second);
+  EXPECT_EQ(Second->Cache.Hits, 1u);
+  EXPECT_EQ(Second->Cache.Misses, 0u);
+  EXPECT_EQ(summary(*Second), summary(*First));
+  size_t Classes = 0;
+  for (const FileFacts &F : Second->Facts)
+    for (const ClassFact &C : F.Classes)
+      Classes += C.Name == "layer";
+  EXPECT_EQ(Classes, 1u);
+
+  // The included header changes what the loader asks for: parsed again.
+  writeFile(Header, "#pragma once\n"
+                    "struct ggml_tensor;\n"
+                    "struct layer { ggml_tensor *ln_g; ggml_tensor *ln_b; };\n"
+                    "#define GAIN_NAME \"ln/g\"\n");
+  auto Third = Run();
+  ASSERT_TRUE(Third);
+  EXPECT_EQ(Third->Cache.Hits, 0u);
+  EXPECT_EQ(Third->Cache.Misses, 1u);
+  EXPECT_EQ(summary(*Third), std::vector<std::string>{});
+
+  // A different compile command is another entry.
+  T.write("src/compile_flags.txt", "-std=c++17\n-DUNUSED=1\n");
+  auto Fourth = Run();
+  ASSERT_TRUE(Fourth);
+  EXPECT_EQ(Fourth->Cache.Hits, 0u);
+  EXPECT_EQ(Fourth->Cache.Misses, 1u);
+  auto Fifth = Run();
+  ASSERT_TRUE(Fifth);
+  EXPECT_EQ(Fifth->Cache.Hits, 1u);
 }
 
 TEST(CxxFrontendTest, AWrongTableEntryIsFlaggedAtTheTable) {

@@ -216,7 +216,7 @@ void addImportedFiles(Analysis &A,
 /// Parses the C++ inputs that were read (one run over all units) and puts
 /// their facts, NOLINT directives and parse problems in place.
 void extractCxx(const std::vector<Loaded> &Read, std::vector<FileFacts> &Facts,
-                const AnalysisOptions &Options, unsigned Jobs,
+                const AnalysisOptions &Options, unsigned Jobs, FactsCache *Cache,
                 DiagnosticSink &Sink, std::vector<std::string> &Notes) {
   std::vector<std::string> Paths;
   std::map<std::string, size_t> IndexOf;
@@ -233,6 +233,7 @@ void extractCxx(const std::vector<Loaded> &Read, std::vector<FileFacts> &Facts,
   CO.Jobs = Jobs;
   CO.Contents = Options.Contents;
   CO.Tables = Options.Tables;
+  CO.Cache = Cache;
   CxxResult R = extractCxxFacts(Paths, CO);
   for (auto &[Path, FF] : R.Facts) {
     auto It = IndexOf.find(Path);
@@ -315,7 +316,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
 
   DiagnosticSink Sink;
   std::vector<std::string> LoadProblems; // For the run key.
-  extractCxx(Read, Result->Facts, Options, Jobs, Sink, Result->Notes);
+  extractCxx(Read, Result->Facts, Options, Jobs, Cache.get(), Sink, Result->Notes);
   for (size_t I = 0; I < N; ++I) {
     LoadProblems.push_back(Read[I].Problem.value_or(""));
     Result->Files.push_back(std::move(Read[I].File));

@@ -252,6 +252,14 @@ void FactsCache::store(const Hash128 &Key, const FileFacts &Facts) {
   writeEntry(entryPath(Key), Key, std::move(Payload));
 }
 
+std::optional<std::string> FactsCache::lookupBytes(const Hash128 &Key) {
+  return readEntry(entryPath(Key), Key);
+}
+
+void FactsCache::storeBytes(const Hash128 &Key, std::string Payload) {
+  writeEntry(entryPath(Key), Key, std::move(Payload));
+}
+
 std::string FactsCache::runPath(const Hash128 &Key) const {
   return Entries + "/runs/" + toHex(Key);
 }

@@ -91,6 +91,15 @@ public:
   /// Waits until every entry stored so far is written (or has failed).
   void flush();
 
+  /// An entry of another shape (a C++ unit's record, cxx/CxxUnitCache.h)
+  /// under Key: its payload if readable. Not counted: the caller decides
+  /// whether it is a hit (countLookup).
+  std::optional<std::string> lookupBytes(const Hash128 &Key);
+  /// Writes such an entry, as store() does.
+  void storeBytes(const Hash128 &Key, std::string Payload);
+  /// Counts a lookup the caller judged.
+  void countLookup(bool Hit) { ++(Hit ? Hits : Misses); }
+
   /// The stored result of a whole run (cache/RunCache.h) under Key.
   std::optional<std::string> lookupRun(const Hash128 &Key);
   /// Stores a run's result, keeping only the newest MaxRunEntries.

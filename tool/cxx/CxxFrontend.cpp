@@ -11,7 +11,9 @@
 //===----------------------------------------------------------------------===//
 #include "cxx/CxxFrontend.h"
 
+#include "cache/FactsCache.h"
 #include "cxx/CompileDatabase.h"
+#include "cxx/CxxUnitCache.h"
 #include "cxx/TensorNames.h"
 
 #include "clang/AST/ASTConsumer.h"
@@ -57,6 +59,10 @@ struct Shared {
   /// Input path → the unit (its index) that extracts its facts.
   std::unordered_map<std::string, size_t> Owner;
   CxxResult Result;
+  /// Whether parsed units record what they read for the cache, and the
+  /// records by unit.
+  bool Recording = false;
+  std::map<size_t, CxxUnitRecord> Records;
 };
 
 std::string realPath(llvm::StringRef Path) {
@@ -111,6 +117,26 @@ public:
   std::unordered_map<unsigned, std::string> InputOfFile;
   std::unordered_map<unsigned, bool> Owned;
   std::map<std::string, FileFacts> Facts; ///< Owned files' facts.
+  std::set<std::string> Bound;            ///< This unit's bound fields.
+
+  /// What the parse read, for the cache: every file and its bytes' hash.
+  /// False when a file has no absolute name (the entry would not be
+  /// checkable).
+  bool dependencies(std::vector<std::pair<std::string, std::string>> &Out) const {
+    for (auto It = SM.fileinfo_begin(); It != SM.fileinfo_end(); ++It) {
+      const FileEntry *E = It->first;
+      llvm::Optional<llvm::StringRef> Data = It->second->getBufferDataIfLoaded();
+      if (!E || !Data)
+        continue;
+      std::string Path = E->tryGetRealPathName().str();
+      if (Path.empty() && llvm::sys::path::is_absolute(E->getName()))
+        Path = E->getName().str();
+      if (Path.empty())
+        return false;
+      Out.emplace_back(Path, dependencyHash(*Data));
+    }
+    return !Out.empty();
+  }
 
   FileID fileOf(SourceLocation L) const {
     return SM.getFileID(SM.getExpansionLoc(L));
@@ -1172,8 +1198,7 @@ void FactsVisitor::markBound(const Chain &C) {
     return;
   std::string Key = qualName(C.LastField->getParent()) + "::" +
                     C.LastField->getName().str();
-  std::lock_guard<std::mutex> Lock(U.S.Mutex);
-  U.S.BoundFields.insert(Key);
+  U.Bound.insert(Key);
 }
 
 void FactsVisitor::onCall(const CallExpr *C) {
@@ -1615,9 +1640,19 @@ bool FactsVisitor::VisitFunctionDecl(FunctionDecl *F) {
 void UnitConsumer::HandleTranslationUnit(ASTContext &Ctx) {
   FactsVisitor V(*this, Ctx);
   V.TraverseDecl(Ctx.getTranslationUnitDecl());
+  CxxUnitRecord Record;
+  bool Keep = S.Recording && dependencies(Record.Dependencies);
+  if (Keep) {
+    Record.Facts.assign(Facts.begin(), Facts.end());
+    Record.BoundFields.assign(Bound.begin(), Bound.end());
+  }
   std::lock_guard<std::mutex> Lock(S.Mutex);
+  S.BoundFields.insert(Bound.begin(), Bound.end());
   for (auto &[Path, FF] : Facts)
     S.Result.Facts[Path] = std::move(FF);
+  ++S.Result.ParsedUnits;
+  if (Keep)
+    S.Records[Unit] = std::move(Record);
 }
 
 /// Collects the first error of each unit as a PL001.
@@ -1771,7 +1806,7 @@ void runTool(Shared &S, const PlannedDatabase &DB,
 
 /// Parses a group of units with one ClangTool (one file manager: headers
 /// are read once per worker).
-void runGroup(Shared &S, const std::vector<PlannedCommand> &Units,
+void runGroup(Shared &S, const std::vector<PlannedCommand> &Units, size_t Base,
               const std::vector<size_t> &Group, const CxxOptions &Options) {
   if (Group.empty())
     return;
@@ -1783,7 +1818,7 @@ void runGroup(Shared &S, const std::vector<PlannedCommand> &Units,
     const PlannedCommand &P = Units[I];
     DB.Commands[P.File] = tooling::CompileCommand(P.Directory, P.File, P.Args, "");
     Files.push_back(P.File);
-    UnitOf[P.File] = I;
+    UnitOf[P.File] = Base + I;
   }
   runTool(S, DB, Files, UnitOf, Problems, Options);
 
@@ -1822,18 +1857,68 @@ CxxResult extractCxxFacts(const std::vector<std::string> &Inputs,
     S.InputByReal[realPath(P)] = P;
     (isCxxHeader(P) ? Headers : Sources).push_back(P);
   }
-  auto RunAll = [&](const std::vector<PlannedCommand> &Units) {
+  // Units whose cached record still matches every file they read are not
+  // parsed: their facts and claims are taken from the record.
+  DependencyHashes Hashes;
+  bool Caching = Options.Cache && Options.Contents.empty();
+  S.Recording = Caching;
+  // Indices (into All) of the units to parse; the others are taken from
+  // their records.
+  auto FromCache = [&](const std::vector<PlannedCommand> &All, size_t Base,
+                       std::vector<Hash128> &Keys) {
+    std::vector<size_t> Todo;
+    for (size_t I = 0; I < All.size(); ++I) {
+      const PlannedCommand &P = All[I];
+      Keys.push_back(cxxUnitKey(P.File, P.Directory, P.Args));
+      if (!Caching) {
+        Todo.push_back(I);
+        continue;
+      }
+      std::optional<CxxUnitRecord> R;
+      if (std::optional<std::string> Bytes = Options.Cache->lookupBytes(Keys.back()))
+        R = deserializeUnitRecord(*Bytes);
+      bool Hit = R && Hashes.unchanged(*R);
+      Options.Cache->countLookup(Hit);
+      if (!Hit) {
+        Todo.push_back(I);
+        continue;
+      }
+      ++S.Result.CachedUnits;
+      for (auto &[Path, FF] : R->Facts)
+        if (S.InputByReal.count(realPath(Path)) &&
+            S.Owner.emplace(Path, Base + I).second)
+          S.Result.Facts[Path] = std::move(FF);
+      S.BoundFields.insert(R->BoundFields.begin(), R->BoundFields.end());
+    }
+    return Todo;
+  };
+  auto Store = [&](const std::vector<PlannedCommand> &All, size_t Base,
+                   const std::vector<Hash128> &Keys) {
+    std::set<std::string> Failed;
+    for (const CxxProblem &P : S.Result.Problems)
+      Failed.insert(P.Path);
+    for (size_t I = 0; I < All.size(); ++I) {
+      auto It = S.Records.find(Base + I);
+      // A unit with errors may read other headers once they are fixed
+      // (a missing one cannot be hashed): it is parsed again next time.
+      if (It == S.Records.end() || Failed.count(All[I].File))
+        continue;
+      if (std::optional<std::string> Bytes = serializeUnitRecord(It->second))
+        Options.Cache->storeBytes(Keys[I], std::move(*Bytes));
+    }
+  };
+  auto RunAll = [&](const std::vector<PlannedCommand> &Units, size_t Base) {
+    std::vector<Hash128> Keys;
+    std::vector<size_t> Todo = FromCache(Units, Base, Keys);
     unsigned Jobs = std::max(1u, std::min<unsigned>(Options.Jobs ? Options.Jobs : 1,
-                                                    static_cast<unsigned>(Units.size())));
+                                                    static_cast<unsigned>(Todo.size())));
     // Balance the groups by file size, largest first.
-    std::vector<size_t> Order(Units.size());
-    for (size_t I = 0; I < Order.size(); ++I)
-      Order[I] = I;
     std::vector<uintmax_t> Size(Units.size());
-    for (size_t I = 0; I < Units.size(); ++I) {
+    for (size_t I : Todo) {
       std::error_code Ec;
       Size[I] = fs::file_size(Units[I].File, Ec);
     }
+    std::vector<size_t> Order = Todo;
     std::sort(Order.begin(), Order.end(),
               [&](size_t A, size_t B) { return Size[A] > Size[B]; });
     std::vector<std::vector<size_t>> Groups(Jobs);
@@ -1845,15 +1930,17 @@ CxxResult extractCxxFacts(const std::vector<std::string> &Inputs,
     }
     std::vector<std::thread> Workers;
     for (unsigned J = 1; J < Jobs; ++J)
-      Workers.emplace_back([&, J] { runGroup(S, Units, Groups[J], Options); });
-    runGroup(S, Units, Groups[0], Options);
+      Workers.emplace_back([&, J] { runGroup(S, Units, Base, Groups[J], Options); });
+    runGroup(S, Units, Base, Groups[0], Options);
     for (std::thread &T : Workers)
       T.join();
+    if (Caching)
+      Store(Units, Base, Keys);
   };
 
   CompilePlan Plan = planCompileCommands(Sources, Options.BuildDir);
   S.Result.Notes = Plan.Notes;
-  RunAll(Plan.Units);
+  RunAll(Plan.Units, 0);
   // Headers no unit reached are parsed on their own.
   std::vector<std::string> Alone;
   for (const std::string &H : Headers)
@@ -1869,7 +1956,8 @@ CxxResult extractCxxFacts(const std::vector<std::string> &Inputs,
           if (A == "c++-header")
             A = "c++";
       }
-    RunAll(HeaderPlan.Units);
+    // Numbered after the sources: a unit's number is its claim.
+    RunAll(HeaderPlan.Units, Plan.Units.size());
   }
   // Every input gets facts (possibly empty). A tensor field no loader
   // names and whose name gives no role (`memory_k`, a cache) is scratch,

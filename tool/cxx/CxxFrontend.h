@@ -26,6 +26,8 @@
 
 namespace paramlint {
 
+class FactsCache;
+
 /// How the C++ inputs are compiled.
 struct CxxOptions {
   /// Directory holding compile_commands.json (`check -p`); empty: looked
@@ -38,6 +40,9 @@ struct CxxOptions {
   /// the aliases). The loadable module has its own copy of the tables,
   /// so its entry installs these for the call (cxx/CxxModuleEntry.cpp).
   TableExtensions Tables;
+  /// Where units' facts are kept between runs (cxx/CxxUnitCache.h), or
+  /// null. Not used when Contents is given (the text is not on disk).
+  FactsCache *Cache = nullptr;
 };
 
 /// A unit that failed (fully or in part): a PL001 on an input file.
@@ -54,6 +59,8 @@ struct CxxResult {
   std::vector<CxxProblem> Problems;
   /// Said once to the user (e.g. that fallback flags were used).
   std::vector<std::string> Notes;
+  /// Units whose facts came from the cache, and units parsed.
+  size_t CachedUnits = 0, ParsedUnits = 0;
 };
 
 /// Whether a path names a C++ source or header paramlint reads.

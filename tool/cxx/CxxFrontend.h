@@ -42,6 +42,8 @@ struct CxxOptions {
   TableExtensions Tables;
   /// Where units' facts are kept between runs (cxx/CxxUnitCache.h), or
   /// null. Not used when Contents is given (the text is not on disk).
+  /// Crosses into paramlint-cxx.so by pointer: the module's copy of the
+  /// cache code (same sources) works on the program's object.
   FactsCache *Cache = nullptr;
 };
 

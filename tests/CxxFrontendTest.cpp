@@ -255,6 +255,9 @@ TEST(CxxUnitCacheTest, RecordRoundTripsAndKeysDependOnTheCommand) {
   EXPECT_NE(cxxUnitKey("/a/a.cpp", "/a", {"c++", "-std=c++17"}),
             cxxUnitKey("/a/a.cpp", "/a", {"c++", "-std=c++17", "-DX"}));
   EXPECT_EQ(cxxUnitKey("/a/a.cpp", "/a", {"c++"}), cxxUnitKey("/a/a.cpp", "/a", {"c++"}));
+  // The config's aliases give fields roles: another config, another entry.
+  EXPECT_NE(cxxUnitKey("/a/a.cpp", "/a", {"c++"}),
+            cxxUnitKey("/a/a.cpp", "/a", {"c++"}, "alias 0 my_gain\n"));
 }
 
 TEST(CxxFrontendTest, UnitFactsAreCachedUntilAnIncludedHeaderChanges) {

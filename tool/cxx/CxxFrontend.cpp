@@ -607,7 +607,8 @@ void FactsVisitor::collectTable(const Expr *E,
     if (const auto *Ref = dyn_cast<DeclRefExpr>(strip(Elems[0])))
       if (const auto *Enum = dyn_cast<EnumConstantDecl>(Ref->getDecl())) {
         const Expr *Value = strip(Elems[1]);
-        if (const auto *Lit = dyn_cast<StringLiteral>(Value)) {
+        // `const char *` or std::string values (older llama.cpp).
+        if (const StringLiteral *Lit = stringLiteralOf(Value)) {
           FileID In = U.fileOf(Lit->getBeginLoc());
           Tables[Enum].push_back({Outer,
                                   printfTemplateToPattern(Lit->getString().str()),
@@ -1861,6 +1862,21 @@ CxxResult extractCxxFacts(const std::vector<std::string> &Inputs,
   // parsed: their facts and claims are taken from the record.
   DependencyHashes Hashes;
   bool Caching = Options.Cache && Options.Contents.empty();
+  // The config's table extensions decide roles too: part of every key.
+  std::string Context;
+  for (const auto &[R, Name] : Options.Tables.Aliases)
+    Context += "alias " + std::to_string(static_cast<int>(R)) + " " + Name + "\n";
+  for (const ConfigLibraryClass &C : Options.Tables.LibraryClasses) {
+    Context += "class " + C.Name + " " + C.Like + " " +
+               (C.IsNorm ? std::to_string(*C.IsNorm) : "-");
+    for (const std::vector<std::string> *L :
+         {C.Params ? &*C.Params : nullptr, &C.Buffers, &C.Attributes}) {
+      Context += L ? " [" : " -";
+      for (const std::string &N : L ? *L : std::vector<std::string>{})
+        Context += N + ",";
+    }
+    Context += "\n";
+  }
   S.Recording = Caching;
   // Indices (into All) of the units to parse; the others are taken from
   // their records.
@@ -1869,7 +1885,7 @@ CxxResult extractCxxFacts(const std::vector<std::string> &Inputs,
     std::vector<size_t> Todo;
     for (size_t I = 0; I < All.size(); ++I) {
       const PlannedCommand &P = All[I];
-      Keys.push_back(cxxUnitKey(P.File, P.Directory, P.Args));
+      Keys.push_back(cxxUnitKey(P.File, P.Directory, P.Args, Context));
       if (!Caching) {
         Todo.push_back(I);
         continue;

@@ -18,7 +18,7 @@ constexpr size_t MaxDependencyBytes = size_t(256) << 20;
 } // namespace
 
 Hash128 cxxUnitKey(const std::string &File, const std::string &Directory,
-                   const std::vector<std::string> &Args) {
+                   const std::vector<std::string> &Args, std::string_view Context) {
   // A prefix no source text starts with keeps unit keys apart from the
   // text hashes of Python entries in the same directory.
   std::string Text = "paramlint C++ unit";
@@ -31,6 +31,8 @@ Hash128 cxxUnitKey(const std::string &File, const std::string &Directory,
     Text += A;
     Text.push_back('\0');
   }
+  Text.push_back('\1');
+  Text += Context;
   return contentHash(Text);
 }
 

@@ -44,9 +44,12 @@ struct CxxUnitRecord {
 };
 
 /// The key of a unit's entry: its file, working directory and command
-/// line (the flags decide what the headers mean).
+/// line (the flags decide what the headers mean), and Context: anything
+/// else the facts depend on (the config's table extensions, which give
+/// fields their roles).
 Hash128 cxxUnitKey(const std::string &File, const std::string &Directory,
-                   const std::vector<std::string> &Args);
+                   const std::vector<std::string> &Args,
+                   std::string_view Context = {});
 
 /// The hex content hash of Bytes, as Dependencies spell it.
 std::string dependencyHash(std::string_view Bytes);

@@ -169,6 +169,14 @@ private:
   unsigned enclosingClassScope(unsigned File, unsigned Scope) const;
   bool isImportedName(unsigned File, const std::string &Name) const;
   void bindAccesses();
+  /// Root models (indices into Graph.Models) by the names on their root
+  /// (children and slots), and the open roots. A best-match group is scored
+  /// only against the models that can explain two of its paths; scanning
+  /// every root for every group made linking quadratic in the tree's size.
+  std::unordered_map<std::string, std::vector<size_t>> RootsByTopName;
+  std::vector<size_t> OpenRoots;
+  bool RootNamesIndexed = false;
+  void indexRootNames();
   void bestMatch(unsigned File, unsigned Scope,
                  const std::vector<const AccessFact *> &Group);
   void addAccess(unsigned File, const AccessFact &A, const Target &T,
@@ -194,6 +202,13 @@ private:
   void bestMatchKeys(unsigned File, const std::vector<const KeyUseFact *> &Group);
   /// Built on the first best-match search for keys, once models are final.
   std::optional<RootKeyIndex> KeyIndex;
+  /// Per model (by position in Graph.Models), the first model with the same
+  /// key space (keys and their roles). Models with equal key spaces explain
+  /// the same keys (explainsKey, RootKeyIndex), so
+  /// bestMatchKeys scores each key space once: a tree that holds a package
+  /// twice (a vendored copy, a backup) would otherwise cost the square.
+  std::vector<unsigned> SameKeysAs;
+  void classifyKeySpaces();
 };
 
 void Linker::indexFiles() {
@@ -800,6 +815,26 @@ void Linker::bindAccesses() {
   }
 }
 
+void Linker::indexRootNames() {
+  RootNamesIndexed = true;
+  for (size_t I = 0; I < Graph.Models.size(); ++I) {
+    const Model &M = *Graph.Models[I];
+    if (!M.IsRoot)
+      continue;
+    if (M.Root->Open) {
+      OpenRoots.push_back(I);
+      continue;
+    }
+    std::set<std::string> Names;
+    for (const auto &[Name, Child] : M.Root->Children)
+      Names.insert(Name);
+    for (const SlotDef &S : M.Root->Slots)
+      Names.insert(S.Name);
+    for (const std::string &Name : Names)
+      RootsByTopName[Name].push_back(I);
+  }
+}
+
 void Linker::bestMatch(unsigned File, unsigned Scope,
                        const std::vector<const AccessFact *> &Group) {
   (void)Scope;
@@ -810,19 +845,29 @@ void Linker::bestMatch(unsigned File, unsigned Scope,
   size_t BestScore = 0;
   int BestNearness = -1;
   bool Tied = false;
-  for (const auto &M : Graph.Models) {
-    if (!M->IsRoot)
-      continue;
+  // A path whose first name the model lacks is not explained: a model that
+  // can explain fewer than two cannot win, so only the others are scored,
+  // in Graph.Models order (ties depend on it).
+  if (!RootNamesIndexed)
+    indexRootNames();
+  std::unordered_map<size_t, size_t> Possible;
+  for (const AccessFact *A : Group) {
+    auto It = RootsByTopName.find(A->Path.front().Name);
+    if (It != RootsByTopName.end())
+      for (size_t I : It->second)
+        ++Possible[I];
+  }
+  std::vector<size_t> Candidates;
+  for (const auto &[I, N] : Possible)
+    if (N >= 2)
+      Candidates.push_back(I);
+  if (Group.size() >= 2)
+    Candidates.insert(Candidates.end(), OpenRoots.begin(), OpenRoots.end());
+  std::sort(Candidates.begin(), Candidates.end());
+  Candidates.erase(std::unique(Candidates.begin(), Candidates.end()), Candidates.end());
+  for (size_t Index : Candidates) {
+    const auto &M = Graph.Models[Index];
     size_t Score = 0;
-    // A path whose first name the model lacks is not explained: when fewer
-    // than two can be, the model cannot win; skip resolving them.
-    size_t Possible = 0;
-    for (const AccessFact *A : Group) {
-      const std::string &First = A->Path.front().Name;
-      Possible += M->Root->Open || M->Root->child(First) || M->Root->slot(First);
-    }
-    if (Possible < 2)
-      continue;
     for (const AccessFact *A : Group) {
       Resolution R = resolvePath(*M->Root, A->Path);
       bool Deep = A->Path.size() >= 2;
@@ -923,6 +968,33 @@ void Linker::addKeyUse(unsigned File, const KeyUseFact &K, const DictTarget &T,
   Graph.KeyUses.push_back(std::move(B));
 }
 
+void Linker::classifyKeySpaces() {
+  SameKeysAs.resize(Graph.Models.size());
+  std::unordered_map<size_t, std::vector<unsigned>> ByHash;
+  for (unsigned I = 0; I < Graph.Models.size(); ++I) {
+    const std::vector<KeySlot> &Keys = Graph.Models[I]->Keys;
+    size_t Hash = Keys.size();
+    for (const KeySlot &K : Keys)
+      Hash = (Hash * 1000003 ^ std::hash<std::string>()(K.Key)) * 31 +
+             static_cast<size_t>(K.Slot->TheRole);
+    SameKeysAs[I] = I;
+    std::vector<unsigned> &Seen = ByHash[Hash];
+    for (unsigned J : Seen) {
+      const std::vector<KeySlot> &Other = Graph.Models[J]->Keys;
+      if (std::equal(Keys.begin(), Keys.end(), Other.begin(), Other.end(),
+                     [](const KeySlot &A, const KeySlot &B) {
+                       // explainsKey reads the key and its slot's role.
+                       return A.Key == B.Key && A.Slot->TheRole == B.Slot->TheRole;
+                     })) {
+        SameKeysAs[I] = J;
+        break;
+      }
+    }
+    if (SameKeysAs[I] == I)
+      Seen.push_back(I);
+  }
+}
+
 void Linker::bestMatchKeys(unsigned File,
                            const std::vector<const KeyUseFact *> &Group) {
   // State-dict keys are dotted (or `/`-separated) paths; `cfg["hidden"]`
@@ -977,22 +1049,31 @@ void Linker::bestMatchKeys(unsigned File,
   unsigned BestIndex = 0;
   size_t BestScore = 0;
   bool Tied = false;
+  if (SameKeysAs.empty())
+    classifyKeySpaces();
+  // Scores by key space. A score cut short was below the best score then,
+  // and the best score only grows: reused, it stays below.
+  std::unordered_map<unsigned, size_t> ScoreOfSpace;
   for (const auto &[Possible, Index] : Order) {
     if (Possible < BestScore)
       break;
     const Model &M = *Graph.Models[Index];
-    bool ExactModel = KeyIndex->isExactModel(Index);
-    // Stop as soon as this model can no longer reach the best score.
-    size_t Score = 0, Left = Keys.size();
-    for (size_t I = 0; I < Keys.size(); ++I) {
-      if (Score + Left < BestScore)
-        break;
-      --Left;
-      bool Explains =
-          Literal[I] && ExactModel
-              ? std::binary_search(Exact[I].begin(), Exact[I].end(), Index)
-              : explainsKey(M, Keys[I]->Pattern);
-      Score += Explains ? 1 : 0;
+    auto [Known, New] = ScoreOfSpace.try_emplace(SameKeysAs[Index], 0);
+    size_t &Score = Known->second;
+    if (New) {
+      bool ExactModel = KeyIndex->isExactModel(Index);
+      // Stop as soon as this model can no longer reach the best score.
+      size_t Left = Keys.size();
+      for (size_t I = 0; I < Keys.size(); ++I) {
+        if (Score + Left < BestScore)
+          break;
+        --Left;
+        bool Explains =
+            Literal[I] && ExactModel
+                ? std::binary_search(Exact[I].begin(), Exact[I].end(), Index)
+                : explainsKey(M, Keys[I]->Pattern);
+        Score += Explains ? 1 : 0;
+      }
     }
     if (Score > BestScore) {
       Best = &M;

@@ -6,15 +6,19 @@
 
 namespace paramlint {
 
-/// Flags a hand-written norm that adds eps to the std, not to the variance.
+/// Flags a hand-written norm whose eps does not sit under the square root.
 /// ## What it does
 /// Finds norm classes whose `forward` divides by `std + eps` (the
 /// Annotated Transformer's `(x - mean) / (std + self.eps)`) or by
-/// `sqrt(var) + eps`, where `torch.nn.LayerNorm`, `F.layer_norm` and
-/// RMSNorm compute `(x - mean) / sqrt(var + eps)`.
+/// `sqrt(var) + eps`, or bounds the std or the variance with eps instead
+/// (`std.clamp(min=eps)`, `torch.sqrt(torch.clamp(var, min=eps))`), where
+/// `torch.nn.LayerNorm`, `F.layer_norm` and RMSNorm compute
+/// `(x - mean) / sqrt(var + eps)`.
 /// ## Why is this bad?
-/// The two agree only while the variance is large against eps: the outputs
-/// differ by the factor sqrt(v + eps) / (sqrt(v) + eps), which is 1 - eps/2
+/// They agree only while the variance is large against eps: the outputs
+/// differ by the factor sqrt(v + eps) / (sqrt(v) + eps) (eps added to the
+/// std), sqrt(v + eps) / max(sqrt(v), eps) (std clamped) or
+/// sqrt(v + eps) / sqrt(max(v, eps)) (variance clamped), which is close to 1
 /// at unit variance but reaches sqrt(2) when the variance is eps (a
 /// near-constant row), so a checkpoint moved between such a class and
 /// torch's LayerNorm behaves differently exactly on the rows where
@@ -22,11 +26,15 @@ namespace paramlint {
 /// class's eps.
 /// ## Example
 ///     return self.a_2 * (x - mean) / (std + self.eps) + self.b_2
+///     return self.w * c / torch.sqrt(torch.clamp(var, min=1e-5)) + self.b
 /// Use instead:
 ///     return self.a_2 * (x - mean) / (std ** 2 + self.eps).sqrt() + self.b_2
+///     return self.w * c / torch.sqrt(var + 1e-5) + self.b
 /// ## Fix safety
 /// Unsafe: it changes the layer's outputs (on purpose). It moves eps under
-/// the square root: `(std ** 2 + eps).sqrt()`.
+/// the square root, written as one would by hand: `torch.sqrt(var) + eps`
+/// becomes `torch.sqrt(var + eps)`, a clamped variance `var + eps`, any
+/// other std `(std ** 2 + eps).sqrt()`.
 class NormEpsPlacementCheck final : public Check {
 public:
   static constexpr CheckInfo Info{"PL402", "norm-eps-placement", Severity::Warning};

@@ -22,6 +22,8 @@ std::string placementName(EpsPlacement P) {
     return "added to the std";
   case EpsPlacement::ClampStd:
     return "clamping the std";
+  case EpsPlacement::ClampVar:
+    return "clamping the variance";
   }
   return "?";
 }

@@ -56,6 +56,8 @@ template <typename T> T reciprocalStd(T Var, T Eps, EpsPlacement Where) {
     return T(1) / (std::sqrt(Var) + Eps);
   case EpsPlacement::ClampStd:
     return T(1) / std::max(std::sqrt(Var), Eps);
+  case EpsPlacement::ClampVar:
+    return T(1) / std::sqrt(std::max(Var, Eps));
   }
   return T(1) / std::sqrt(Var + Eps);
 }

@@ -72,6 +72,9 @@ std::string describe(const NormVariant &V) {
   case EpsPlacement::ClampStd:
     S += " clamping std";
     break;
+  case EpsPlacement::ClampVar:
+    S += " clamping var";
+    break;
   }
   if (V.HasScale)
     S += V.ScaleOffset ? ", scale (1 + w)" : ", scale";
@@ -106,6 +109,9 @@ std::string formula(const NormVariant &V) {
     break;
   case EpsPlacement::ClampStd:
     S = Centred + " / sqrt(" + Var + ").clamp(min=" + Eps + ")";
+    break;
+  case EpsPlacement::ClampVar:
+    S = Centred + " * rsqrt((" + Var + ").clamp(min=" + Eps + "))";
     break;
   }
   if (V.HasScale)

@@ -19,6 +19,7 @@
 ///                                           sqrt (Annotated Transformer)
 ///   ClampStd:    r = 1 / max(sqrt(v), eps)  `/ std.clamp(min=eps)`, as
 ///                                           F.normalize does
+///   ClampVar:    r = 1 / sqrt(max(v, eps))  `rsqrt(var.clamp(min=eps))`
 ///
 /// `s` is `1 + w` when ScaleOffset is set (Gemma), else `w`; without a scale
 /// s = 1, without a shift b = 0.
@@ -42,7 +43,7 @@ enum class VarianceKind : std::uint8_t { Biased, Unbiased };
 
 /// Where eps enters the reciprocal standard deviation (see the file
 /// comment).
-enum class EpsPlacement : std::uint8_t { InsideSqrt, AddedToStd, ClampStd };
+enum class EpsPlacement : std::uint8_t { InsideSqrt, AddedToStd, ClampStd, ClampVar };
 
 /// The precision the statistics and the output are computed in.
 enum class AccumType : std::uint8_t { F32, F64 };

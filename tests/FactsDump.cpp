@@ -63,8 +63,9 @@ public:
            Level, "IsAssignment", IsAssignment, "Where", Where);
   }
   void value(const CallArgs &X) {
-    const auto &[Positional, Keyword] = X;
-    fields("Args", "Positional", Positional, "Keyword", Keyword);
+    const auto &[Positional, Keyword, ConfigKeys] = X;
+    fields("Args", "Positional", Positional, "Keyword", Keyword, "ConfigKeys",
+           ConfigKeys);
   }
   void value(const ModuleExpr &X) {
     const auto &[K, Callee, Args, Children, Count, Where] = X;
@@ -82,8 +83,8 @@ public:
            FlagName, VarianceIsStd, Eps, EpsSum, StdOperand, EpsOperand,
            EpsValue, EpsOrigin, EpsParam, EpsParamIndex, Scale, Shift,
            ScaleOffset, Upcast, Via, WidthParam, WidthParamIndex, WidthValue,
-           Forward] = X;
-    fields("Norm", "K", K, "Reason", Reason, "ReasonWhere", ReasonWhere, "Unbiased", Unbiased, "VarianceCall", VarianceCall, "VarianceArgs", VarianceArgs, "FlagValue", FlagValue, "FlagName", FlagName, "VarianceIsStd", VarianceIsStd, "Eps", Eps, "EpsSum", EpsSum, "StdOperand", StdOperand, "EpsOperand", EpsOperand, "EpsValue", EpsValue, "EpsOrigin", EpsOrigin, "EpsParam", EpsParam, "EpsParamIndex", EpsParamIndex, "Scale", Scale, "Shift", Shift, "ScaleOffset", ScaleOffset, "Upcast", Upcast, "Via", Via, "WidthParam", WidthParam, "WidthParamIndex", WidthParamIndex, "WidthValue", WidthValue, "Forward", Forward);
+           Forward, EpsConfigKey] = X;
+    fields("Norm", "K", K, "Reason", Reason, "ReasonWhere", ReasonWhere, "Unbiased", Unbiased, "VarianceCall", VarianceCall, "VarianceArgs", VarianceArgs, "FlagValue", FlagValue, "FlagName", FlagName, "VarianceIsStd", VarianceIsStd, "Eps", Eps, "EpsSum", EpsSum, "StdOperand", StdOperand, "EpsOperand", EpsOperand, "EpsValue", EpsValue, "EpsOrigin", EpsOrigin, "EpsParam", EpsParam, "EpsParamIndex", EpsParamIndex, "Scale", Scale, "Shift", Shift, "ScaleOffset", ScaleOffset, "Upcast", Upcast, "Via", Via, "WidthParam", WidthParam, "WidthParamIndex", WidthParamIndex, "WidthValue", WidthValue, "Forward", Forward, "EpsConfigKey", EpsConfigKey);
   }
   void value(const ClassFact &X) {
     const auto &[Name, Bases, Members, Methods, HasDynamicAttributes, Where,
@@ -92,6 +93,10 @@ public:
            Methods, "HasDynamicAttributes", HasDynamicAttributes, "Where", Where,
            "Norm", Norm, "IsTensorStruct", IsTensorStruct, "IsPartial",
            IsPartial);
+  }
+  void value(const ConfigValueFact &X) {
+    const auto &[Dict, Key, Value, Where] = X;
+    fields("ConfigValue", "Dict", Dict, "Key", Key, "Value", Value, "Where", Where);
   }
   void value(const ParamFact &X) {
     const auto &[Name, Annotation] = X;
@@ -194,8 +199,8 @@ private:
 std::string dumpFacts(const FileFacts &Facts) {
   Dumper D;
   const auto &[Imports, Classes, Scopes, Bindings, Accesses, Calls, KeyUses,
-               Renames, LoadStateDicts, StateDicts, Problems, Suppressions] =
-      Facts;
+               Renames, LoadStateDicts, StateDicts, Problems, Suppressions,
+               ConfigValues] = Facts;
   D.lines("Imports", Imports);
   D.lines("Classes", Classes);
   D.lines("Scopes", Scopes);
@@ -208,6 +213,7 @@ std::string dumpFacts(const FileFacts &Facts) {
   D.lines("StateDicts", StateDicts);
   D.lines("Problems", Problems);
   D.lines("Suppressions", Suppressions);
+  D.lines("ConfigValues", ConfigValues);
   return D.OS.str();
 }
 

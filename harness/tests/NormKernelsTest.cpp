@@ -104,6 +104,19 @@ std::vector<HandCase> handCases() {
                {0, 2},
                {},
                {-1, 1}});
+  // [0, 2]: var 1; a variance clamp at 4 makes the std 2, at 0.5 it idles.
+  C.push_back({"variance clamp binds",
+               plain(K::LayerNorm, VK::Biased, E::ClampVar, 4),
+               2,
+               {0, 2},
+               {},
+               {-0.5, 0.5}});
+  C.push_back({"variance clamp idle",
+               plain(K::LayerNorm, VK::Biased, E::ClampVar, 0.5),
+               2,
+               {0, 2},
+               {},
+               {-1, 1}});
   // [1, 2, 3, 4]: mean 2.5, biased var 1.25; eps 1 makes the std 1.5.
   C.push_back({"width 4",
                plain(K::LayerNorm, VK::Biased, E::InsideSqrt, 1),

@@ -63,7 +63,7 @@ std::vector<Semantic> semantics() {
   for (NormKind K : {NormKind::LayerNorm, NormKind::RMSNorm})
     for (VarianceKind Var : {VarianceKind::Biased, VarianceKind::Unbiased})
       for (EpsPlacement E : {EpsPlacement::InsideSqrt, EpsPlacement::AddedToStd,
-                             EpsPlacement::ClampStd})
+                             EpsPlacement::ClampStd, EpsPlacement::ClampVar})
         for (double Eps : {1e-5, 1e-2})
           for (int Affine = 0; Affine < 5; ++Affine)
             for (DType T : {DType::F32, DType::F16, DType::BF16}) {
@@ -124,7 +124,8 @@ std::string manifest(const std::vector<Semantic> &All) {
     const NormVariant &V = S.V;
     const char *Place = V.Eps == EpsPlacement::InsideSqrt   ? "inside"
                         : V.Eps == EpsPlacement::AddedToStd ? "added"
-                                                            : "clamp";
+                        : V.Eps == EpsPlacement::ClampStd   ? "clamp"
+                                                            : "clampvar";
     J << (S.Id ? ",\n" : "") << "{\"id\": " << S.Id << ", \"kind\": \""
       << (V.Kind == NormKind::LayerNorm ? "layer" : "rms")
       << "\", \"unbiased\": "

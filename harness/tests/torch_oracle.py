@@ -52,8 +52,10 @@ def expression(v, x, w, b, compute):
         y = c * torch.rsqrt(var + eps)
     elif v["eps_place"] == "added":
         y = c / (var.sqrt() + eps)
-    else:
+    elif v["eps_place"] == "clamp":
         y = c / var.sqrt().clamp(min=eps)
+    else:
+        y = c * torch.rsqrt(var.clamp(min=eps))
     if v["scale"]:
         s = w.to(compute)
         y = y * ((1.0 + s) if v["offset"] else s)

@@ -18,6 +18,8 @@ import sys
 import numpy as np
 import torch
 
+from oracle_common import gguf_bytes, gguf_str, safetensors_bytes
+
 OUT = sys.argv[1]
 EXPECT = {}
 
@@ -92,32 +94,9 @@ single = np.load(path("single.npy"))
 EXPECT["single.npy"] = [["single", single.dtype.name, list(single.shape)]]
 
 # safetensors, written by hand from the published layout.
-ST_DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16",
-             torch.int64: "I64", torch.int32: "I32", torch.bool: "BOOL",
-             torch.float64: "F64", torch.int8: "I8", torch.uint8: "U8"}
-
-
-def tensor_bytes(t):
-    t = t.contiguous()
-    if t.dtype == torch.bfloat16:
-        return t.view(torch.int16).numpy().tobytes()
-    return t.numpy().tobytes()
-
-
 def write_safetensors(name, tensors, metadata=None):
-    header, blobs, offset = {}, [], 0
-    for key, t in tensors.items():
-        b = tensor_bytes(t)
-        header[key] = {"dtype": ST_DTYPES[t.dtype], "shape": list(t.shape),
-                       "data_offsets": [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    if metadata:
-        header["__metadata__"] = metadata
-    h = json.dumps(header).encode()
-    h += b" " * (-len(h) % 8)
     with open(path(name), "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+        f.write(safetensors_bytes(tensors, metadata))
     return [[k, torch_dtype(t), list(t.shape)] for k, t in tensors.items()]
 
 
@@ -137,11 +116,6 @@ EXPECT["sharded/model.safetensors.index.json"] = expect
 
 # GGUF v3, written by hand from the published layout.
 GGUF_ALIGN = 32
-
-
-def gguf_str(s):
-    b = s.encode()
-    return struct.pack("<Q", len(b)) + b
 
 
 def gguf_kv(key, vtype, value):
@@ -169,18 +143,9 @@ def write_gguf(name, tensors):
            gguf_kv("tokenizer.ggml.tokens", 9, (8, ["<s>", "</s>", "a"])),
            gguf_kv("tokenizer.ggml.scores", 9, (6, [0.0, 1.0, 2.0])),
            gguf_kv("nested", 9, (9, [(4, [1, 2]), (4, [3])]))]
-    infos, data = [], b""
-    for tname, shape, ggml_type, nbytes in tensors:
-        data += b"\0" * (-len(data) % GGUF_ALIGN)
-        ne = list(reversed(shape))
-        infos.append(gguf_str(tname) + struct.pack("<I", len(ne)) +
-                     b"".join(struct.pack("<Q", d) for d in ne) +
-                     struct.pack("<IQ", ggml_type, len(data)))
-        data += b"\1" * nbytes
-    head = b"GGUF" + struct.pack("<IQQ", 3, len(tensors), len(kvs)) + b"".join(kvs) + b"".join(infos)
-    head += b"\0" * (-len(head) % GGUF_ALIGN)
+    entries = [(n, shape, t, b"\1" * nbytes) for n, shape, t, nbytes in tensors]
     with open(path(name), "wb") as f:
-        f.write(head + data)
+        f.write(gguf_bytes(kvs, entries, GGUF_ALIGN))
 
 
 gguf_tensors = [("token_embd.weight", [10, 32], 1, 10 * 32 * 2),

@@ -4,8 +4,8 @@ torch.nn.functional.layer_norm.
 
 Usage: norm_fix_oracle.py BEFORE.py AFTER.py CLASS:WIDTH:EPS:UNBIASED:PLACEMENT ...
 
-UNBIASED is 0 or 1 and PLACEMENT `sqrt` or `std`: what the class computes
-before the fix.
+UNBIASED is 0 or 1 and PLACEMENT `sqrt`, `std`, `clampstd` or `clampvar`:
+what the class computes before the fix.
 
 For each class (built with WIDTH as its only argument, default weights: scale
 ones, shift zeros) prints one JSON object per line:
@@ -16,8 +16,9 @@ ones, shift zeros) prints one JSON object per line:
   before_formula_error: max over rows of |measured / predicted - 1| with the
       prediction per row, near-constant rows included: sqrt(v + eps) /
       (sqrt(v') + eps) for eps added to the std, sqrt(v + eps) / sqrt(v' + eps)
-      for eps inside the sqrt (v the biased variance, v' the one the class
-      takes),
+      for eps inside the sqrt, sqrt(v + eps) / max(sqrt(v'), eps) for a std
+      clamped at eps, sqrt(v + eps) / sqrt(max(v', eps)) for a variance
+      clamped at eps (v the biased variance, v' the one the class takes),
   after_close: the fixed class passes torch.testing.assert_close against the
       reference (float64 defaults),
   after_max_abs: its max abs difference.
@@ -70,6 +71,10 @@ def main():
         taken = vu if unbiased else v
         if placement == "std":
             predicted = (v + eps).sqrt() / (taken.sqrt() + eps)
+        elif placement == "clampstd":
+            predicted = (v + eps).sqrt() / taken.sqrt().clamp(min=eps)
+        elif placement == "clampvar":
+            predicted = (v + eps).sqrt() / taken.clamp(min=eps).sqrt()
         else:
             predicted = (v + eps).sqrt() / (taken + eps).sqrt()
         measured = (yb * ref).sum(-1) / (ref ** 2).sum(-1)

@@ -7,9 +7,11 @@ PyTorch and compare what happened with what paramlint predicted.
 """
 import ast
 import builtins
+import json
 import os
 import random
 import re
+import struct
 import sys
 import traceback
 
@@ -327,3 +329,57 @@ def notebook_to_script(notebook_path, out_path):
     with open(out_path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     return starts
+
+
+# Checkpoint writers that follow the published layouts (safetensors, GGUF),
+# for the oracles that need files no installed library writes.
+ST_DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16",
+             torch.int64: "I64", torch.int32: "I32", torch.bool: "BOOL",
+             torch.float64: "F64", torch.int8: "I8", torch.uint8: "U8"}
+
+
+def tensor_bytes(t):
+    """A tensor's elements, row-major, as the machine (little-endian) has them."""
+    t = t.contiguous()
+    if t.dtype == torch.bfloat16:
+        return t.view(torch.int16).numpy().tobytes()
+    return t.numpy().tobytes()
+
+
+def safetensors_bytes(tensors, metadata=None):
+    """A whole safetensors file of {name: tensor}, in that order."""
+    header, blobs, offset = {}, [], 0
+    for key, t in tensors.items():
+        b = tensor_bytes(t)
+        header[key] = {"dtype": ST_DTYPES[t.dtype], "shape": list(t.shape),
+                       "data_offsets": [offset, offset + len(b)]}
+        blobs.append(b)
+        offset += len(b)
+    if metadata:
+        header["__metadata__"] = metadata
+    h = json.dumps(header).encode()
+    h += b" " * (-len(h) % 8)
+    return struct.pack("<Q", len(h)) + h + b"".join(blobs)
+
+
+def gguf_str(s):
+    """A GGUF string: u64 length, UTF-8 bytes."""
+    b = s.encode()
+    return struct.pack("<Q", len(b)) + b
+
+
+def gguf_bytes(kvs, entries, align):
+    """A GGUF v3 file: kvs are encoded key/values (general.alignment among
+    them when align is not 32); entries [(name, numpy shape, ggml type,
+    data bytes)], each tensor aligned to align."""
+    infos, data = [], b""
+    for tname, shape, ggml_type, blob in entries:
+        data += b"\0" * (-len(data) % align)
+        ne = list(reversed(shape))
+        infos.append(gguf_str(tname) + struct.pack("<I", len(ne)) +
+                     b"".join(struct.pack("<Q", d) for d in ne) +
+                     struct.pack("<IQ", ggml_type, len(data)))
+        data += blob
+    head = b"GGUF" + struct.pack("<IQQ", 3, len(entries), len(kvs)) + b"".join(kvs) + b"".join(infos)
+    head += b"\0" * (-len(head) % align)
+    return head + data

@@ -30,8 +30,8 @@ struct FactsSchema {
 
   template <class Ar, class T>
   static std::enable_if_t<IsField<T, CallArgs>> fields(Ar &A, T &X) {
-    auto &[Positional, Keyword] = X;
-    A(Positional, Keyword);
+    auto &[Positional, Keyword, ConfigKeys] = X;
+    A(Positional, Keyword, ConfigKeys);
   }
 
   template <class Ar, class T>
@@ -58,12 +58,12 @@ struct FactsSchema {
            FlagName, VarianceIsStd, Eps, EpsSum, StdOperand, EpsOperand,
            EpsValue, EpsOrigin, EpsParam, EpsParamIndex, Scale, Shift,
            ScaleOffset, Upcast, Via, WidthParam, WidthParamIndex, WidthValue,
-           Forward] = X;
+           Forward, EpsConfigKey] = X;
     A(K, Reason, ReasonWhere, Unbiased, VarianceCall, VarianceArgs, FlagValue,
       FlagName, VarianceIsStd, Eps, EpsSum, StdOperand, EpsOperand,
       EpsValue, EpsOrigin, EpsParam, EpsParamIndex, Scale, Shift,
       ScaleOffset, Upcast, Via, WidthParam, WidthParamIndex, WidthValue,
-      Forward);
+      Forward, EpsConfigKey);
   }
 
   template <class Ar, class T>
@@ -170,9 +170,16 @@ struct FactsSchema {
   template <class Ar, class T>
   static std::enable_if_t<IsField<T, FileFacts>> fields(Ar &A, T &X) {
     auto &[Imports, Classes, Scopes, Bindings, Accesses, Calls, KeyUses,
-           Renames, LoadStateDicts, StateDicts, Problems, Suppressions] = X;
+           Renames, LoadStateDicts, StateDicts, Problems, Suppressions,
+           ConfigValues] = X;
     A(Imports, Classes, Scopes, Bindings, Accesses, Calls, KeyUses, Renames,
-      LoadStateDicts, StateDicts, Problems, Suppressions);
+      LoadStateDicts, StateDicts, Problems, Suppressions, ConfigValues);
+  }
+
+  template <class Ar, class T>
+  static std::enable_if_t<IsField<T, ConfigValueFact>> fields(Ar &A, T &X) {
+    auto &[Dict, Key, Value, Where] = X;
+    A(Dict, Key, Value, Where);
   }
 
   // The last enumerator of each enum: a reader rejects anything above it.
@@ -203,7 +210,7 @@ struct FactsSchema {
     return static_cast<uint64_t>(NormSemanticsFact::Kind::Unknown);
   }
   static constexpr uint64_t lastOf(NormSemanticsFact::EpsKind) {
-    return static_cast<uint64_t>(NormSemanticsFact::EpsKind::None);
+    return static_cast<uint64_t>(NormSemanticsFact::EpsKind::ClampVar);
   }
 };
 

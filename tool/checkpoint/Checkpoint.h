@@ -44,6 +44,23 @@ struct TensorInfo {
   uint64_t Offset = 0;
   /// Size of the data in bytes (0 when the format does not say).
   uint64_t Bytes = 0;
+
+  // Where the values are, for checkpoint/TensorData.h (headers-only users
+  // can ignore these):
+  /// The file holding the bytes when it is not CheckpointInfo::Path (a
+  /// shard of a sharded safetensors checkpoint).
+  std::string DataFile;
+  /// The zip member holding the bytes (a torch storage `archive/data/0`,
+  /// an npz member `w.npy`); empty outside a zip.
+  std::string DataMember;
+  /// Where Offset counts from in the file or member: the safetensors byte
+  /// buffer, the GGUF data section (0 for npy and torch storages).
+  uint64_t DataBase = 0;
+  /// Element strides of a view (torch) or a Fortran-order `.npy`; empty
+  /// when the elements are row-major and contiguous.
+  std::vector<int64_t> Stride;
+  /// Multi-byte elements stored big-endian (a `>f4` `.npy`).
+  bool BigEndian = false;
 };
 
 /// Everything paramlint reads from one checkpoint.

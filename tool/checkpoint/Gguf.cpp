@@ -336,7 +336,8 @@ llvm::Expected<CheckpointInfo> GgufReader::run() {
   uint64_t DataStart = (In.offset() + Alignment - 1) / Alignment * Alignment;
   uint64_t DataSize = File.size() > DataStart ? File.size() - DataStart : 0;
   std::vector<ByteSpan> Spans;
-  for (const TensorInfo &T : Info.Tensors) {
+  for (TensorInfo &T : Info.Tensors) {
+    T.DataBase = DataStart;
     if (T.Offset > DataSize || T.Bytes > DataSize - T.Offset)
       return fileError(Path, "tensor `" + T.Name + "` [" +
                                  llvm::Twine(T.Offset) + ", " +

@@ -216,12 +216,14 @@ llvm::Expected<NpyHeader> parseNpyHeader(llvm::StringRef Path,
     return fileError(Path, ".npy header is not a dict literal with descr, "
                            "fortran_order and shape");
   NpyHeader H;
-  bool HaveDescr = false, HaveShape = false;
+  bool HaveDescr = false, HaveShape = false, Fortran = false;
   for (auto &[Key, V] : Dict) {
     if (Key == "descr") {
       if (V.K != NpyValue::String && V.K != NpyValue::Raw)
         return fileError(Path, ".npy header: `descr` is not a dtype");
       H.Tensor.DType = V.K == NpyValue::String ? npyDtype(V.Text) : V.Text;
+      H.Tensor.BigEndian = V.K == NpyValue::String &&
+                           llvm::StringRef(V.Text).startswith(">");
       HaveDescr = true;
     } else if (Key == "shape") {
       if (V.K != NpyValue::Tuple)
@@ -231,6 +233,7 @@ llvm::Expected<NpyHeader> parseNpyHeader(llvm::StringRef Path,
     } else if (Key == "fortran_order") {
       if (V.K != NpyValue::Bool)
         return fileError(Path, ".npy header: `fortran_order` is not a bool");
+      Fortran = V.Flag;
     }
   }
   if (!HaveDescr || !HaveShape)
@@ -243,6 +246,14 @@ llvm::Expected<NpyHeader> parseNpyHeader(llvm::StringRef Path,
     return fileError(Path, ".npy shape overflows");
   H.Tensor.Offset = DataStart;
   H.Tensor.Bytes = Numel * Size;
+  // Column-major: the first index moves fastest.
+  if (Fortran && H.Tensor.Shape.size() > 1) {
+    int64_t Step = 1;
+    for (int64_t D : H.Tensor.Shape) {
+      H.Tensor.Stride.push_back(Step);
+      Step *= std::max<int64_t>(D, 1);
+    }
+  }
   return H;
 }
 
@@ -308,6 +319,7 @@ llvm::Expected<CheckpointInfo> readNpz(const ZipArchive &Zip) {
                                   llvm::Twine(M.Size) + " bytes");
     llvm::StringRef Name(M.Name);
     T.Name = Name.endswith(".npy") ? Name.drop_back(4).str() : Name.str();
+    T.DataMember = M.Name;
     Info.Tensors.push_back(std::move(T));
   }
   return Info;

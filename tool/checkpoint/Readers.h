@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace paramlint::checkpoint {
@@ -114,6 +115,13 @@ public:
   /// The first min(Length, size) bytes of member Index (decompressed);
   /// never reads past Length, whatever the member declares.
   llvm::Expected<std::string> readPrefix(size_t Index, uint64_t Length) const;
+  /// Exactly Length bytes at Offset of member Index, or an error when the
+  /// member is shorter. A stored member is read from Offset on; a
+  /// compressed one is inflated up to Offset + Length and no further.
+  llvm::Expected<std::string> readRange(size_t Index, uint64_t Offset,
+                                        uint64_t Length) const;
+  /// The index of the member called Name, if any.
+  std::optional<size_t> find(llvm::StringRef Name) const;
 
 private:
   ZipArchive(std::string Path, void *Handle)

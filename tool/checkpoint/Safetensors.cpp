@@ -193,6 +193,7 @@ llvm::Expected<CheckpointInfo> readSafetensors(const FileReader &File) {
                                  llvm::Twine(End - Begin));
     T.Offset = Begin;
     T.Bytes = End - Begin;
+    T.DataBase = 8 + N;
     if (Info.Tensors.size() >= Limits::Tensors)
       return fileError(Path, "more than " + llvm::Twine(Limits::Tensors) +
                                  " tensors");
@@ -272,6 +273,7 @@ llvm::Expected<CheckpointInfo> readSafetensorsIndex(const FileReader &File) {
     std::set<std::string> &Want = Expected[Shard];
     for (TensorInfo &T : Part->Tensors) {
       Want.erase(T.Name);
+      T.DataFile = std::string(ShardPath);
       Info.Tensors.push_back(std::move(T));
     }
     if (!Want.empty())

@@ -15,6 +15,24 @@
 #include "llvm/ADT/StringMap.h"
 
 namespace paramlint::checkpoint {
+namespace {
+
+/// Whether Stride is the row-major stride of Shape (dimensions of size 1
+/// may have any stride).
+bool isContiguous(const std::vector<int64_t> &Shape,
+                  const std::vector<int64_t> &Stride) {
+  if (Stride.size() != Shape.size())
+    return Stride.empty();
+  int64_t Expected = 1;
+  for (size_t I = Shape.size(); I-- > 0;) {
+    if (Shape[I] != 1 && Stride[I] != Expected)
+      return false;
+    Expected *= Shape[I];
+  }
+  return true;
+}
+
+} // namespace
 
 llvm::Expected<CheckpointInfo> readTorchZip(const ZipArchive &Zip,
                                             const std::string &Prefix,
@@ -83,6 +101,9 @@ llvm::Expected<CheckpointInfo> readTorchZip(const ZipArchive &Zip,
     T.Shape = std::move(P.Shape);
     T.Offset = P.StorageOffset * Size;
     T.Bytes = Numel * Size;
+    T.DataMember = DataDir + P.StorageKey;
+    if (!isContiguous(P.Shape, P.Stride))
+      T.Stride = std::move(P.Stride);
     Info.Tensors.push_back(std::move(T));
   }
   return Info;

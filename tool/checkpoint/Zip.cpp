@@ -90,6 +90,55 @@ llvm::Expected<std::string> ZipArchive::readPrefix(size_t Index,
   return Out;
 }
 
+llvm::Expected<std::string> ZipArchive::readRange(size_t Index, uint64_t Offset,
+                                                  uint64_t Length) const {
+  const Member &M = Members[Index];
+  auto Short = [&](uint64_t Got) {
+    return fileError(Path, "zip member `" + M.Name + "` holds " +
+                               llvm::Twine(Got) + " bytes, fewer than the " +
+                               llvm::Twine(Offset) + " + " + llvm::Twine(Length) +
+                               " a tensor needs");
+  };
+  if (Offset > M.Size || Length > M.Size - Offset)
+    return Short(M.Size);
+  if (M.Compressed) {
+    auto Prefix = readPrefix(Index, Offset + Length);
+    if (!Prefix)
+      return Prefix.takeError();
+    if (Prefix->size() < Offset + Length)
+      return Short(Prefix->size());
+    return Prefix->substr(Offset, Length);
+  }
+  zip_file_t *F = zip_fopen_index(handle(Handle), Index, 0);
+  if (!F)
+    return fileError(Path, "cannot open zip member `" + M.Name +
+                               "`: " + zip_strerror(handle(Handle)));
+  if (Offset && zip_fseek(F, static_cast<zip_int64_t>(Offset), SEEK_SET) != 0) {
+    std::string Msg = zip_file_strerror(F);
+    zip_fclose(F);
+    return fileError(Path, "zip member `" + M.Name + "`: " + Msg);
+  }
+  std::string Out(Length, '\0');
+  uint64_t Done = 0;
+  while (Done < Length) {
+    zip_int64_t N = zip_fread(F, Out.data() + Done, Length - Done);
+    if (N <= 0)
+      break;
+    Done += static_cast<uint64_t>(N);
+  }
+  zip_fclose(F);
+  if (Done < Length)
+    return Short(Offset + Done);
+  return Out;
+}
+
+std::optional<size_t> ZipArchive::find(llvm::StringRef Name) const {
+  for (size_t I = 0; I < Members.size(); ++I)
+    if (Members[I].Name == Name)
+      return I;
+  return std::nullopt;
+}
+
 llvm::Expected<CheckpointInfo> readZip(const FileReader &File) {
   auto Zip = ZipArchive::open(File);
   if (!Zip)

@@ -34,7 +34,8 @@ nlohmann::json sideJson(const VerifySide &S) {
                    {"formula", S.Formula},
                    {"scale", S.ScaleKey.empty() ? nlohmann::json() : nlohmann::json(S.ScaleKey)},
                    {"shift", S.ShiftKey.empty() ? nlohmann::json() : nlohmann::json(S.ShiftKey)},
-                   {"weights", S.WeightSource}};
+                   {"weights", S.WeightSource},
+                   {"eps_origin", S.EpsOrigin}};
   if (S.Where && S.Where->File)
     J["location"] = formatLocation(*S.Where);
   return J;
@@ -125,6 +126,10 @@ void writeText(std::ostream &OS, const VerifyReport &R) {
           Keys += (Keys.empty() ? "" : ", ") + K;
       if (!Keys.empty())
         OS << "\n       loads " << Keys << " (" << S->WeightSource << ")";
+      // Where eps came from, when it is not written in the class itself.
+      if (llvm::StringRef(S->EpsOrigin).startswith("config key") ||
+          llvm::StringRef(S->EpsOrigin).startswith("--eps"))
+        OS << "\n       eps: " << S->EpsOrigin;
       OS << "\n";
     }
     if (!L.Error.empty()) {
@@ -195,7 +200,12 @@ public:
         ->required();
     C->add_option("new", New, "The new version: files or directories")->required();
     C->add_option("--checkpoint", Checkpoint,
-                  "A safetensors file with the weights (either side's names)");
+                  "A checkpoint with the weights (either side's names): "
+                  "safetensors, torch zip, .npy/.npz or GGUF");
+    EpsOption = C->add_option("--eps", Eps,
+                  "The eps of layers whose eps cannot be read statically (a "
+                  "config key no config dict literal defines)")
+        ->check(CLI::PositiveNumber);
     C->add_option("--format", Format, "Output format")
         ->check(CLI::IsMember({"text", "json"}));
     C->add_option("--width", Options.AssumedWidth,
@@ -228,6 +238,8 @@ public:
       return ExitError;
     }
     Options.Checkpoint = Checkpoint;
+    if (EpsOption->count())
+      Options.Eps = Eps;
     auto R = verifyNorms(OldPaths, New, Options);
     if (!TempRoot.empty()) {
       std::error_code Ec;
@@ -297,6 +309,8 @@ private:
   std::vector<std::string> New;
   std::string Checkpoint, Format = "text", Output;
   VerifyOptions Options;
+  double Eps = 0;
+  CLI::Option *EpsOption = nullptr;
 };
 
 } // namespace

@@ -53,6 +53,10 @@ struct ImportFact {
 struct CallArgs {
   std::vector<std::optional<std::string>> Positional;
   std::vector<std::pair<std::string, std::optional<std::string>>> Keyword;
+  /// Arguments that read a configuration value (`cfg["eps"]`,
+  /// `config.layer_norm_eps`): (slot, key), the slot being the keyword or
+  /// `#N` for positional argument N.
+  std::vector<std::pair<std::string, std::string>> ConfigKeys;
 };
 
 /// The module a member holds, as the constructor expression describes it.
@@ -110,6 +114,7 @@ struct NormSemanticsFact {
     AddedToStd, ///< `/ (std + eps)`, `/ (sqrt(var) + eps)`.
     ClampStd,   ///< `/ std.clamp(min=eps)`.
     None,       ///< No eps at all.
+    ClampVar,   ///< `rsqrt(var.clamp(min=eps))`, `sqrt(torch.clamp(var, min=eps))`.
   };
   Kind K = Kind::Unknown;
   std::string Reason; ///< Unknown: what was not understood, and where.
@@ -126,7 +131,8 @@ struct NormSemanticsFact {
   bool VarianceIsStd = false; ///< `std()` rather than `var()`.
 
   EpsKind Eps = EpsKind::InsideSqrt;
-  /// AddedToStd: the sum `std + eps` and its two operands as written.
+  /// AddedToStd: the sum `std + eps` and its two operands as written;
+  /// ClampStd / ClampVar: the clamp call, the clamped value and the bound.
   Span EpsSum, StdOperand, EpsOperand;
   std::optional<double> EpsValue; ///< When known (literal or default).
   /// Where the value comes from: "literal", "default of `eps`", "config key
@@ -149,6 +155,9 @@ struct NormSemanticsFact {
   int WidthParamIndex = -1;
   std::optional<unsigned> WidthValue;
   Span Forward; ///< The `forward` name.
+  /// The config key eps is read from in `__init__` (`self.eps =
+  /// cfg["eps"]`), or empty.
+  std::string EpsConfigKey;
 };
 
 /// A class definition (any class: the linker decides which are modules).
@@ -351,6 +360,15 @@ struct SuppressionFact {
 };
 
 /// Everything one file says.
+/// A number in a module-level dict literal (`GPT_CONFIG_124M = {"emb_dim":
+/// 768, "eps": 1e-5}`): configuration values a model reads by key.
+struct ConfigValueFact {
+  std::string Dict; ///< The variable the dict is assigned to.
+  std::string Key;
+  double Value = 0;
+  Span Where; ///< The value as written.
+};
+
 struct FileFacts {
   std::vector<ImportFact> Imports;
   std::vector<ClassFact> Classes;
@@ -364,6 +382,7 @@ struct FileFacts {
   std::vector<StateDictFact> StateDicts;
   std::vector<ParseProblem> Problems;
   std::vector<SuppressionFact> Suppressions;
+  std::vector<ConfigValueFact> ConfigValues;
 };
 
 } // namespace paramlint

@@ -1,6 +1,7 @@
 //===- graph/NormLayer.cpp - What one norm layer instance computes --------===//
 #include "graph/NormLayer.h"
 
+#include <cstdio>
 #include <cstdlib>
 
 namespace paramlint {
@@ -38,18 +39,37 @@ void applyWidth(NormLayer &L, const std::optional<std::optional<std::string>> &A
     L.Width = static_cast<unsigned>(*N);
 }
 
-/// Applies an eps argument: a literal replaces the value, anything else
-/// makes it unknown.
-void applyEps(NormLayer &L, const std::optional<std::optional<std::string>> &A,
+/// The config key the argument at Position or named Name reads, or "".
+std::string configKeyOf(const CallArgs *Args, int Position, const std::string &Name) {
+  if (!Args)
+    return "";
+  std::string Slot = "#" + std::to_string(Position);
+  for (const auto &[K, Key] : Args->ConfigKeys)
+    if (K == Name || (Position >= 0 && K == Slot))
+      return Key;
+  return "";
+}
+
+/// Applies an eps argument: a literal replaces the value, a config read
+/// leaves its key for resolveConfigEps, anything else makes it unknown.
+void applyEps(NormLayer &L, const CallArgs *Args, int Position,
               const std::string &Name) {
+  std::optional<std::optional<std::string>> A = argument(Args, Position, Name);
   if (!A)
     return;
   if (*A && **A == "None")
     return;
   std::optional<double> V = *A ? numberLiteral(**A) : std::nullopt;
   L.EpsValue = V;
-  L.EpsOrigin = V ? "constructor argument `" + Name + "`"
-                  : "constructor argument `" + Name + "` (not a literal)";
+  L.EpsConfigKey.clear();
+  if (V) {
+    L.EpsOrigin = "constructor argument `" + Name + "`";
+  } else if (std::string Key = configKeyOf(Args, Position, Name); !Key.empty()) {
+    L.EpsConfigKey = Key;
+    L.EpsOrigin = "config key `" + Key + "` (constructor argument `" + Name + "`)";
+  } else {
+    L.EpsOrigin = "constructor argument `" + Name + "` (not a literal)";
+  }
 }
 
 bool isFalse(const std::optional<std::optional<std::string>> &A) {
@@ -63,7 +83,7 @@ std::optional<NormLayer> libraryLayer(const ModuleNode &Node) {
     L.K = NormSemanticsFact::Kind::LayerNorm;
     L.EpsValue = 1e-5;
     L.EpsOrigin = "torch.nn.LayerNorm default";
-    applyEps(L, argument(Node.Args, 1, "eps"), "eps");
+    applyEps(L, Node.Args, 1, "eps");
     bool Affine = !isFalse(argument(Node.Args, 2, "elementwise_affine"));
     if (Affine) {
       L.Scale = "weight";
@@ -74,7 +94,7 @@ std::optional<NormLayer> libraryLayer(const ModuleNode &Node) {
     L.K = NormSemanticsFact::Kind::RMSNorm;
     L.EpsValue = Float32Epsilon;
     L.EpsOrigin = "torch.finfo(float32).eps (torch.nn.RMSNorm default)";
-    applyEps(L, argument(Node.Args, 1, "eps"), "eps");
+    applyEps(L, Node.Args, 1, "eps");
     if (!isFalse(argument(Node.Args, 2, "elementwise_affine")))
       L.Scale = "weight";
   } else {
@@ -85,6 +105,34 @@ std::optional<NormLayer> libraryLayer(const ModuleNode &Node) {
 }
 
 } // namespace
+
+void resolveConfigEps(NormLayer &L, const ConfigValueIndex &Config) {
+  if (L.EpsValue || L.EpsConfigKey.empty())
+    return;
+  const std::string &Key = L.EpsConfigKey;
+  auto It = Config.find(Key);
+  if (It == Config.end() || It->second.empty()) {
+    L.EpsOrigin = "config key `" + Key + "` (no config dict literal defines it)";
+    return;
+  }
+  std::string Dicts;
+  double First = It->second.front().first;
+  bool Agree = true;
+  for (const auto &[Value, Dict] : It->second) {
+    Agree &= Value == First;
+    if (Dicts.find(Dict) == std::string::npos)
+      Dicts += (Dicts.empty() ? "" : ", ") + Dict;
+  }
+  char Text[32];
+  std::snprintf(Text, sizeof Text, "%g", First);
+  if (!Agree) {
+    L.EpsOrigin = "config key `" + Key + "` (the config dicts " + Dicts +
+                  " give it different values)";
+    return;
+  }
+  L.EpsValue = First;
+  L.EpsOrigin = "config key `" + Key + "` = " + Text + " (" + Dicts + ")";
+}
 
 std::optional<double> numberLiteral(std::string_view Text) {
   std::string Clean;
@@ -124,12 +172,13 @@ std::optional<NormLayer> normLayerOf(const ModuleNode &Node) {
   L.Eps = F.Eps;
   L.EpsValue = F.EpsValue;
   L.EpsOrigin = F.EpsOrigin;
+  L.EpsConfigKey = F.EpsConfigKey;
   L.Scale = F.Scale;
   L.Shift = F.Shift;
   L.ScaleOffset = F.ScaleOffset;
   L.Width = F.WidthValue;
   if (!F.EpsParam.empty())
-    applyEps(L, argument(Node.Args, F.EpsParamIndex, F.EpsParam), F.EpsParam);
+    applyEps(L, Node.Args, F.EpsParamIndex, F.EpsParam);
   if (!F.WidthParam.empty())
     applyWidth(L, argument(Node.Args, F.WidthParamIndex, F.WidthParam));
   // A conditional shift (`nn.Parameter(...) if bias else None`) exists only

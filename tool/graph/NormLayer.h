@@ -15,6 +15,7 @@
 
 #include "graph/ParamGraph.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,10 @@ struct NormLayer {
   NormSemanticsFact::EpsKind Eps = NormSemanticsFact::EpsKind::InsideSqrt;
   std::optional<double> EpsValue;
   std::string EpsOrigin;
+  /// When eps is read from a configuration (`self.eps = cfg["eps"]`, or an
+  /// argument `eps=cfg["eps"]` at the construction site): its key, for
+  /// resolveConfigEps. Empty otherwise.
+  std::string EpsConfigKey;
   /// The parameters that scale and shift (empty when absent).
   std::string Scale, Shift;
   bool ScaleOffset = false;
@@ -43,6 +48,18 @@ struct NormLayer {
 /// torch.nn.RMSNorm, a project class whose forward normalises, or one named
 /// like a norm that owns a scale or shift: Kind Unknown), else nullopt.
 std::optional<NormLayer> normLayerOf(const ModuleNode &Node);
+
+/// Numbers of a project's module-level config dict literals, by key:
+/// every (value, dict name) a key has (`eps` -> {1e-5, GPT_CONFIG_124M}).
+using ConfigValueIndex =
+    std::map<std::string, std::vector<std::pair<double, std::string>>>;
+
+/// Gives L the value of its config key when the project's config dicts
+/// agree on one (origin `config key `eps` = 1e-05 (GPT_CONFIG_124M)`);
+/// otherwise L stays unknown and its origin says why (no dict defines the
+/// key, or dicts disagree). Does nothing when L's eps is known or is not a
+/// config read.
+void resolveConfigEps(NormLayer &L, const ConfigValueIndex &Config);
 
 /// The value of a Python int or float literal (`1e-5`, `768`, `1_000`),
 /// or nullopt when Text is anything else.

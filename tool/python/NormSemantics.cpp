@@ -198,7 +198,8 @@ private:
     Variance V;
     NormSemanticsFact::EpsKind Eps = NormSemanticsFact::EpsKind::None;
     TermP EpsTerm;
-    const Term *Sum = nullptr; ///< AddedToStd: `std + eps`.
+    /// AddedToStd: `std + eps`; ClampStd / ClampVar: the clamp call.
+    const Term *Sum = nullptr;
   };
   bool variance(const TermP &T, bool AllowStd, Variance &Out, std::string &Why);
   bool normaliserOf(const TermP &D, bool UnderRoot, Normaliser &Out,
@@ -625,6 +626,7 @@ TermP ClassReader::evalCall(TSNode N, Env &E, unsigned Depth) {
   }
   std::string Method;
   TermP Recv;
+  TSNode RecvNode{}; // The receiver as written (for rewrites of clamp).
   std::vector<TSNode> Rest;
   if (G.of(Fn) == Sym::Attribute) {
     TSNode Obj = ts_node_child_by_field_id(Fn, G.Object);
@@ -679,16 +681,19 @@ TermP ClassReader::evalCall(TSNode N, Env &E, unsigned Depth) {
         return unknown("call `" + shortText(spanOf(Fn)) + "`", W);
       if (!Pos.empty()) {
         Recv = eval(Pos[0], E, Depth + 1);
+        RecvNode = Pos[0];
         Rest.assign(Pos.begin() + 1, Pos.end());
       }
     } else {
       Recv = eval(Obj, E, Depth + 1);
+      RecvNode = Obj;
       Rest = Pos;
     }
   } else if (G.of(Fn) == Sym::Identifier) {
     Method = std::string(text(Fn));
     if (!Pos.empty()) {
       Recv = eval(Pos[0], E, Depth + 1);
+      RecvNode = Pos[0];
       Rest.assign(Pos.begin() + 1, Pos.end());
     }
   } else {
@@ -759,10 +764,16 @@ TermP ClassReader::evalCall(TSNode N, Env &E, unsigned Depth) {
     return make(Op::Pow, W, {Recv, Exp});
   }
   if (Method == "clamp" || Method == "clamp_min" || Method == "clip") {
-    TermP Min = EvalOpt(Arg(0, "min"));
+    TSNode MinNode = Arg(0, "min");
+    TermP Min = EvalOpt(MinNode);
     if (!Min || (Method != "clamp_min" && !isNull(Arg(1, "max"))))
       return unknown("`" + shortText(W) + "`", W);
-    return make(Op::Clamp, W, {Recv, Min});
+    auto T = std::const_pointer_cast<Term>(make(Op::Clamp, W, {Recv, Min}));
+    // The clamped value and the bound as written: PL402 rewrites them.
+    if (!isNull(RecvNode))
+      T->LeftWhere = spanOf(RecvNode);
+    T->RightWhere = spanOf(MinNode);
+    return T;
   }
   if (Method == "add" || Method == "sub" || Method == "mul" || Method == "div") {
     if (Rest.size() != 1 || !Kw.empty())
@@ -829,6 +840,16 @@ bool ClassReader::normaliserOf(const TermP &D, bool UnderRoot, Normaliser &Out,
         }
       }
     }
+    // `sqrt(torch.clamp(var, min=eps))`: eps bounds the variance.
+    if (S->K == Op::Clamp && epsLike(S->Args[1])) {
+      std::string Ignored;
+      if (variance(S->Args[0], false, Out.V, Ignored)) {
+        Out.Eps = EK::ClampVar;
+        Out.EpsTerm = S->Args[1];
+        Out.Sum = S.get();
+        return true;
+      }
+    }
     Out.Eps = EK::None;
     return variance(S, false, Out.V, Why);
   };
@@ -861,6 +882,7 @@ bool ClassReader::normaliserOf(const TermP &D, bool UnderRoot, Normaliser &Out,
       Out = Inner;
       Out.Eps = EK::ClampStd;
       Out.EpsTerm = D->Args[1];
+      Out.Sum = D.get();
       return true;
     }
   }
@@ -923,11 +945,13 @@ void ClassReader::resolveEps(const TermP &T, NormSemanticsFact &F) {
     if (Key.size() >= 2 && (Key[0] == '"' || Key[0] == '\''))
       Key = Key.substr(1, Key.size() - 2);
     F.EpsOrigin = "config key `" + Key + "`";
+    F.EpsConfigKey = Key;
     return;
   }
   if (S == Sym::Attribute) {
     std::string Key(text(ts_node_child_by_field_id(V, G.AttributeField)));
     F.EpsOrigin = "config key `" + Key + "`";
+    F.EpsConfigKey = Key;
     return;
   }
   F.EpsOrigin = "`" + Attr + " = " + shortText(spanOf(V)) + "`";
@@ -1130,7 +1154,14 @@ NormSemanticsFact ClassReader::classify(const TermP &Out) {
     F.VarianceIsStd = V.Call->K == Op::Std;
   }
   F.Eps = Norm->Eps;
-  if (Norm->Sum) {
+  if (Norm->Sum && Norm->Sum->K == Op::Clamp) {
+    // The clamp call, the clamped value and the bound as written.
+    F.EpsSum = Norm->Sum->Where;
+    F.StdOperand = Norm->Sum->LeftWhere;
+    F.EpsOperand = Norm->Sum->RightWhere;
+    if (F.StdOperand.End == 0 || F.EpsOperand.End == 0)
+      F.EpsSum = Span{};
+  } else if (Norm->Sum) {
     F.EpsSum = Norm->Sum->Where;
     F.StdOperand = Norm->Sum->Args[0].get() == Norm->EpsTerm.get()
                        ? Norm->Sum->RightWhere

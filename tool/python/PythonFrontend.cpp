@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "python/PythonFrontend.h"
+#include "graph/NormLayer.h"
 #include "python/NormSemantics.h"
 #include "python/PythonSyntax.h"
 
@@ -225,6 +226,11 @@ private:
   void callArgs(TSNode Args, llvm::SmallVectorImpl<TSNode> &Positional,
                 llvm::SmallVectorImpl<TSNode> &Keywords);
   void literalArgs(TSNode Args, CallArgs &Out);
+  /// The key of a configuration read (`cfg["eps"]`, `config.eps`,
+  /// `self.cfg["eps"]`), or empty.
+  std::string configKey(TSNode N);
+  /// Numbers of a module-level `NAME = {"key": number, ...}`.
+  void configValues(TSNode Target, TSNode Value);
 
   void addMembersFromValue(const Ctx &Cx, std::string Name, Span Where,
                            TSNode Value, bool Cond);
@@ -623,10 +629,14 @@ void Extractor::literalArgs(TSNode Args, CallArgs &Out) {
   callArgs(Args, Pos, Kw);
   for (TSNode P : Pos) {
     P = unparen(P);
-    if (isLiteral(P))
+    if (isLiteral(P)) {
       Out.Positional.emplace_back(std::string(text(P)));
-    else
-      Out.Positional.emplace_back(std::nullopt);
+      continue;
+    }
+    Out.Positional.emplace_back(std::nullopt);
+    if (std::string Key = configKey(P); !Key.empty())
+      Out.ConfigKeys.emplace_back("#" + std::to_string(Out.Positional.size() - 1),
+                                  std::move(Key));
   }
   for (TSNode K : Kw) {
     TSNode Name = field(K, G.Name), Value = unparen(field(K, G.Value));
@@ -635,7 +645,73 @@ void Extractor::literalArgs(TSNode Args, CallArgs &Out) {
     std::optional<std::string> V;
     if (!isNull(Value) && isLiteral(Value))
       V = std::string(text(Value));
+    else if (std::string Key = isNull(Value) ? "" : configKey(Value); !Key.empty())
+      Out.ConfigKeys.emplace_back(std::string(text(Name)), std::move(Key));
     Out.Keyword.emplace_back(std::string(text(Name)), std::move(V));
+  }
+}
+
+std::string Extractor::configKey(TSNode N) {
+  N = unparen(N);
+  if (isNull(N))
+    return "";
+  // The container must be a plain name or an attribute chain of names:
+  // `cfg`, `config`, `self.cfg`.
+  auto NamedChain = [&](TSNode C) {
+    for (unsigned Depth = 0; Depth < 4; ++Depth) {
+      C = unparen(C);
+      if (isNull(C))
+        return false;
+      if (kind(C) == Sym::Identifier)
+        return true;
+      if (kind(C) != Sym::Attribute)
+        return false;
+      C = field(C, G.Object);
+    }
+    return false;
+  };
+  std::string Key;
+  if (kind(N) == Sym::Subscript) {
+    TSNode K = unparen(field(N, G.SubscriptField));
+    if (!isNull(K) && plainString(K, Key) && NamedChain(field(N, G.Value)))
+      return Key;
+    return "";
+  }
+  if (kind(N) == Sym::Attribute) {
+    TSNode Obj = unparen(field(N, G.Object));
+    // `self.eps` is an attribute of the module, not a configuration.
+    if (isNull(Obj) || (kind(Obj) == Sym::Identifier && text(Obj) == "self") ||
+        !NamedChain(Obj))
+      return "";
+    return std::string(text(field(N, G.AttributeField)));
+  }
+  return "";
+}
+
+void Extractor::configValues(TSNode Target, TSNode Value) {
+  Target = unparen(Target);
+  Value = unparen(Value);
+  if (isNull(Target) || isNull(Value) || kind(Target) != Sym::Identifier ||
+      kind(Value) != Sym::Dictionary)
+    return;
+  Kids K;
+  Lister.list(Value, K);
+  for (TSNode P : K.Nodes) {
+    if (kind(P) != Sym::Pair)
+      continue;
+    std::string Key;
+    TSNode KeyNode = unparen(field(P, G.Key)), V = unparen(field(P, G.Value));
+    if (isNull(KeyNode) || isNull(V) || !plainString(KeyNode, Key))
+      continue;
+    Sym VS = kind(V);
+    if (VS != Sym::Integer && VS != Sym::Float &&
+        !(VS == Sym::UnaryOperator && isLiteral(V)))
+      continue;
+    std::optional<double> Number = numberLiteral(text(V));
+    if (!Number)
+      continue;
+    F.ConfigValues.push_back(
+        ConfigValueFact{std::string(text(Target)), std::move(Key), *Number, spanOf(V)});
   }
 }
 
@@ -1642,6 +1718,9 @@ void Extractor::handleAssignment(TSNode N, const Frame &Fr) {
   std::vector<SourceName> Sources;
   for (TSNode T : Targets)
     handleTarget(T, Value, Augmented, Fr, SourcesDone, Sources);
+  if (const Ctx &Cx = Contexts[Fr.Context];
+      !Augmented && Cx.Scope == 0 && Cx.Class < 0 && Targets.size() == 1)
+    configValues(Targets[0], Value);
   if (!isNull(Value))
     push(Value, Fr.Context, Fr.Stmt);
 }

@@ -2,6 +2,7 @@
 #include "verify/NormVerify.h"
 
 #include "checkpoint/Checkpoint.h"
+#include "checkpoint/TensorData.h"
 #include "checks/Conventions.h"
 
 #include "Half.h"
@@ -10,7 +11,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -76,11 +76,14 @@ std::set<std::string> rootNames(const ParamGraph &G) {
   return Out;
 }
 
-/// A safetensors file's tensors with their values readable.
+/// A checkpoint's tensors (any format readCheckpoint knows) with their
+/// values readable, by state-dict key: a torch file that wraps its state
+/// dict (`{"model": ...}`) is looked up without the wrapper's prefix.
 struct Weights {
-  std::string Path;
-  CheckpointInfo Info;
-  uint64_t DataStart = 0;
+  std::unique_ptr<CheckpointInfo> Info;
+  std::unique_ptr<TensorDataReader> Reader;
+  /// (key, tensor) in file order.
+  std::vector<std::pair<std::string, const TensorInfo *>> Keys;
   std::map<std::string, const TensorInfo *> ByName;
 
   const TensorInfo *find(const std::string &Name) const {
@@ -93,25 +96,20 @@ llvm::Expected<Weights> openWeights(const std::string &Path) {
   auto Info = readCheckpoint(Path);
   if (!Info)
     return Info.takeError();
-  if (Info->Format != "safetensors")
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "%s: verify reads tensor values from safetensors files only (this is %s)",
-        Path.c_str(), Info->Format.c_str());
   Weights W;
-  W.Path = Path;
-  W.Info = std::move(*Info);
-  std::ifstream In(Path, std::ios::binary);
-  unsigned char Len[8];
-  if (!In.read(reinterpret_cast<char *>(Len), 8))
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "%s: cannot read the header size", Path.c_str());
-  uint64_t N = 0;
-  for (int I = 7; I >= 0; --I)
-    N = (N << 8) | Len[I];
-  W.DataStart = 8 + N;
-  for (const TensorInfo &T : W.Info.Tensors)
-    W.ByName[T.Name] = &T;
+  W.Info = std::make_unique<CheckpointInfo>(std::move(*Info));
+  W.Reader = std::make_unique<TensorDataReader>(*W.Info);
+  std::string Prefix;
+  if (auto It = W.Info->Metadata.find("paramlint.state_dict_prefix");
+      It != W.Info->Metadata.end())
+    Prefix = It->second;
+  for (const TensorInfo &T : W.Info->Tensors) {
+    if (T.Name.compare(0, Prefix.size(), Prefix) != 0)
+      continue;
+    std::string Key = T.Name.substr(Prefix.size());
+    W.Keys.emplace_back(Key, &T);
+    W.ByName.emplace(Key, &T);
+  }
   return W;
 }
 
@@ -129,26 +127,17 @@ std::optional<DType> storageOf(const std::string &D) {
 llvm::Expected<std::vector<float>> loadTensor(const Weights &W, const TensorInfo &T) {
   std::optional<DType> D = storageOf(T.DType);
   if (!D)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "`%s` is %s, not a float tensor",
-                                   T.Name.c_str(), T.DType.c_str());
-  uint64_t Count = 1;
-  for (int64_t S : T.Shape)
-    Count *= static_cast<uint64_t>(S);
-  uint64_t Bytes = Count * (*D == DType::F32 ? 4 : 2);
-  if (Count > (1u << 26))
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "`%s` is too large for a norm weight",
-                                   T.Name.c_str());
-  std::string Buf(Bytes, '\0');
-  std::ifstream In(W.Path, std::ios::binary);
-  In.seekg(static_cast<std::streamoff>(W.DataStart + T.Offset));
-  if (!In.read(Buf.data(), static_cast<std::streamsize>(Bytes)))
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "%s: `%s` is truncated", W.Path.c_str(),
-                                   T.Name.c_str());
-  return decodeLittleEndian(reinterpret_cast<const unsigned char *>(Buf.data()),
-                            Count, *D);
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "`%s` is %s: unsupported dtype (verify reads float32, float16 and "
+        "bfloat16 tensors)",
+        T.Name.c_str(), T.DType.c_str());
+  auto Bytes = W.Reader->read(T, /*MaxElements=*/1u << 26);
+  if (!Bytes)
+    return Bytes.takeError();
+  uint64_t Count = Bytes->Bytes.size() / dtypeSize(T.DType);
+  return decodeLittleEndian(
+      reinterpret_cast<const unsigned char *>(Bytes->Bytes.data()), Count, *D);
 }
 
 /// The concrete layer paths of Pattern (`trf_blocks.*.norm1`) the
@@ -161,9 +150,9 @@ std::vector<std::string> expandPath(const std::string &Pattern, const Weights &W
     Re += C == '*' ? std::string("[^.]+") : C == '.' ? std::string("\\.") : std::string(1, C);
   std::regex R("^(" + Re + ")\\.[^.]+$");
   std::set<std::string> Found;
-  for (const TensorInfo &T : W.Info.Tensors) {
+  for (const auto &[Key, T] : W.Keys) {
     std::smatch M;
-    if (std::regex_match(T.Name, M, R))
+    if (std::regex_match(Key, M, R))
       Found.insert(M[1].str());
   }
   std::vector<std::string> Out(Found.begin(), Found.end());
@@ -191,14 +180,52 @@ const TensorInfo *tensorFor(const Weights &W, const std::string &Path,
     }
   }
   std::string Prefix = Path + ".";
-  for (const TensorInfo &T : W.Info.Tensors)
-    if (T.Name.compare(0, Prefix.size(), Prefix) == 0 &&
-        T.Name.find('.', Prefix.size()) == std::string::npos &&
-        Conventions::current().roleOf(T.Name.substr(Prefix.size())) == R) {
-      Source = T.Name + " (same role)";
-      return &T;
+  for (const auto &[Key, T] : W.Keys)
+    if (Key.compare(0, Prefix.size(), Prefix) == 0 &&
+        Key.find('.', Prefix.size()) == std::string::npos &&
+        Conventions::current().roleOf(Key.substr(Prefix.size())) == R) {
+      Source = T->Name + " (same role)";
+      return T;
     }
   return nullptr;
+}
+
+/// The numbers of every module-level config dict literal of a side.
+ConfigValueIndex configValuesOf(const Analysis &Run) {
+  ConfigValueIndex Out;
+  for (const FileFacts &F : Run.Facts)
+    for (const ConfigValueFact &C : F.ConfigValues)
+      Out[C.Key].emplace_back(C.Value, C.Dict);
+  return Out;
+}
+
+/// What stands in for an eps both sides read from the same unresolved
+/// config key: torch.nn.LayerNorm's default. Any shared value compares
+/// the rest of the two formulas; the report says it is a stand-in.
+constexpr double SharedEpsStandIn = 1e-5;
+
+/// Fills the eps a layer's side cannot know statically: `--eps` when
+/// given, else a shared stand-in when both sides read the same config key.
+void fillUnknownEps(NormLayer &Old, NormLayer &New, const VerifyOptions &Options) {
+  if (Options.Eps) {
+    for (NormLayer *L : {&Old, &New})
+      if (!L->EpsValue && L->K != NormSemanticsFact::Kind::Unknown) {
+        L->EpsValue = *Options.Eps;
+        L->EpsOrigin = fmt::format("--eps {:g} (for {})", *Options.Eps,
+                                   L->EpsOrigin.empty() ? "an unknown eps" : L->EpsOrigin);
+      }
+    return;
+  }
+  if (Old.EpsValue || New.EpsValue || Old.EpsConfigKey.empty() ||
+      Old.EpsConfigKey != New.EpsConfigKey)
+    return;
+  for (NormLayer *L : {&Old, &New}) {
+    L->EpsValue = SharedEpsStandIn;
+    L->EpsOrigin = fmt::format(
+        "config key `{}` on both sides, value unknown: both run with the "
+        "same stand-in {:g} (pass --eps for the real one)",
+        L->EpsConfigKey, SharedEpsStandIn);
+  }
 }
 
 std::optional<Location> whereOf(const ModuleNode &Node, const Model &M) {
@@ -232,6 +259,10 @@ llvm::Expected<NormVariant> variantOf(const NormLayer &L, DType Storage) {
     break;
   case NormSemanticsFact::EpsKind::ClampStd:
     V.Eps = EpsPlacement::ClampStd;
+    V.EpsValue = *L.EpsValue;
+    break;
+  case NormSemanticsFact::EpsKind::ClampVar:
+    V.Eps = EpsPlacement::ClampVar;
     V.EpsValue = *L.EpsValue;
     break;
   case NormSemanticsFact::EpsKind::None:
@@ -312,6 +343,13 @@ llvm::Expected<VerifyReport> verifyNorms(const std::vector<std::string> &OldPath
   R.NewModel = NM->Name;
 
   std::vector<FoundLayer> OldLayers = normsOf(*OM), NewLayers = normsOf(*NM);
+  // Config keys resolved against each side's own config dicts.
+  for (auto [Layers, Run] : {std::pair{&OldLayers, R.OldRun.get()},
+                             std::pair{&NewLayers, R.NewRun.get()}}) {
+    ConfigValueIndex Config = configValuesOf(*Run);
+    for (FoundLayer &L : *Layers)
+      resolveConfigEps(L.Layer, Config);
+  }
   std::map<std::string, const FoundLayer *> NewByPath;
   for (const FoundLayer &L : NewLayers)
     NewByPath[L.Path] = &L;
@@ -324,19 +362,23 @@ llvm::Expected<VerifyReport> verifyNorms(const std::vector<std::string> &OldPath
     }
     const FoundLayer &NL = *It->second;
     Paired.insert(OL.Path);
+    NormLayer OldLayer = OL.Layer, NewLayer = NL.Layer;
+    fillUnknownEps(OldLayer, NewLayer, Options);
     std::vector<std::string> Paths =
         W ? expandPath(OL.Path, *W) : std::vector<std::string>{OL.Path};
     for (const std::string &Path : Paths) {
       VerifyLayer L;
       L.Path = Path;
-      for (auto [Side, Found, M] : {std::tuple{&L.Old, &OL, OM}, std::tuple{&L.New, &NL, NM}}) {
+      for (auto [Side, Found, Layer, M] :
+           {std::tuple{&L.Old, &OL, &OldLayer, OM}, std::tuple{&L.New, &NL, &NewLayer, NM}}) {
         Side->ClassName = Found->Node->ClassName;
-        Side->Layer = Found->Layer;
+        Side->Layer = *Layer;
+        Side->EpsOrigin = Layer->EpsOrigin;
         Side->Where = whereOf(*Found->Node, *M);
-        if (!Found->Layer.Scale.empty())
-          Side->ScaleKey = Path + "." + Found->Layer.Scale;
-        if (!Found->Layer.Shift.empty())
-          Side->ShiftKey = Path + "." + Found->Layer.Shift;
+        if (!Layer->Scale.empty())
+          Side->ScaleKey = Path + "." + Layer->Scale;
+        if (!Layer->Shift.empty())
+          Side->ShiftKey = Path + "." + Layer->Shift;
       }
       auto Fail = [&](std::string Why) {
         if (L.Error.empty())
@@ -351,7 +393,7 @@ llvm::Expected<VerifyReport> verifyNorms(const std::vector<std::string> &OldPath
       };
       Loaded Tensors[2];
       VerifySide *Sides[2] = {&L.Old, &L.New};
-      const NormLayer *Layers[2] = {&OL.Layer, &NL.Layer};
+      const NormLayer *Layers[2] = {&OldLayer, &NewLayer};
       if (W) {
         for (int S = 0; S < 2; ++S) {
           const NormLayer &Me = *Layers[S], &Other = *Layers[1 - S];

@@ -5,7 +5,8 @@
 /// the norm layers of their models are paired by module path in the key
 /// space (each side keeps its own parameter names: `scale`/`shift` on one,
 /// `weight`/`bias` on the other), each side's weights are loaded through
-/// its own names (from a safetensors checkpoint, falling back to the other
+/// its own names (from a checkpoint in any format tool/checkpoint reads:
+/// safetensors, torch zip, .npy/.npz, GGUF; falling back to the other
 /// role-equivalent name a rename would map, or shared seeded tensors keyed
 /// by path and role), and both variants run through the numeric harness
 /// (harness/LayerDiff.h) on the same probes. Differing layers become PL403
@@ -31,8 +32,13 @@
 namespace paramlint {
 
 struct VerifyOptions {
-  /// A safetensors file holding the weights (either side's names).
+  /// A checkpoint holding the weights (either side's names), any format
+  /// readCheckpoint reads.
   std::string Checkpoint;
+  /// `--eps`: the eps of every layer whose eps paramlint cannot resolve
+  /// statically (a config key no config dict literal defines, a
+  /// non-literal argument). Known values are never overridden.
+  std::optional<double> Eps;
   /// The width probed when neither a literal nor the checkpoint says it.
   unsigned AssumedWidth = 768;
   harness::ProbeOptions Probes;
@@ -48,6 +54,9 @@ struct VerifySide {
   std::optional<NormLayer> Layer;
   /// harness describe() and formula(), when the semantics are known.
   std::string Variant, Formula;
+  /// Where the eps value comes from (`literal`, `config key `eps` = 1e-05
+  /// (GPT_CONFIG_124M)`, `--eps`, a shared stand-in).
+  std::string EpsOrigin;
   /// The state-dict keys this side loads (empty when it has no such role).
   std::string ScaleKey, ShiftKey;
   /// "seeded", or the checkpoint key each tensor came from.

@@ -540,5 +540,63 @@ TEST(VerifyTest, EpsFromAConfigKeyNoDictDefinesIsASharedUnknownOrTheEpsOption) {
   EXPECT_EQ(runParamlint({"verify", "--eps", "-1", Book, New}).ExitCode, 2);
 }
 
+// --- precision ----------------------------------------------------------------
+
+TEST(VerifyTest, AnUpcastInForwardIsStatedWithWhatItMeansAtTheStorageDtype) {
+  const char *Model = R"(import torch
+import torch.nn as nn
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim, eps=1e-6):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def _norm(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps)
+
+    def forward(self, x):
+        return self._norm(INPUT) * self.weight
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm = RMSNorm(64)
+)";
+  TempDir T;
+  std::string Text = Model;
+  size_t At = Text.find("INPUT");
+  std::string Old = T.write("old/m.py", std::string(Text).replace(At, 5, "x.float()).type_as(x"));
+  std::string New = T.write("new/m.py", std::string(Text).replace(At, 5, "x"));
+  // Seeded fp32 weights: the upcast changes nothing, and it says so.
+  Json J = verifyJson({Old, New}, 0);
+  ASSERT_EQ(J["layers"].size(), 1u) << J.dump(2);
+  EXPECT_EQ(J["layers"][0]["old"]["precision"],
+            "upcast in forward (`.float()`): no effect on fp32 inputs");
+  EXPECT_EQ(J["layers"][0]["new"]["precision"], "");
+  // bf16 weights (ones): what the harness's fp32 run stands for per side.
+  std::string Header = R"({"norm.weight":{"dtype":"BF16","shape":[64],"data_offsets":[0,128]}})";
+  std::string File(8, '\0');
+  File[0] = static_cast<char>(Header.size());
+  File += Header;
+  for (int I = 0; I < 64; ++I)
+    File += std::string("\x80\x3f", 2); // bf16 1.0, little-endian
+  std::string Ckpt = T.write("w.safetensors", File);
+  J = verifyJson({"--checkpoint", Ckpt, Old, New}, 0);
+  ASSERT_EQ(J["layers"].size(), 1u) << J.dump(2);
+  EXPECT_EQ(J["layers"][0]["compared_in"], "bf16") << J.dump(2);
+  EXPECT_EQ(J["layers"][0]["old"]["precision"],
+            "upcast in forward (`.float()`): statistics in fp32 on bf16 inputs, cast back, "
+            "as the harness runs it");
+  EXPECT_NE(J["layers"][0]["new"]["precision"].get<std::string>().find(
+                "no upcast in forward: under torch each op rounds to bf16"),
+            std::string::npos)
+      << J.dump(2);
+  RunResult R = runParamlint({"verify", "--checkpoint", Ckpt, Old, New});
+  EXPECT_NE(R.Out.find("precision: upcast in forward"), std::string::npos) << R.Out;
+}
+
 } // namespace
 } // namespace paramlint::test

@@ -35,7 +35,8 @@ nlohmann::json sideJson(const VerifySide &S) {
                    {"scale", S.ScaleKey.empty() ? nlohmann::json() : nlohmann::json(S.ScaleKey)},
                    {"shift", S.ShiftKey.empty() ? nlohmann::json() : nlohmann::json(S.ShiftKey)},
                    {"weights", S.WeightSource},
-                   {"eps_origin", S.EpsOrigin}};
+                   {"eps_origin", S.EpsOrigin},
+                   {"precision", S.Precision}};
   if (S.Where && S.Where->File)
     J["location"] = formatLocation(*S.Where);
   return J;
@@ -130,6 +131,8 @@ void writeText(std::ostream &OS, const VerifyReport &R) {
       if (llvm::StringRef(S->EpsOrigin).startswith("config key") ||
           llvm::StringRef(S->EpsOrigin).startswith("--eps"))
         OS << "\n       eps: " << S->EpsOrigin;
+      if (!S->Precision.empty())
+        OS << "\n       precision: " << S->Precision;
       OS << "\n";
     }
     if (!L.Error.empty()) {

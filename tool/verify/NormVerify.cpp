@@ -228,6 +228,25 @@ void fillUnknownEps(NormLayer &Old, NormLayer &New, const VerifyOptions &Options
   }
 }
 
+/// What the harness's fp32 computation means for a project class at
+/// Storage: with an upcast it is what the class does; without one, torch
+/// would round each op of forward to Storage, which the harness does not.
+std::string precisionNote(const NormLayer &L, DType Storage) {
+  if (!L.Fact)
+    return "";
+  std::string Name(dtypeName(Storage));
+  if (L.Fact->Upcast)
+    return Storage == DType::F32
+               ? "upcast in forward (`.float()`): no effect on fp32 inputs"
+               : "upcast in forward (`.float()`): statistics in fp32 on " + Name +
+                     " inputs, cast back, as the harness runs it";
+  if (Storage == DType::F32)
+    return "";
+  return "no upcast in forward: under torch each op rounds to " + Name +
+         "; the harness computes in fp32 and rounds once, so this side's "
+         "figures are a lower bound on the difference";
+}
+
 std::optional<Location> whereOf(const ModuleNode &Node, const Model &M) {
   if (Node.Class && Node.File)
     return Location{Node.File, Node.Class->Where};
@@ -461,6 +480,8 @@ llvm::Expected<VerifyReport> verifyNorms(const std::vector<std::string> &OldPath
       // Variants: the storage is the coarser checkpoint dtype when given.
       DType Storage = Tensors[0].Storage == DType::F32 ? Tensors[1].Storage
                                                         : Tensors[0].Storage;
+      for (int S = 0; S < 2; ++S)
+        Sides[S]->Precision = precisionNote(*Layers[S], Storage);
       std::optional<NormVariant> Variants[2];
       for (int S = 0; S < 2; ++S) {
         auto V = variantOf(*Layers[S], Storage);

@@ -54,6 +54,11 @@ struct VerifySide {
   std::optional<NormLayer> Layer;
   /// harness describe() and formula(), when the semantics are known.
   std::string Variant, Formula;
+  /// What an upcast in forward (`x.float()` ... `.type_as(x)`) means for
+  /// this side at the layer's storage dtype, or its absence in a project
+  /// class whose weights are fp16/bf16; empty when there is nothing to say
+  /// (library classes, which compute in fp32 whatever they are given).
+  std::string Precision;
   /// Where the eps value comes from (`literal`, `config key `eps` = 1e-05
   /// (GPT_CONFIG_124M)`, `--eps`, a shared stand-in).
   std::string EpsOrigin;

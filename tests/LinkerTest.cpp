@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 
 using namespace paramlint;
@@ -19,7 +20,7 @@ public:
                                                  SourceKind::Python));
     return *this;
   }
-  const ParamGraph &link() {
+  const ParamGraph &link(unsigned Jobs = 1) {
     for (const auto &F : Files)
       Facts.push_back(extractPythonFacts(*F));
     std::vector<const SourceFile *> FP;
@@ -28,7 +29,7 @@ public:
       FP.push_back(Files[I].get());
       FF.push_back(&Facts[I]);
     }
-    Graph = paramlint::link(FP, FF);
+    Graph = paramlint::link(FP, FF, Jobs);
     return Graph;
   }
 
@@ -250,4 +251,127 @@ TEST(LinkerTest, CyclicImportsAndBasesTerminate) {
   P.add("c.py", "from c import C\nclass C(C):\n    pass\n");
   const ParamGraph &G = P.link();
   EXPECT_TRUE(G.Models.empty());
+}
+
+namespace {
+
+/// The best-match key bindings of a graph, one line per key use in graph
+/// order: file, pattern, model (with its file), confidence; loose ones last.
+std::vector<std::string> keyBindings(const ParamGraph &G) {
+  std::vector<std::string> Out;
+  for (const BoundKeyUse &U : G.KeyUses)
+    Out.push_back(U.File->path() + " " + U.Fact->Pattern + " -> " +
+                  U.TheModel->Name + "@" + U.TheModel->Where.File->path() + " " +
+                  std::to_string(U.Confidence) + " " + bindingKindName(U.How));
+  for (const LooseKeyUse &U : G.LooseKeyUses)
+    Out.push_back(U.File->path() + " " + U.Fact->Pattern + " loose");
+  return Out;
+}
+
+/// A converter that fills a free dict with Net's keys: its keys bind by
+/// best match only.
+const char *const NetPy = R"(import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(4)
+        self.ff = nn.Linear(4, 4)
+)";
+const char *const ConvertPy = R"(def convert(ckpt):
+    sd = {}
+    sd["norm1.weight"] = ckpt["a"]
+    sd["norm1.bias"] = ckpt["b"]
+    sd["ff.weight"] = ckpt["c"]
+    return sd
+)";
+
+} // namespace
+
+TEST(LinkerTest, KeyBestMatchBindsIdenticalCopiesToTheFirst) {
+  // A vendored copy of a package: one key space, one class name, so no
+  // tie; the keys bind to the copy that comes first, and its score is
+  // reused for the second (RootKeyIndex, classifyKeySpaces).
+  Project P;
+  P.add("a/model.py", NetPy).add("b/model.py", NetPy).add("convert.py", ConvertPy);
+  const ParamGraph &G = P.link();
+  ASSERT_EQ(G.KeyUses.size(), 3u);
+  for (const BoundKeyUse &U : G.KeyUses) {
+    EXPECT_EQ(U.How, BindingKind::BestMatch);
+    EXPECT_EQ(U.TheModel->Where.File->path(), "/virtual/proj/a/model.py");
+    EXPECT_DOUBLE_EQ(U.Confidence, 1.0);
+  }
+}
+
+TEST(LinkerTest, KeyBestMatchScoresEqualKeysWithDifferentRolesApart) {
+  // B and A have the same key strings (`layers.*.weight`, ...), but A's
+  // layers are norms (scale, shift) and B's are linear (weight, bias):
+  // `gamma`/`beta` are A's names under another convention, not B's. B
+  // comes first and must not lend A its score.
+  Project P;
+  P.add("b.py", R"(import torch.nn as nn
+
+class B(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(2)])
+        self.head = nn.Linear(4, 4)
+)");
+  P.add("a.py", R"(import torch.nn as nn
+
+class A(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.LayerNorm(4) for _ in range(2)])
+        self.head = nn.Linear(4, 4)
+)");
+  P.add("convert.py", R"(def convert(ckpt):
+    sd = {}
+    for i in range(2):
+        sd[f"layers.{i}.gamma"] = ckpt[f"g{i}"]
+        sd[f"layers.{i}.beta"] = ckpt[f"b{i}"]
+    sd["head.weight"] = ckpt["h"]
+    return sd
+)");
+  const ParamGraph &G = P.link();
+  const Model *A = G.findModel("A");
+  const Model *B = G.findModel("B");
+  ASSERT_NE(A, nullptr);
+  ASSERT_NE(B, nullptr);
+  ASSERT_EQ(A->Keys.size(), B->Keys.size());
+  for (size_t I = 0; I < A->Keys.size(); ++I)
+    EXPECT_EQ(A->Keys[I].Key, B->Keys[I].Key);
+  ASSERT_EQ(G.KeyUses.size(), 3u);
+  for (const BoundKeyUse &U : G.KeyUses) {
+    EXPECT_EQ(U.TheModel, A) << U.Fact->Pattern;
+    EXPECT_EQ(U.How, BindingKind::BestMatch);
+  }
+}
+
+TEST(LinkerTest, KeyBestMatchIsTheSameOnEveryNumberOfWorkers) {
+  // The searches run on the workers; the graph must not depend on it.
+  auto Build = [](Project &P) {
+    P.add("a/model.py", NetPy).add("b/model.py", NetPy);
+    for (int I = 0; I < 6; ++I)
+      P.add("convert" + std::to_string(I) + ".py",
+            I % 2 ? ConvertPy
+                  : "def other(ckpt):\n    sd = {}\n    sd['x.y'] = 1\n"
+                    "    sd['z.w'] = 2\n    return sd\n");
+  };
+  Project One, Two, Four;
+  Build(One);
+  Build(Two);
+  Build(Four);
+  std::vector<std::string> Serial = keyBindings(One.link(1));
+  // Three converters bind their three keys; their `ckpt[...]` reads and
+  // the other dicts' keys stay loose.
+  EXPECT_EQ(std::count_if(Serial.begin(), Serial.end(),
+                          [](const std::string &L) {
+                            return L.find("-> Net@/virtual/proj/a/model.py 1.000000 "
+                                          "best-match") != std::string::npos;
+                          }),
+            9);
+  EXPECT_EQ(Serial.size(), 9u + 3 * 3 + 3 * 2);
+  EXPECT_EQ(keyBindings(Two.link(2)), Serial);
+  EXPECT_EQ(keyBindings(Four.link(4)), Serial);
 }

@@ -3,6 +3,7 @@
 
 #include "Config.h"
 #include "Discover.h"
+#include "Parallel.h"
 #include "ReadFile.h"
 #include "cache/FactsCache.h"
 #include "cache/RunCache.h"
@@ -293,26 +294,16 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
 
   // Reading and extraction are per file and independent: spread them over
   // the workers, each taking the next index.
-  std::atomic<size_t> Next{0};
   std::atomic<size_t> Done{0};
-  auto Work = [&] {
-    for (size_t I = Next++; I < N; I = Next++) {
-      Read[I] = load(Inputs[I], Options.Contents);
-      // C++ is parsed below, all units in one run.
-      if (!Read[I].Problem && Read[I].File->kind() != SourceKind::Cxx)
-        Result->Facts[I] = Extract(*Read[I].File);
-      if (Options.Progress)
-        Options.Progress(++Done, N);
-    }
-  };
-  unsigned Jobs = Options.Jobs ? Options.Jobs : std::thread::hardware_concurrency();
-  Jobs = std::max(1u, std::min<unsigned>(Jobs, static_cast<unsigned>(N)));
-  std::vector<std::thread> Workers;
-  for (unsigned J = 1; J < Jobs; ++J)
-    Workers.emplace_back(Work);
-  Work();
-  for (std::thread &T : Workers)
-    T.join();
+  unsigned Jobs = workerCount(Options.Jobs, N);
+  parallelFor(N, Jobs, [&](size_t I) {
+    Read[I] = load(Inputs[I], Options.Contents);
+    // C++ is parsed below, all units in one run.
+    if (!Read[I].Problem && Read[I].File->kind() != SourceKind::Cxx)
+      Result->Facts[I] = Extract(*Read[I].File);
+    if (Options.Progress)
+      Options.Progress(++Done, N);
+  });
 
   DiagnosticSink Sink;
   std::vector<std::string> LoadProblems; // For the run key.
@@ -370,7 +361,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
     FilePtrs.push_back(Result->Files[I].get());
     FactPtrs.push_back(&Result->Facts[I]);
   }
-  Result->Graph = link(FilePtrs, FactPtrs);
+  Result->Graph = link(FilePtrs, FactPtrs, Jobs);
   Result->Graph.Context = Options.Context;
   Result->Graph.Files = FilePtrs;
   Result->Graph.Facts = FactPtrs;

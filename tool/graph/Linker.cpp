@@ -1,6 +1,7 @@
 //===- graph/Linker.cpp - Facts of all files to the ParamGraph ------------===//
 #include "graph/Linker.h"
 
+#include "Parallel.h"
 #include "checks/Conventions.h"
 #include "graph/KeyPattern.h"
 #include "graph/LibraryClasses.h"
@@ -83,14 +84,15 @@ bool containsNorm(const std::string &Name) {
 class Linker {
 public:
   Linker(const std::vector<const SourceFile *> &Files,
-         const std::vector<const FileFacts *> &Facts)
-      : Files(Files), Facts(Facts) {}
+         const std::vector<const FileFacts *> &Facts, unsigned Jobs)
+      : Files(Files), Facts(Facts), Jobs(Jobs) {}
 
   ParamGraph run();
 
 private:
   const std::vector<const SourceFile *> &Files;
   const std::vector<const FileFacts *> &Facts;
+  unsigned Jobs; ///< Workers for the independent steps (0: one per core).
   ParamGraph Graph;
 
   // Per-file name tables.
@@ -199,7 +201,25 @@ private:
   void bindKeys();
   void addKeyUse(unsigned File, const KeyUseFact &K, const DictTarget &T,
                  double Confidence, BindingKind How);
-  void bestMatchKeys(unsigned File, const std::vector<const KeyUseFact *> &Group);
+  /// A best-match search for one group of unbound key uses, prepared with
+  /// the key index: the literal keys that vote, the exact index's answer
+  /// for each, and the candidate models ordered by how many keys they may
+  /// explain. The index keeps scratch state, so preparing is serial;
+  /// scoring a plan (scoreKeyGroup) reads only the models and is not.
+  struct KeyGroupPlan {
+    size_t GroupSize = 0;
+    std::vector<const KeyUseFact *> Keys;
+    std::vector<std::vector<unsigned>> Exact;
+    std::vector<bool> Literal;
+    std::vector<std::pair<size_t, unsigned>> Order; ///< (bound, model)
+  };
+  /// The model a group of key uses binds to (none: loose), and how sure.
+  struct KeyGroupChoice {
+    const Model *Best = nullptr;
+    double Confidence = 0;
+  };
+  KeyGroupPlan planKeyGroup(const std::vector<const KeyUseFact *> &Group);
+  KeyGroupChoice scoreKeyGroup(const KeyGroupPlan &Plan) const;
   /// Built on the first best-match search for keys, once models are final.
   std::optional<RootKeyIndex> KeyIndex;
   /// Per model (by position in Graph.Models), the first model with the same
@@ -995,19 +1015,23 @@ void Linker::classifyKeySpaces() {
   }
 }
 
-void Linker::bestMatchKeys(unsigned File,
-                           const std::vector<const KeyUseFact *> &Group) {
+Linker::KeyGroupPlan
+Linker::planKeyGroup(const std::vector<const KeyUseFact *> &Group) {
+  KeyGroupPlan P;
+  P.GroupSize = Group.size();
   // State-dict keys are dotted (or `/`-separated) paths; `cfg["hidden"]`
   // is a dict of another kind and never a reason to pick a model.
   // A key whose leaf is not known (`f"{p}.{name}"`) fits every model: it
   // cannot tell them apart, so only keys with a literal leaf vote.
-  std::vector<const KeyUseFact *> Keys;
+  std::vector<const KeyUseFact *> &Keys = P.Keys;
   for (const KeyUseFact *K : Group)
     if (K->Pattern.find_first_of("./") != std::string::npos &&
         keyLeaf(K->Pattern).find('*') == std::string_view::npos)
       Keys.push_back(K);
-  if (Keys.size() < 2)
-    return;
+  if (Keys.size() < 2) {
+    Keys.clear();
+    return P;
+  }
   if (!KeyIndex)
     KeyIndex.emplace(Graph.Models);
   // A model's score is the number of keys it explains. Literal keys are
@@ -1015,19 +1039,19 @@ void Linker::bestMatchKeys(unsigned File,
   // candidate models only. Each model's bound (exact answers plus the keys
   // it is a candidate for) orders the scoring: likeliest first, and a model
   // whose bound is below the best score so far is never scored.
-  std::vector<std::vector<unsigned>> Exact(Keys.size());
-  std::vector<bool> Literal(Keys.size());
+  P.Exact.resize(Keys.size());
+  P.Literal.resize(Keys.size());
   std::vector<std::string_view> Open, All;
   std::map<unsigned, size_t> Bound; // By position in Graph.Models.
   for (size_t I = 0; I < Keys.size(); ++I) {
     All.push_back(Keys[I]->Pattern);
-    Literal[I] = RootKeyIndex::isLiteral(Keys[I]->Pattern);
-    if (!Literal[I]) {
+    P.Literal[I] = RootKeyIndex::isLiteral(Keys[I]->Pattern);
+    if (!P.Literal[I]) {
       Open.push_back(Keys[I]->Pattern);
       continue;
     }
-    Exact[I] = KeyIndex->exactExplainers(Keys[I]->Pattern);
-    for (unsigned M : Exact[I])
+    P.Exact[I] = KeyIndex->exactExplainers(Keys[I]->Pattern);
+    for (unsigned M : P.Exact[I])
       ++Bound[M];
   }
   KeyIndex->countCandidates(Open, 1, [&](unsigned M, size_t N) {
@@ -1038,23 +1062,27 @@ void Linker::bestMatchKeys(unsigned File,
     if (!KeyIndex->isExactModel(M))
       Bound[M] += N;
   });
-  std::vector<std::pair<size_t, unsigned>> Order; // (bound, model)
   for (const auto &[M, B] : Bound)
     if (B >= 2)
-      Order.emplace_back(B, M);
-  std::sort(Order.begin(), Order.end(), [](const auto &A, const auto &B) {
+      P.Order.emplace_back(B, M);
+  std::sort(P.Order.begin(), P.Order.end(), [](const auto &A, const auto &B) {
     return A.first != B.first ? A.first > B.first : A.second < B.second;
   });
+  if (SameKeysAs.empty())
+    classifyKeySpaces();
+  return P;
+}
+
+Linker::KeyGroupChoice Linker::scoreKeyGroup(const KeyGroupPlan &P) const {
+  const std::vector<const KeyUseFact *> &Keys = P.Keys;
   const Model *Best = nullptr;
   unsigned BestIndex = 0;
   size_t BestScore = 0;
   bool Tied = false;
-  if (SameKeysAs.empty())
-    classifyKeySpaces();
   // Scores by key space. A score cut short was below the best score then,
   // and the best score only grows: reused, it stays below.
   std::unordered_map<unsigned, size_t> ScoreOfSpace;
-  for (const auto &[Possible, Index] : Order) {
+  for (const auto &[Possible, Index] : P.Order) {
     if (Possible < BestScore)
       break;
     const Model &M = *Graph.Models[Index];
@@ -1069,8 +1097,8 @@ void Linker::bestMatchKeys(unsigned File,
           break;
         --Left;
         bool Explains =
-            Literal[I] && ExactModel
-                ? std::binary_search(Exact[I].begin(), Exact[I].end(), Index)
+            P.Literal[I] && ExactModel
+                ? std::binary_search(P.Exact[I].begin(), P.Exact[I].end(), Index)
                 : explainsKey(M, Keys[I]->Pattern);
         Score += Explains ? 1 : 0;
       }
@@ -1089,12 +1117,10 @@ void Linker::bestMatchKeys(unsigned File,
       BestIndex = Index;
     }
   }
-  double Confidence = double(BestScore) / Group.size();
+  double Confidence = P.GroupSize ? double(BestScore) / P.GroupSize : 0;
   if (!Best || Tied || BestScore < 2 || Confidence < 0.6)
-    return;
-  for (const KeyUseFact *K : Group)
-    addKeyUse(File, *K, DictTarget{Best, "", BindingKind::BestMatch}, Confidence,
-              BindingKind::BestMatch);
+    return {};
+  return {Best, Confidence};
 }
 
 void Linker::bindKeys() {
@@ -1126,6 +1152,17 @@ void Linker::bindKeys() {
         }
     }
   }
+  // The other key uses, grouped by (scope, dict), are bound by best match.
+  // The searches are the costly part of linking a large tree and each is
+  // independent: prepared in file order (the key index is shared scratch),
+  // scored on the workers, and applied in file order, so Graph.KeyUses
+  // comes out as a serial run would leave it.
+  struct FileKeys {
+    std::vector<std::optional<DictTarget>> Direct; ///< Per KeyUses entry.
+    std::vector<std::vector<const KeyUseFact *>> Groups;
+  };
+  std::vector<FileKeys> PerFile(Facts.size());
+  std::vector<KeyGroupPlan> Plans;
   for (unsigned F = 0; F < Facts.size(); ++F) {
     const FileFacts &FF = *Facts[F];
     std::map<std::pair<unsigned, std::string>, std::vector<const KeyUseFact *>> Unbound;
@@ -1144,20 +1181,41 @@ void Linker::bindKeys() {
         if (It != DictTargets.end())
           T = It->second;
       }
-      if (T)
-        addKeyUse(F, K, *T, 1.0, T->How);
-      else
+      if (!T)
         Unbound[{K.Scope, K.Dict}].push_back(&K);
+      PerFile[F].Direct.push_back(std::move(T));
     }
-    for (const auto &[Key, Group] : Unbound) {
-      size_t Before = Graph.KeyUses.size();
-      bestMatchKeys(F, Group);
-      if (Graph.KeyUses.size() == Before)
-        for (const KeyUseFact *K : Group)
+    for (auto &[Key, Group] : Unbound) {
+      Plans.push_back(planKeyGroup(Group));
+      PerFile[F].Groups.push_back(std::move(Group));
+    }
+  }
+  std::vector<KeyGroupChoice> Choices(Plans.size());
+  parallelFor(Plans.size(), Jobs,
+              [&](size_t I) { Choices[I] = scoreKeyGroup(Plans[I]); });
+  Plans.clear();
+  size_t NextChoice = 0;
+  for (unsigned F = 0; F < Facts.size(); ++F) {
+    const FileFacts &FF = *Facts[F];
+    for (size_t I = 0; I < FF.KeyUses.size(); ++I)
+      if (const std::optional<DictTarget> &T = PerFile[F].Direct[I])
+        addKeyUse(F, FF.KeyUses[I], *T, 1.0, T->How);
+    for (const std::vector<const KeyUseFact *> &Group : PerFile[F].Groups) {
+      const KeyGroupChoice &C = Choices[NextChoice++];
+      for (const KeyUseFact *K : Group)
+        if (C.Best)
+          addKeyUse(F, *K, DictTarget{C.Best, "", BindingKind::BestMatch},
+                    C.Confidence, BindingKind::BestMatch);
+        else
           Graph.LooseKeyUses.push_back(LooseKeyUse{K, Files[F]});
     }
   }
-  // Each load takes the stores into the dict it loads.
+  // Each load takes the stores into the dict it loads; renames act on the
+  // keys of the models a file's keys are bound to. Both look at one file's
+  // key uses: indexed by file, not scanned once per load or file.
+  std::vector<std::vector<size_t>> KeyUsesOfFile(Facts.size());
+  for (size_t I = 0; I < Graph.KeyUses.size(); ++I)
+    KeyUsesOfFile[IndexOfFile.at(Graph.KeyUses[I].File)].push_back(I);
   for (BoundLoad &L : Graph.Loads) {
     const LoadStateDictFact &LF = *L.Fact;
     bool FromUnknownCall = false;
@@ -1167,10 +1225,10 @@ void Linker::bindKeys() {
           resolve(FileIndex, B.Callee).K != Entity::Kind::ProjectFunction)
         FromUnknownCall = true; // `sd = torch.load(p)`: keys paramlint cannot see.
     bool OpenPattern = false;
-    for (size_t I = 0; I < Graph.KeyUses.size(); ++I) {
+    for (size_t I : KeyUsesOfFile[FileIndex]) {
       const BoundKeyUse &U = Graph.KeyUses[I];
-      if (U.File != L.File || U.Fact->K == KeyUseFact::Kind::Load ||
-          U.TheModel != L.TheModel || U.How == BindingKind::BestMatch)
+      if (U.Fact->K == KeyUseFact::Kind::Load || U.TheModel != L.TheModel ||
+          U.How == BindingKind::BestMatch)
         continue;
       bool SameDict = U.Fact->Scope == LF.Scope && U.Fact->Dict == LF.Argument;
       if (!SameDict)
@@ -1181,15 +1239,13 @@ void Linker::bindKeys() {
     L.DictComplete = !LF.Argument.empty() && !FromUnknownCall && !OpenPattern &&
                      !L.KeyUses.empty();
   }
-  // Renames act on the keys of the models this file's keys are bound to.
+  std::vector<std::set<const Model *>> BoundOfFile(Facts.size());
+  for (const BoundKeyUse &U : Graph.KeyUses)
+    BoundOfFile[IndexOfFile.at(U.File)].insert(U.TheModel);
+  for (const BoundLoad &L : Graph.Loads)
+    BoundOfFile[IndexOfFile.at(L.File)].insert(L.TheModel);
   for (unsigned F = 0; F < Facts.size(); ++F) {
-    std::set<const Model *> Bound;
-    for (const BoundKeyUse &U : Graph.KeyUses)
-      if (U.File == Files[F])
-        Bound.insert(U.TheModel);
-    for (const BoundLoad &L : Graph.Loads)
-      if (L.File == Files[F])
-        Bound.insert(L.TheModel);
+    const std::set<const Model *> &Bound = BoundOfFile[F];
     if (Bound.size() != 1)
       continue; // None, or several: which model a rename serves is unclear.
     for (const RenameFact &R : Facts[F]->Renames)
@@ -1234,8 +1290,8 @@ ParamGraph Linker::run() {
 } // namespace
 
 ParamGraph link(const std::vector<const SourceFile *> &Files,
-                const std::vector<const FileFacts *> &Facts) {
-  return Linker(Files, Facts).run();
+                const std::vector<const FileFacts *> &Facts, unsigned Jobs) {
+  return Linker(Files, Facts, Jobs).run();
 }
 
 } // namespace paramlint

@@ -20,9 +20,11 @@
 namespace paramlint {
 
 /// Builds the graph. Files[i] is the file Facts[i] was extracted from; both
-/// must outlive the graph (it points into them).
+/// must outlive the graph (it points into them). The independent searches
+/// (best match of key uses) run on Jobs workers (0: one per core); the
+/// graph is the same for every Jobs.
 ParamGraph link(const std::vector<const SourceFile *> &Files,
-                const std::vector<const FileFacts *> &Facts);
+                const std::vector<const FileFacts *> &Facts, unsigned Jobs = 1);
 
 } // namespace paramlint
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# `paramlint check` beside the bare tree-sitter parse (bench/BareParse.cpp)
+# and ast-grep with one pattern rule, all three from the outside with
+# /usr/bin/time, in one run, interleaved, at each --jobs; prints medians of
+# wall, CPU (user + sys) and peak RSS, and the ratios to the bare parse.
+#
+#   bench/compare.sh [CORPUS_DIR]       (default /work/corpus)
+#
+# Environment:
+#   BENCH_BUILD_DIR   Release build with paramlint and bench/bare_parse built
+#                     (default build/release)
+#   BENCH_RUNS        runs per tool and --jobs (default 5)
+#   BENCH_JOBS        the --jobs values (default "1 2")
+#   AST_GREP          the ast-grep binary (default: `ast-grep` on PATH, else
+#                     node_modules/.bin/ast-grep under /tmp/astgrep); when none
+#                     is found its rows are skipped
+# On a shared machine wall time is inflated by other processes; CPU time
+# (what the process itself spent) and peak RSS are the figures to compare.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CORPUS=$(cd "${1:-/work/corpus}" && pwd)
+BUILD=$(cd "${BENCH_BUILD_DIR:-build/release}" && pwd)
+RUNS=${BENCH_RUNS:-5}
+JOBS=${BENCH_JOBS:-1 2}
+for B in "$BUILD/paramlint" "$BUILD/bench/bare_parse"; do
+  [[ -x $B ]] || { echo "compare.sh: $B missing (build paramlint and bare_parse)" >&2; exit 2; }
+done
+SG=${AST_GREP:-$(command -v ast-grep || echo /tmp/astgrep/node_modules/.bin/ast-grep)}
+[[ -x $SG ]] || SG=""
+
+# ast-grep reads its rules from the sgconfig.yml of the working directory:
+# one rule, the loader bug of the design (a write to a norm's `.scale`).
+RULES=$(mktemp -d)
+trap 'rm -rf "$RULES"' EXIT
+mkdir -p "$RULES/rules"
+echo 'ruleDirs: [rules]' >"$RULES/sgconfig.yml"
+cat >"$RULES/rules/norm-scale-write.yml" <<'EOF'
+id: norm-scale-write
+language: python
+severity: warning
+message: write to a norm's scale
+rule:
+  pattern: $M.scale = $V
+EOF
+
+echo "== corpus $CORPUS: $(find "$CORPUS" \( -name '*.py' -o -name '*.ipynb' \) -not -path '*/.*' | wc -l) inputs;" \
+  "runs $RUNS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+"$BUILD/bench/bare_parse" -j 1 "$CORPUS"
+[[ -n $SG ]] && echo "ast-grep: $("$SG" --version)"
+
+# One row per run: tool jobs wall cpu rss_kib.
+RESULTS=$RULES/results
+for ((R = 0; R < RUNS; R++)); do
+  for J in $JOBS; do
+    CMDS=("paramlint|$BUILD/paramlint check --no-cache --exit-zero -j $J --output-format json $CORPUS"
+          "bare_parse|$BUILD/bench/bare_parse -j $J $CORPUS")
+    [[ -n $SG ]] && CMDS+=("ast-grep|$SG scan -j $J $CORPUS")
+    for C in "${CMDS[@]}"; do
+      NAME=${C%%|*} CMD=${C#*|}
+      (cd "$RULES" && /usr/bin/time -o "$RULES/time" -f '%e %U %S %M' $CMD >/dev/null 2>&1) || true
+      read -r W U S M <"$RULES/time"
+      echo "$NAME $J $W $(echo "$U + $S" | bc) $M" >>"$RESULTS"
+    done
+  done
+done
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+python3 - "$RESULTS" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, jobs, wall, cpu, rss = line.split()
+    rows.setdefault((name, int(jobs)), []).append((float(wall), float(cpu), int(rss)))
+med = {k: tuple(statistics.median(r[i] for r in v) for i in range(3)) for k, v in rows.items()}
+print(f"{'tool':12s} {'jobs':>4s} {'wall s':>8s} {'cpu s':>8s} {'RSS MiB':>8s} {'cpu/parse':>10s} {'wall/parse':>10s}")
+for (name, jobs), (w, c, m) in sorted(med.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+    pw, pc, _ = med.get(("bare_parse", jobs), (w, c, 0))
+    print(f"{name:12s} {jobs:4d} {w:8.2f} {c:8.2f} {m / 1024:8.1f} {c / pc:9.2f}x {w / pw:9.2f}x")
+jobs = sorted({j for _, j in med})
+if len(jobs) > 1:
+    lo, hi = jobs[0], jobs[-1]
+    for name in sorted({n for n, _ in med}):
+        if (name, lo) in med and (name, hi) in med:
+            print(f"-- {name}: wall speed-up -j{hi} over -j{lo}: "
+                  f"{med[(name, lo)][0] / med[(name, hi)][0]:.2f}x")
+PY

@@ -150,10 +150,13 @@ TEST(DiscoverTest, SpecialFilesAreProblems) {
   ASSERT_EQ(::mkfifo(Fifo.c_str(), 0600), 0);
   auto Found = discoverInputs({Fifo, "/dev/zero"});
   ASSERT_EQ(Found.size(), 2u);
-  EXPECT_EQ(Found[0].Problem, "not a regular file");
-  EXPECT_EQ(Found[1].Problem, "not a regular file");
-  // Inside a directory a FIFO is skipped without blocking.
-  EXPECT_TRUE(discoverInputs({T.path()}).empty());
+  const std::string NotRegular = "not a regular file (a FIFO, socket or device): skipped";
+  EXPECT_EQ(Found[0].Problem, NotRegular);
+  EXPECT_EQ(Found[1].Problem, NotRegular);
+  // Inside a directory a FIFO is reported too, without blocking.
+  Found = discoverInputs({T.path()});
+  ASSERT_EQ(Found.size(), 1u);
+  EXPECT_EQ(Found[0].Problem, NotRegular);
 }
 
 TEST(DiscoverTest, PathThroughAFileIsNotADirectory) {

@@ -160,8 +160,8 @@ public:
            "Where", Where);
   }
   void value(const ParseProblem &X) {
-    const auto &[Message, Where] = X;
-    fields("Problem", "Message", Message, "Where", Where);
+    const auto &[Message, Where, TimedOut] = X;
+    fields("Problem", "Message", Message, "Where", Where, "TimedOut", TimedOut);
   }
   void value(const SuppressionFact::Code &X) {
     const auto &[Name, Where] = X;

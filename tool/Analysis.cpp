@@ -32,9 +32,15 @@
 namespace paramlint {
 namespace {
 
-/// Files beyond this are skipped: model code is never this large, and a
-/// generated blob would only cost time.
-constexpr size_t MaxFileBytes = 32u << 20;
+/// Source text beyond this is skipped: model code is never this large (the
+/// largest files of transformers and diffusers are under 1 MiB), and it
+/// bounds a file's memory: 4 MiB of the densest Python, `x = 1` lines,
+/// peaks near 700 MiB (docs/reliability.md).
+constexpr size_t MaxSourceBytes = 4u << 20;
+
+/// A notebook's JSON may be far larger than its code (images in outputs):
+/// its code cells are held to MaxSourceBytes after reading.
+constexpr size_t MaxNotebookBytes = 64u << 20;
 
 /// Offset of the first byte that breaks UTF-8, or npos.
 size_t firstInvalidUtf8(const std::string &S) {
@@ -93,27 +99,32 @@ Loaded load(const DiscoveredPath &Input,
   std::string Bytes;
   auto Given = Contents.empty() ? Contents.end()
                                 : Contents.find(absolutePath(Input.Path).string());
+  const bool IsNotebook = endsWith(Input.Path, ".ipynb");
+  const size_t MaxBytes = IsNotebook ? MaxNotebookBytes : MaxSourceBytes;
   if (Given != Contents.end()) {
-    if (Given->second.size() > MaxFileBytes)
-      return Fail(fmt::format("skipped: larger than {} MiB", MaxFileBytes >> 20));
+    if (Given->second.size() > MaxBytes)
+      return Fail(fmt::format("skipped: larger than {} MiB", MaxBytes >> 20));
     Bytes = Given->second;
   } else {
-    switch (readWholeFile(Input.Path, MaxFileBytes, Bytes)) {
+    switch (readWholeFile(Input.Path, MaxBytes, Bytes)) {
     case ReadResult::Ok:
       break;
     case ReadResult::CannotOpen:
       return Fail(fmt::format("cannot read `{}`", Input.Path));
     case ReadResult::TooLarge:
-      return Fail(fmt::format("skipped: larger than {} MiB", MaxFileBytes >> 20));
+      return Fail(fmt::format("skipped: larger than {} MiB", MaxBytes >> 20));
     case ReadResult::ReadError:
       return Fail(fmt::format("cannot read `{}`: read error", Input.Path));
     }
   }
 
-  if (endsWith(Input.Path, ".ipynb")) {
+  if (IsNotebook) {
     auto NB = readNotebook(Input.Path, Bytes);
     if (!NB)
       return Fail(llvm::toString(NB.takeError()));
+    if ((*NB)->text().size() > MaxSourceBytes)
+      return Fail(fmt::format("skipped: its code cells hold more than {} MiB",
+                              MaxSourceBytes >> 20));
     L.File = std::move(*NB);
     return L;
   }
@@ -286,10 +297,12 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   std::unique_ptr<FactsCache> Cache;
   if (!Options.CacheDir.empty())
     Cache = std::make_unique<FactsCache>(Options.CacheDir);
+  const double Budget = Options.FileTimeoutSeconds;
+  std::function<FileFacts(const SourceFile &)> ExtractOne =
+      [Budget](const SourceFile &File) { return extractPythonFactsWithin(File, Budget); };
   std::function<FileFacts(const SourceFile &)> Extract =
-      [&Cache](const SourceFile &File) {
-        return Cache ? Cache->extract(File, extractPythonFacts)
-                     : extractPythonFacts(File);
+      [&Cache, &ExtractOne](const SourceFile &File) {
+        return Cache ? Cache->extract(File, ExtractOne) : ExtractOne(File);
       };
 
   // Reading and extraction are per file and independent: spread them over
@@ -343,7 +356,14 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   // run key does not hash: never reused.
   bool AnyCxx = std::any_of(Result->Files.begin(), Result->Files.end(),
                             [](const auto &F) { return F->kind() == SourceKind::Cxx; });
-  if (Cache && Options.ReuseDiagnostics && Options.Checkpoints.empty() && !AnyCxx) {
+  // A file that ran out of its time budget may parse next time.
+  bool AnyTimedOut = std::any_of(
+      Result->Facts.begin(), Result->Facts.end(), [](const FileFacts &F) {
+        return std::any_of(F.Problems.begin(), F.Problems.end(),
+                           [](const ParseProblem &P) { return P.TimedOut; });
+      });
+  if (Cache && Options.ReuseDiagnostics && Options.Checkpoints.empty() && !AnyCxx &&
+      !AnyTimedOut) {
     RunKey = runKey(Result->Files, N, LoadProblems, Options);
     if (std::optional<std::string> Bytes = Cache->lookupRun(*RunKey))
       if (auto Diags = deserializeDiagnostics(*Bytes, Result->Files)) {

@@ -39,6 +39,10 @@ struct AnalysisOptions {
   std::vector<std::string> Select;
   std::vector<std::string> Ignore;
   unsigned Jobs = 0; ///< 0: one per core.
+  /// The per-file budget for parsing a Python file, in seconds (the
+  /// config's `file-timeout`; 0: none): a file that takes longer is a PL001
+  /// "skipped: took too long" and the run goes on.
+  double FileTimeoutSeconds = 10;
   bool RunChecks = true;
   /// Bytes to analyse instead of what is on disk, keyed by the file's
   /// absolute, lexically normal path (`absolutePath` of graph/ModulePaths.h).

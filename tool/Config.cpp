@@ -285,6 +285,14 @@ llvm::Error readTable(const std::string &File, const toml::table &T, Config &C) 
                            "`docs-url` must be an absolute http(s) or file URL "
                            "(`https://example.org/paramlint/docs`)");
       C.DocsUrl = *Url;
+    } else if (Key == "file-timeout") {
+      std::optional<double> Seconds = Node.value<double>();
+      if (!(Node.is_integer() || Node.is_floating_point()) || !Seconds ||
+          !(*Seconds >= 0 && *Seconds <= 86400))
+        return configError(File, &Node,
+                           "`file-timeout` must be a number of seconds from 0 "
+                           "(no budget) to 86400");
+      C.FileTimeout = *Seconds;
     } else if (Key == "convention") {
       if (auto E = readConvention(File, Node, C.Convention))
         return E;
@@ -300,7 +308,7 @@ llvm::Error readTable(const std::string &File, const toml::table &T, Config &C) 
                              "` (known: select, ignore, per-file-ignores, "
                              "exclude, extend-exclude, unsafe-fixes, checkpoints, "
                              "cache-dir, convention, aliases, library-classes, "
-                             "docs-url)");
+                             "docs-url, file-timeout)");
     }
   }
   return llvm::Error::success();
@@ -381,6 +389,8 @@ void applyConfig(const Config &C, AnalysisOptions &Options) {
   if (Options.Checkpoints.empty())
     Options.Checkpoints = C.Checkpoints;
   Options.Tables = C.Tables;
+  if (C.FileTimeout)
+    Options.FileTimeoutSeconds = *C.FileTimeout;
   // The reader has checked that the id names a convention of the table.
   if (!C.Convention.empty())
     if (const NamingConvention *N = Conventions::builtin().findConvention(C.Convention))

@@ -51,6 +51,9 @@ struct Config {
   /// `docs-url`: the base URL of the documentation (`docs/`) that rule
   /// links start with; empty: unset (the compiled-in default).
   std::string DocsUrl;
+  /// `file-timeout`: the per-file parse budget in seconds (0: none);
+  /// unset: AnalysisOptions' default.
+  std::optional<double> FileTimeout;
 };
 
 /// Reads a configuration file. For `pyproject.toml` the `[tool.paramlint]`

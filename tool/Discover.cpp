@@ -97,11 +97,14 @@ private:
     Out.push_back({Spelling, std::move(Problem)});
   }
 
+  static constexpr const char *NotRegular =
+      "not a regular file (a FIFO, socket or device): skipped";
+
   /// A file is taken if it is regular and can be opened; anything else
   /// (a FIFO or device, which reading could block on forever) is a Problem.
   void addFile(const std::string &Spelling, fs::file_status St) {
     if (!fs::is_regular_file(St)) {
-      emit(Spelling, "not a regular file");
+      emit(Spelling, NotRegular);
       return;
     }
     int Fd = ::open(Spelling.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -171,8 +174,9 @@ private:
         addFile(Path, Target);
         continue;
       }
-      if (fs::is_regular_file(E.Link))
-        addFile(Path, E.Link);
+      // A FIFO, socket or device with a source's name is reported, never
+      // opened: reading it could block or never end.
+      addFile(Path, E.Link);
     }
   }
 };

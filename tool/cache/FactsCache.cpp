@@ -126,7 +126,10 @@ FileFacts FactsCache::extract(
   }
   ++Misses;
   FileFacts Facts = Extract(File);
-  store(Key, Facts);
+  // A parse cut short by the time budget says nothing lasting of the text.
+  if (std::none_of(Facts.Problems.begin(), Facts.Problems.end(),
+                   [](const ParseProblem &P) { return P.TimedOut; }))
+    store(Key, Facts);
   return Facts;
 }
 

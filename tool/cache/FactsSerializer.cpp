@@ -150,7 +150,8 @@ struct FactsSchema {
 
   template <class Ar, class T>
   static std::enable_if_t<IsField<T, ParseProblem>> fields(Ar &A, T &X) {
-    auto &[Message, Where] = X;
+    // TimedOut is never stored: FactsCache does not keep such facts.
+    [[maybe_unused]] auto &[Message, Where, TimedOut] = X;
     A(Message, Where);
   }
 

@@ -340,6 +340,9 @@ struct StateDictFact {
 struct ParseProblem {
   std::string Message;
   Span Where;
+  /// The parse ran out of its time budget: a fact of this run, not of the
+  /// text, so neither the facts nor the run's diagnostics are cached.
+  bool TimedOut = false;
 };
 
 /// A `# noqa` comment (Python) that may suppress findings on its line:

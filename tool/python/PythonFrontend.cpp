@@ -15,6 +15,7 @@
 #include "python/NormSemantics.h"
 #include "python/PythonSyntax.h"
 
+#include "fmt/format.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
@@ -3145,6 +3146,10 @@ void extractSuppressions(std::string_view Text, TSNode Root,
 } // namespace
 
 FileFacts extractPythonFacts(const SourceFile &File) {
+  return extractPythonFactsWithin(File, 0);
+}
+
+FileFacts extractPythonFactsWithin(const SourceFile &File, double TimeoutSeconds) {
   FileFacts Facts;
   if (std::optional<uint32_t> At = py::findParserOverflowRisk(File.text())) {
     ParseProblem P;
@@ -3155,10 +3160,18 @@ FileFacts extractPythonFacts(const SourceFile &File) {
     Facts.Scopes.back().Name = "<module>";
     return Facts;
   }
-  py::TreePtr Tree = py::parseWithThreadParser(File.text());
+  bool TimedOut = false;
+  py::TreePtr Tree = py::parseWithThreadParser(
+      File.text(), static_cast<uint64_t>(std::max(0.0, TimeoutSeconds) * 1e6),
+      &TimedOut);
   if (!Tree) {
     ParseProblem P;
-    P.Message = "file could not be parsed";
+    P.Message = TimedOut ? fmt::format("skipped: took too long (parsing ran past "
+                                       "the per-file budget of {} s; raise "
+                                       "`file-timeout` in the config)",
+                                       TimeoutSeconds)
+                         : "file could not be parsed";
+    P.TimedOut = TimedOut;
     Facts.Problems.push_back(std::move(P));
     Facts.Scopes.emplace_back();
     Facts.Scopes.back().Name = "<module>";

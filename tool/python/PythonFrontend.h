@@ -19,6 +19,11 @@ namespace paramlint {
 /// the first error. Thread-safe (each thread keeps its own parser).
 FileFacts extractPythonFacts(const SourceFile &File);
 
+/// extractPythonFacts with the parse bounded by TimeoutSeconds (0: no
+/// bound): a file that takes longer yields only a ParseProblem marked
+/// TimedOut.
+FileFacts extractPythonFactsWithin(const SourceFile &File, double TimeoutSeconds);
+
 /// Parses only, for the benchmark's floor: returns the number of nodes in
 /// the tree so the work cannot be optimised away.
 size_t parsePythonOnly(const std::string &Text);

@@ -155,12 +155,23 @@ const Grammar &Grammar::get() {
   return G;
 }
 
-TreePtr parseWithThreadParser(const std::string &Text) {
+TreePtr parseWithThreadParser(const std::string &Text, uint64_t TimeoutMicros,
+                              bool *TimedOut) {
+  if (TimedOut)
+    *TimedOut = false;
   if (Text.size() > std::numeric_limits<uint32_t>::max())
     return nullptr;
   thread_local ThreadParser TP;
-  return TreePtr(ts_parser_parse_string(TP.Parser, nullptr, Text.data(),
-                                        static_cast<uint32_t>(Text.size())));
+  ts_parser_set_timeout_micros(TP.Parser, TimeoutMicros);
+  TreePtr Tree(ts_parser_parse_string(TP.Parser, nullptr, Text.data(),
+                                      static_cast<uint32_t>(Text.size())));
+  if (!Tree && TimeoutMicros) {
+    // A halted parse would resume on the next call: start afresh instead.
+    ts_parser_reset(TP.Parser);
+    if (TimedOut)
+      *TimedOut = true;
+  }
+  return Tree;
 }
 
 std::optional<uint32_t> findParserOverflowRisk(std::string_view Text) {

@@ -133,9 +133,11 @@ struct TreeDeleter {
 };
 using TreePtr = std::unique_ptr<TSTree, TreeDeleter>;
 
-/// Parses Text with this thread's parser; null only if tree-sitter refuses
-/// (e.g. a text longer than 4 GiB).
-TreePtr parseWithThreadParser(const std::string &Text);
+/// Parses Text with this thread's parser; null if tree-sitter refuses (a
+/// text longer than 4 GiB) or the parse ran past TimeoutMicros (0: no
+/// limit), which TimedOut then says.
+TreePtr parseWithThreadParser(const std::string &Text, uint64_t TimeoutMicros = 0,
+                              bool *TimedOut = nullptr);
 
 /// Where the text would make tree-sitter's parse stack dangerously deep, or
 /// nullopt. tree-sitter 0.20.7 corrupts memory when error recovery gathers

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <set>
+#include <thread>
+
 using namespace paramlint;
 using namespace paramlint::test;
 
@@ -81,4 +85,31 @@ TEST(AnalysisTest, JobsDoNotChangeTheResult) {
   ASSERT_TRUE(A && B);
   EXPECT_EQ(codes(**A), codes(**B));
   EXPECT_FALSE(codes(**A).empty());
+}
+
+/// `--jobs N` bounds the threads that read and extract files: the progress
+/// callback, called on the worker that did the file, never sees more than
+/// N of them, and with one job only the caller's thread.
+TEST(AnalysisTest, JobsBoundTheWorkerThreads) {
+  TempDir T;
+  for (int I = 0; I < 64; ++I)
+    T.write("p/m" + std::to_string(I) + ".py",
+            "import torch.nn as nn\n\n\nclass M(nn.Module):\n    def __init__(self):\n"
+            "        super().__init__()\n        self.norm = nn.LayerNorm(4)\n");
+  for (unsigned Jobs : {1u, 2u, 3u}) {
+    std::mutex Lock;
+    std::set<std::thread::id> Threads;
+    AnalysisOptions O;
+    O.Jobs = Jobs;
+    O.Progress = [&](size_t, size_t) {
+      std::lock_guard<std::mutex> G(Lock);
+      Threads.insert(std::this_thread::get_id());
+    };
+    auto A = analyze({T.file("p")}, O);
+    ASSERT_TRUE(static_cast<bool>(A)) << llvm::toString(A.takeError());
+    EXPECT_LE(Threads.size(), Jobs);
+    EXPECT_FALSE(Threads.empty());
+    if (Jobs == 1)
+      EXPECT_EQ(Threads, std::set<std::thread::id>{std::this_thread::get_id()});
+  }
 }

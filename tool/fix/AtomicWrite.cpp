@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <random>
 #include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -85,6 +86,28 @@ bool unchanged(const FileSnapshot &Was, const std::string &Path, std::string &Wh
   return true;
 }
 
+/// Gives the O_TMPFILE file Fd a fresh name from Template (its XXXXXX
+/// replaced), through /proc, which needs no privilege. False, with errno
+/// set, when it cannot.
+bool nameAnonymousFile(int Fd, std::string &Template) {
+  const std::string Proc = "/proc/self/fd/" + std::to_string(Fd);
+  const size_t X = Template.size() - 6;
+  static const char Alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (int Attempt = 0; Attempt < 64; ++Attempt) {
+    unsigned long long Seed = (static_cast<unsigned long long>(::getpid()) << 32) ^
+                              std::random_device{}() ^
+                              (Attempt * 0x9e3779b97f4a7c15ULL);
+    for (size_t I = 0; I < 6; ++I, Seed /= 36)
+      Template[X + I] = Alphabet[Seed % 36];
+    if (::linkat(AT_FDCWD, Proc.c_str(), AT_FDCWD, Template.c_str(),
+                 AT_SYMLINK_FOLLOW) == 0)
+      return true;
+    if (errno != EEXIST)
+      return false;
+  }
+  return false;
+}
+
 } // namespace
 
 llvm::Expected<FileSnapshot> snapshotFile(const std::string &Path) {
@@ -131,14 +154,22 @@ llvm::Error writeAtomically(const FileSnapshot &Was, const std::string &NewBytes
   std::string Dir = Slash == std::string::npos ? "." : Target.substr(0, Slash);
   std::string Base = Slash == std::string::npos ? Target : Target.substr(Slash + 1);
   std::string Temp = Dir + "/." + Base + ".paramlint-XXXXXX";
-  int Fd = ::mkostemp(Temp.data(), O_CLOEXEC);
+  // The new bytes go to a file with no name (O_TMPFILE) while they are
+  // written and flushed: a process killed then leaves nothing behind. It
+  // gets its temporary name only just before the rename. Where the file
+  // system has no O_TMPFILE, a named temporary file is the fallback.
+  int Fd = ::open(Dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  const bool Anonymous = Fd >= 0;
+  if (!Anonymous)
+    Fd = ::mkostemp(Temp.data(), O_CLOEXEC);
   if (Fd < 0)
     return ioError(Was.Path,
                    "not written (cannot create a temporary file in " + Dir + ")",
                    errno);
   auto Abandon = [&](llvm::Error E) {
     ::close(Fd);
-    ::unlink(Temp.c_str());
+    if (!Anonymous)
+      ::unlink(Temp.c_str());
     return E;
   };
 
@@ -170,6 +201,9 @@ llvm::Error writeAtomically(const FileSnapshot &Was, const std::string &NewBytes
   if (!unchanged(Was, Target, Why))
     return Abandon(llvm::createStringError(std::errc::resource_unavailable_try_again,
                                            "%s: %s", Was.Path.c_str(), Why.c_str()));
+  if (Anonymous && !nameAnonymousFile(Fd, Temp))
+    return Abandon(ioError(Was.Path, "not written (cannot link the temporary file)",
+                           errno));
   if (::close(Fd) != 0) {
     int E = errno;
     ::unlink(Temp.c_str());

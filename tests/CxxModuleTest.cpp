@@ -75,5 +75,38 @@ TEST(CxxModuleTest, WithoutTheModuleCxxInputsGetPl001AndPythonIsStillChecked) {
   EXPECT_TRUE(SawPython) << R.Out;
 }
 
+/// A module from another build (its interface stamp differs), or a shared
+/// object that is no paramlint module, is refused before its entry is
+/// called: the entry here would trap. Each C++ input gets a PL001 saying
+/// which and why.
+TEST(CxxModuleTest, AModuleOfAnotherBuildIsRefusedBeforeTheCall) {
+  TempDir T;
+  T.write("engine.cpp", "struct ggml_tensor;\nstruct layer { ggml_tensor *ln_1_g; };\n");
+  std::string Foreign = T.write(
+      "foreign.cpp",
+      "extern \"C\" const char *paramlint_cxx_module_abi() { return \"paramlint 0.0; old\"; }\n"
+      "extern \"C\" void paramlint_extract_cxx_facts() { __builtin_trap(); }\n");
+  std::string Stranger =
+      T.write("stranger.cpp", "extern \"C\" void paramlint_extract_cxx_facts() { "
+                              "__builtin_trap(); }\n");
+  for (const auto &[Source, Expected] :
+       {std::pair<std::string, std::string>{Foreign, "was built for another paramlint "
+                                                     "(module: paramlint 0.0; old; program: "},
+        {Stranger, "is not a paramlint C++ module"}}) {
+    std::string So = Source.substr(0, Source.size() - 4) + ".so";
+    RunResult Cc = runCommand({"/usr/bin/c++", "-shared", "-fPIC", "-o", So, Source});
+    ASSERT_EQ(Cc.ExitCode, 0) << describeRun(Cc);
+    RunResult R = runCommand({"/usr/bin/env", "PARAMLINT_CXX_MODULE=" + So, PARAMLINT_BINARY,
+                              "check", "--no-cache", "--output-format", "json",
+                              T.file("engine.cpp")});
+    ASSERT_EQ(R.ExitCode, 1) << describeRun(R);
+    nlohmann::json Report = nlohmann::json::parse(R.Out);
+    ASSERT_EQ(Report.size(), 1u) << R.Out;
+    EXPECT_EQ(Report[0].at("code"), "PL001");
+    EXPECT_NE(Report[0].at("message").get<std::string>().find(Expected), std::string::npos)
+        << Report[0].dump();
+  }
+}
+
 } // namespace
 } // namespace paramlint::test

@@ -16,7 +16,10 @@
 #ifndef PARAMLINT_CXX_CXXMODULE_H
 #define PARAMLINT_CXX_CXXMODULE_H
 
+#include "RunTables.h"
 #include "cxx/CxxFrontend.h"
+
+#include <string>
 
 namespace paramlint {
 
@@ -26,6 +29,31 @@ using ExtractCxxFactsEntry = void(const std::vector<std::string> &Inputs,
 
 /// The exported name of the entry point.
 inline constexpr const char *ExtractCxxFactsSymbol = "paramlint_extract_cxx_facts";
+
+/// The module's interface stamp: `const char *()` returning cxxModuleAbi()
+/// as the module was built. The program calls the entry only when it equals
+/// its own, so a module from another build or version is refused with a
+/// message instead of crashing on a changed struct.
+using CxxModuleAbiEntry = const char *();
+inline constexpr const char *CxxModuleAbiSymbol = "paramlint_cxx_module_abi";
+
+/// What both sides of the call must agree on: the version, the compiler
+/// (standard-library layout) and the sizes of every type that crosses.
+inline std::string cxxModuleAbi() {
+  std::string S = std::string("paramlint ") + PARAMLINT_VERSION + "; " + __VERSION__ +
+                  "; sizes";
+  for (size_t Size :
+       {sizeof(CxxOptions), sizeof(CxxResult), sizeof(CxxProblem), sizeof(FileFacts),
+        sizeof(Span), sizeof(ImportFact), sizeof(CallArgs), sizeof(ModuleExpr),
+        sizeof(MemberFact), sizeof(NormSemanticsFact), sizeof(ClassFact),
+        sizeof(ParamFact), sizeof(ScopeFact), sizeof(PathSegment), sizeof(SourceName),
+        sizeof(BindingFact), sizeof(AccessFact), sizeof(CallFact), sizeof(KeyPiece),
+        sizeof(KeyUseFact), sizeof(RenameFact), sizeof(LoadStateDictFact),
+        sizeof(StateDictFact), sizeof(ParseProblem), sizeof(SuppressionFact),
+        sizeof(ConfigValueFact), sizeof(TableExtensions)})
+    S += " " + std::to_string(Size);
+  return S;
+}
 
 /// The module's file name, looked for next to the program and in
 /// PARAMLINT_CXX_MODULE_DIR (relative to it) once installed.

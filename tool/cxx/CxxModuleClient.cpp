@@ -62,6 +62,17 @@ LoadedModule load() {
       M.Error = dlerror();
       return M;
     }
+    auto *Abi = reinterpret_cast<CxxModuleAbiEntry *>(dlsym(Handle, CxxModuleAbiSymbol));
+    if (!Abi) {
+      M.Error = Path + " is not a paramlint C++ module (no " +
+                std::string(CxxModuleAbiSymbol) + ")";
+      return M;
+    }
+    if (std::string Theirs = Abi(), Ours = cxxModuleAbi(); Theirs != Ours) {
+      M.Error = Path + " was built for another paramlint (module: " + Theirs +
+                "; program: " + Ours + "); install the module of this build";
+      return M;
+    }
     M.Entry = reinterpret_cast<ExtractCxxFactsEntry *>(dlsym(Handle, ExtractCxxFactsSymbol));
     if (!M.Entry)
       M.Error = Path + " does not export " + ExtractCxxFactsSymbol;

@@ -8,6 +8,14 @@
 
 #include "RunTables.h"
 
+extern "C" __attribute__((visibility("default"))) const char *
+paramlint_cxx_module_abi() {
+  static_assert(std::is_same_v<decltype(paramlint_cxx_module_abi),
+                               paramlint::CxxModuleAbiEntry>);
+  static const std::string Abi = paramlint::cxxModuleAbi();
+  return Abi.c_str();
+}
+
 extern "C" __attribute__((visibility("default"))) void
 paramlint_extract_cxx_facts(const std::vector<std::string> &Inputs,
                             const paramlint::CxxOptions &Options,

@@ -666,10 +666,21 @@ TEST(PythonFrontendTest, Calls) {
                       "n=3)\n"
                       "utils.load(model, cfg['x'], *rest, device=dev)\n"
                       "get()(x)\n"
-                      "torch.cat([a, b], dim=1)\n");
+                      "torch.cat([a, b], dim=1)\n"
+                      "model.to(device)\n"
+                      "helper(model)\n"
+                      "helper.attr(model)\n"
+                      "def helper(m):\n    pass\n"
+                      "from loader import load_weights_into_gpt\n"
+                      "import utils\n");
   // `get()` and `torch.cat(...)` pass no plain identifier: they can bind no
-  // parameter and are not kept.
-  ASSERT_EQ(F.Calls.size(), 2u);
+  // parameter and are not kept. Nor are calls whose callee cannot name a
+  // project function: `model.to` (a variable's method) and `helper.attr`;
+  // imported names (even imported after the call) and the file's own
+  // module-level functions can.
+  ASSERT_EQ(F.Calls.size(), 3u);
+  EXPECT_EQ(F.Calls[2].Callee, "helper");
+  EXPECT_EQ(F.Calls[2].Args, Strings({"model"}));
   const CallFact &A = F.Calls[0];
   EXPECT_EQ(A.Scope, 1u);
   EXPECT_EQ(A.Callee, "load_weights_into_gpt");
@@ -683,6 +694,14 @@ TEST(PythonFrontendTest, Calls) {
   EXPECT_EQ(B.Scope, 0u);
   EXPECT_EQ(B.Callee, "utils.load");
   EXPECT_EQ(B.Args, Strings({"model", "", ""}));
+}
+
+TEST(PythonFrontendTest, AStarImportKeepsEveryCall) {
+  // Any name may come from the star-imported module.
+  FileFacts F = facts("from model import *\nanything(gpt)\nx.y(gpt)\n");
+  ASSERT_EQ(F.Calls.size(), 2u);
+  EXPECT_EQ(F.Calls[0].Callee, "anything");
+  EXPECT_EQ(F.Calls[1].Callee, "x.y");
 }
 
 // --- problems

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "python/PythonFrontend.h"
+#include "graph/FactsCompact.h"
 #include "graph/NormLayer.h"
 #include "python/NormSemantics.h"
 #include "python/PythonSyntax.h"
@@ -25,6 +26,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -3143,6 +3145,36 @@ void extractSuppressions(std::string_view Text, TSNode Root,
   }
 }
 
+/// Keeps only the calls that can bind a parameter at a call site. The
+/// linker reads a call only when its callee resolves to a project function
+/// (Linker::buildCallIndex), and a Python callee can resolve to one only
+/// through its head: a module-level function of the file called by its bare
+/// name, an imported name (or a module-level alias, an import fact too), or
+/// anything when the file star-imports. The others (`x.view(...)`,
+/// `self.conv(h)`, a class's constructor) never bind, and every file's facts
+/// are held for the whole run.
+void dropCallsThatCannotBind(FileFacts &F) {
+  std::set<std::string_view> Functions, Imported;
+  for (size_t S = 1; S < F.Scopes.size(); ++S)
+    if (F.Scopes[S].Parent == 0 && F.Scopes[S].Class.empty())
+      Functions.insert(F.Scopes[S].Name);
+  for (const ImportFact &I : F.Imports) {
+    if (I.Alias == "*")
+      return;
+    Imported.insert(I.Alias);
+  }
+  F.Calls.erase(std::remove_if(F.Calls.begin(), F.Calls.end(),
+                               [&](const CallFact &C) {
+                                 std::string_view Callee = C.Callee;
+                                 size_t Dot = Callee.find('.');
+                                 std::string_view Head = Callee.substr(0, Dot);
+                                 return !Imported.count(Head) &&
+                                        !(Dot == std::string_view::npos &&
+                                          Functions.count(Head));
+                               }),
+                F.Calls.end());
+}
+
 } // namespace
 
 FileFacts extractPythonFacts(const SourceFile &File) {
@@ -3181,6 +3213,9 @@ FileFacts extractPythonFactsWithin(const SourceFile &File, double TimeoutSeconds
   extractNormSemantics(File.text(), ts_tree_root_node(Tree.get()), Facts);
   extractSuppressions(File.text(), ts_tree_root_node(Tree.get()),
                       Facts.Suppressions);
+  // Every file's facts are held until the checks are done.
+  dropCallsThatCannotBind(Facts);
+  compactFacts(Facts);
   return Facts;
 }
 

@@ -178,42 +178,102 @@ std::string displayPath(const std::filesystem::path &Abs) {
   return Abs.string();
 }
 
+/// The modules one file imports, as (level, dotted name), in import order.
+std::vector<std::pair<unsigned, std::string>> importedModules(const FileFacts &F) {
+  std::vector<std::pair<unsigned, std::string>> Modules;
+  for (const ImportFact &Imp : F.Imports) {
+    if (Imp.IsAssignment)
+      continue;
+    Modules.push_back({Imp.Level, Imp.Module});
+    if (!Imp.Name.empty() && Imp.Name != "*")
+      Modules.push_back({Imp.Level, Imp.Module.empty()
+                                        ? Imp.Name
+                                        : Imp.Module + "." + Imp.Name});
+  }
+  return Modules;
+}
+
+/// Where an import may be found: the candidate files in the order Python
+/// would try them, up to the first that exists (a regular file), each with
+/// whether it exists.
+using CandidateFiles = std::vector<std::pair<std::string, bool>>;
+
+CandidateFiles candidateFiles(const std::filesystem::path &From, unsigned Level,
+                              const std::string &Module) {
+  CandidateFiles Out;
+  for (const std::filesystem::path &C : moduleCandidates(From, Level, Module)) {
+    std::error_code EC;
+    bool Regular = std::filesystem::is_regular_file(C, EC);
+    Out.push_back({C.string(), Regular});
+    if (Regular)
+      break;
+  }
+  return Out;
+}
+
 /// Reads the project files the analysed files import but the user did not
 /// name (a pre-commit run passes only the changed loader, not the model it
 /// imports), transitively, so that names resolve as Python would.
+///
+/// Looking the inputs' imports up is a file-system probe per candidate
+/// path, on a tree the size of diffusers thousands: they are probed on the
+/// workers first (each distinct (directory, level, module) once), and the
+/// serial walk below, which decides in input order what is read, takes
+/// their answers.
 void addImportedFiles(Analysis &A,
                       const std::map<std::string, std::string> &Contents,
-                      const std::function<FileFacts(const SourceFile &)> &Extract) {
+                      const std::function<FileFacts(const SourceFile &)> &Extract,
+                      unsigned Jobs) {
+  using Lookup = std::tuple<std::string, unsigned, std::string>;
+  std::vector<std::filesystem::path> From(A.Files.size());
+  std::vector<std::vector<std::pair<unsigned, std::string>>> Modules(A.Files.size());
+  parallelFor(A.InputCount, Jobs, [&](size_t I) {
+    From[I] = absolutePath(A.Files[I]->path());
+    Modules[I] = importedModules(A.Facts[I]);
+  });
+  // The distinct lookups of the inputs, probed on the workers.
+  std::map<Lookup, size_t> Probed;
+  std::vector<std::pair<size_t, const std::pair<unsigned, std::string> *>> ToProbe;
+  for (size_t I = 0; I < A.InputCount; ++I)
+    for (const auto &LM : Modules[I])
+      if (!LM.second.empty() &&
+          Probed.emplace(Lookup{From[I].parent_path().string(), LM.first, LM.second},
+                         ToProbe.size())
+              .second)
+        ToProbe.push_back({I, &LM});
+  std::vector<CandidateFiles> Answers(ToProbe.size());
+  parallelFor(ToProbe.size(), Jobs, [&](size_t K) {
+    Answers[K] = candidateFiles(From[ToProbe[K].first], ToProbe[K].second->first,
+                                ToProbe[K].second->second);
+  });
+
   std::set<std::string> Known;
   for (const auto &F : A.Files)
     Known.insert(absolutePath(F->path()).string());
   // (directory, level, module) → already looked up.
-  std::set<std::tuple<std::string, unsigned, std::string>> Tried;
+  std::set<Lookup> Tried;
   for (size_t I = 0; I < A.Files.size(); ++I) {
     if (A.Files.size() >= A.InputCount + MaxContextFiles)
       break;
-    std::filesystem::path From = absolutePath(A.Files[I]->path());
-    std::vector<std::pair<unsigned, std::string>> Modules;
-    for (const ImportFact &Imp : A.Facts[I].Imports) {
-      if (Imp.IsAssignment)
-        continue;
-      Modules.push_back({Imp.Level, Imp.Module});
-      if (!Imp.Name.empty() && Imp.Name != "*")
-        Modules.push_back({Imp.Level, Imp.Module.empty()
-                                          ? Imp.Name
-                                          : Imp.Module + "." + Imp.Name});
+    if (I >= A.InputCount) { // A file read here: its imports are new.
+      From.push_back(absolutePath(A.Files[I]->path()));
+      Modules.push_back(importedModules(A.Facts[I]));
     }
-    for (const auto &[Level, Module] : Modules) {
-      if (Module.empty() ||
-          !Tried.insert({From.parent_path().string(), Level, Module}).second)
+    for (const auto &[Level, Module] : Modules[I]) {
+      Lookup Key{From[I].parent_path().string(), Level, Module};
+      if (Module.empty() || !Tried.insert(Key).second)
         continue;
-      for (const std::filesystem::path &C : moduleCandidates(From, Level, Module)) {
-        if (Known.count(C.string()))
+      auto It = Probed.find(Key);
+      CandidateFiles Fresh;
+      const CandidateFiles &Candidates =
+          It != Probed.end() ? Answers[It->second]
+                             : (Fresh = candidateFiles(From[I], Level, Module));
+      for (const auto &[C, Regular] : Candidates) {
+        if (Known.count(C))
           break;
-        std::error_code EC;
-        if (!std::filesystem::is_regular_file(C, EC))
+        if (!Regular)
           continue;
-        Known.insert(C.string());
+        Known.insert(C);
         Loaded L = load(DiscoveredPath{displayPath(C), ""}, Contents);
         if (L.Problem)
           break; // Not ours to report: the user did not ask for this file.
@@ -338,7 +398,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   }
 
   Result->InputCount = N;
-  addImportedFiles(*Result, Options.Contents, Extract);
+  addImportedFiles(*Result, Options.Contents, Extract, Jobs);
   Result->Times.Extract = Since(Start);
   auto FinishCache = [&] {
     if (!Cache)

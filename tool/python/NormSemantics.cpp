@@ -2,6 +2,7 @@
 #include "python/NormSemantics.h"
 
 #include "graph/NormLayer.h"
+#include "graph/NormTerms.h"
 #include "python/PythonSyntax.h"
 
 #include <algorithm>
@@ -16,86 +17,7 @@
 namespace paramlint {
 namespace {
 using namespace py;
-
-/// What an expression of forward evaluates to, with casts stripped and
-/// locals and `self` helpers inlined.
-enum class Op {
-  Input,  ///< forward's tensor argument.
-  Param,  ///< `self.<Name>`, a parameter of the class.
-  Attr,   ///< `self.<Name>`, any other attribute (eps lives here).
-  Num,    ///< A numeric literal (constants are folded).
-  NoneLit,
-  Add, Sub, Mul, Div, Pow, Neg,
-  Mean, Var, Std, Sqrt, Rsqrt, Clamp,
-  LayerNormCall, ///< Args: input, weight, bias, eps (null when absent).
-  RmsNormCall,   ///< Args: input, weight, eps.
-  Unknown,       ///< Name says what.
-};
-
-struct Term;
-using TermP = std::shared_ptr<const Term>;
-
-struct Term {
-  Op K = Op::Unknown;
-  /// Param/Attr: the member; Mean/Var/Std: the reduced dim as written
-  /// (spaces and brackets dropped); Unknown: why.
-  std::string Name;
-  double Value = 0;
-  std::vector<TermP> Args;
-  Span Where;
-  /// Binary operators: the operands as written.
-  Span LeftWhere, RightWhere;
-  /// Var/Std: the divisor flag (nullopt: torch's default, unbiased), the
-  /// argument list, the flag's value as written and its keyword.
-  std::optional<bool> Unbiased;
-  std::string FlagProblem;
-  Span ArgsWhere, FlagWhere;
-  std::string FlagName;
-};
-
-TermP make(Op K, Span Where, std::vector<TermP> Args = {}) {
-  auto T = std::make_shared<Term>();
-  T->K = K;
-  T->Where = Where;
-  T->Args = std::move(Args);
-  return T;
-}
-
-TermP unknown(std::string Why, Span Where) {
-  auto T = std::make_shared<Term>();
-  T->K = Op::Unknown;
-  T->Name = std::move(Why);
-  T->Where = Where;
-  return T;
-}
-
-TermP num(double V, Span Where) {
-  auto T = std::make_shared<Term>();
-  T->K = Op::Num;
-  T->Value = V;
-  T->Where = Where;
-  return T;
-}
-
-/// Structural equality (spans ignored): `x - mean` in one statement equals
-/// the same expression in another.
-bool same(const TermP &A, const TermP &B) {
-  if (!A || !B)
-    return !A && !B;
-  if (A->K != B->K || A->Name != B->Name || A->Args.size() != B->Args.size() ||
-      A->Unbiased != B->Unbiased)
-    return false;
-  if (A->K == Op::Num && A->Value != B->Value)
-    return false;
-  if (A->K == Op::Unknown)
-    return false;
-  for (size_t I = 0; I < A->Args.size(); ++I)
-    if (!same(A->Args[I], B->Args[I]))
-      return false;
-  return true;
-}
-
-bool isNum(const TermP &T, double V) { return T && T->K == Op::Num && T->Value == V; }
+using namespace norm;
 
 /// Text with whitespace and brackets removed, for comparing dims.
 std::string dimText(std::string_view S) {
@@ -187,30 +109,8 @@ private:
   bool isParam(const std::string &Name) const;
   bool isNamespace(TSNode N) const;
 
-  // Classification.
-  struct Variance {
-    bool Centred = false;
-    TermP X;
-    const Term *Call = nullptr; ///< The var/std call deciding the divisor.
-    std::string Dim;
-  };
-  struct Normaliser {
-    Variance V;
-    NormSemanticsFact::EpsKind Eps = NormSemanticsFact::EpsKind::None;
-    TermP EpsTerm;
-    /// AddedToStd: `std + eps`; ClampStd / ClampVar: the clamp call.
-    const Term *Sum = nullptr;
-  };
-  bool variance(const TermP &T, bool AllowStd, Variance &Out, std::string &Why);
-  bool normaliserOf(const TermP &D, bool UnderRoot, Normaliser &Out,
-                    std::string &Why);
-  bool epsLike(const TermP &T) const {
-    return T && (T->K == Op::Num || T->K == Op::Attr);
-  }
   void resolveEps(const TermP &T, NormSemanticsFact &F);
   void resolveWidth(NormSemanticsFact &F);
-  NormSemanticsFact classify(const TermP &Out);
-  NormSemanticsFact library(const TermP &Call);
 
   std::string_view Text;
   const ClassFact &Class;
@@ -523,26 +423,10 @@ TermP ClassReader::eval(TSNode N, Env &E, unsigned Depth) {
          : OpText == "**" ? Op::Pow : Op::Unknown;
     if (O == Op::Unknown)
       return unknown("operator `" + std::string(OpText) + "`", W);
-    if (A->K == Op::Num && B->K == Op::Num) {
-      double X = A->Value, Y = B->Value;
-      double V = O == Op::Add ? X + Y : O == Op::Sub ? X - Y : O == Op::Mul ? X * Y
-               : O == Op::Div ? X / Y : std::pow(X, Y);
-      return num(V, W);
-    }
-    if (O == Op::Pow && B->K == Op::Num && std::fabs(std::fabs(B->Value) - 0.5) < 1e-12)
+    if (O == Op::Pow && A->K != Op::Num && B->K == Op::Num &&
+        std::fabs(std::fabs(B->Value) - 0.5) < 1e-12)
       SawNormOp = true;
-    // `y + 0.0 * self.shift` keeps a parameter in the graph and adds
-    // nothing (for finite weights).
-    if (O == Op::Mul && (isNum(A, 0) || isNum(B, 0)))
-      return num(0, W);
-    if ((O == Op::Add || O == Op::Sub) && isNum(B, 0))
-      return A;
-    if (O == Op::Add && isNum(A, 0))
-      return B;
-    auto T = std::const_pointer_cast<Term>(make(O, W, {A, B}));
-    T->LeftWhere = spanOf(L);
-    T->RightWhere = spanOf(R);
-    return T;
+    return binary(O, A, B, W, spanOf(L), spanOf(R));
   }
   case Sym::Attribute: {
     TSNode Obj = ts_node_child_by_field_id(N, G.Object);
@@ -785,112 +669,6 @@ TermP ClassReader::evalCall(TSNode N, Env &E, unsigned Depth) {
   return unknown("call `" + Method + "`", W);
 }
 
-//===-- Classification ----------------------------------------------------===//
-
-bool ClassReader::variance(const TermP &T, bool AllowStd, Variance &Out,
-                           std::string &Why) {
-  if (T->K == Op::Var || (AllowStd && T->K == Op::Std)) {
-    Out.Centred = true;
-    Out.X = T->Args[0];
-    Out.Call = T.get();
-    Out.Dim = T->Name;
-    return true;
-  }
-  if (T->K == Op::Pow && isNum(T->Args[1], 2) && T->Args[0]->K == Op::Std)
-    return variance(T->Args[0], true, Out, Why);
-  if (T->K == Op::Mean) {
-    const TermP &In = T->Args[0];
-    TermP C;
-    if (In->K == Op::Pow && isNum(In->Args[1], 2))
-      C = In->Args[0];
-    else if (In->K == Op::Mul && same(In->Args[0], In->Args[1]))
-      C = In->Args[0];
-    if (!C) {
-      Why = "mean of `" + shortText(In->Where) + "`";
-      return false;
-    }
-    Out.Dim = T->Name;
-    if (C->K == Op::Sub && C->Args[1]->K == Op::Mean &&
-        same(C->Args[1]->Args[0], C->Args[0])) {
-      Out.Centred = true;
-      Out.X = C->Args[0];
-      return true;
-    }
-    Out.Centred = false;
-    Out.X = C;
-    return true;
-  }
-  Why = "`" + shortText(T->Where) + "` is not a variance";
-  return false;
-}
-
-bool ClassReader::normaliserOf(const TermP &D, bool UnderRoot, Normaliser &Out,
-                               std::string &Why) {
-  using EK = NormSemanticsFact::EpsKind;
-  // The argument of the root: var + eps, or var.
-  auto Radicand = [&](const TermP &S) {
-    if (S->K == Op::Add) {
-      for (int Side = 0; Side < 2; ++Side) {
-        const TermP &V = S->Args[Side], &Eps = S->Args[1 - Side];
-        std::string Ignored;
-        if (epsLike(Eps) && variance(V, false, Out.V, Ignored)) {
-          Out.Eps = EK::InsideSqrt;
-          Out.EpsTerm = Eps;
-          return true;
-        }
-      }
-    }
-    // `sqrt(torch.clamp(var, min=eps))`: eps bounds the variance.
-    if (S->K == Op::Clamp && epsLike(S->Args[1])) {
-      std::string Ignored;
-      if (variance(S->Args[0], false, Out.V, Ignored)) {
-        Out.Eps = EK::ClampVar;
-        Out.EpsTerm = S->Args[1];
-        Out.Sum = S.get();
-        return true;
-      }
-    }
-    Out.Eps = EK::None;
-    return variance(S, false, Out.V, Why);
-  };
-  if (UnderRoot) // D is the radicand of rsqrt / pow(-0.5).
-    return Radicand(D);
-  if (D->K == Op::Sqrt || (D->K == Op::Pow && isNum(D->Args[1], 0.5)))
-    return Radicand(D->Args[0]);
-  if (D->K == Op::Std) {
-    Out.Eps = EK::None;
-    return variance(D, true, Out.V, Why);
-  }
-  if (D->K == Op::Add) {
-    for (int Side = 0; Side < 2; ++Side) {
-      const TermP &S = D->Args[Side], &Eps = D->Args[1 - Side];
-      if (!epsLike(Eps))
-        continue;
-      Normaliser Inner;
-      if (normaliserOf(S, false, Inner, Why) && Inner.Eps == EK::None) {
-        Out = Inner;
-        Out.Eps = EK::AddedToStd;
-        Out.EpsTerm = Eps;
-        Out.Sum = D.get();
-        return true;
-      }
-    }
-  }
-  if (D->K == Op::Clamp && epsLike(D->Args[1])) {
-    Normaliser Inner;
-    if (normaliserOf(D->Args[0], false, Inner, Why) && Inner.Eps == EK::None) {
-      Out = Inner;
-      Out.Eps = EK::ClampStd;
-      Out.EpsTerm = D->Args[1];
-      Out.Sum = D.get();
-      return true;
-    }
-  }
-  if (Why.empty())
-    Why = "divides by `" + shortText(D->Where) + "`";
-  return false;
-}
-
 void ClassReader::resolveEps(const TermP &T, NormSemanticsFact &F) {
   if (!T)
     return;
@@ -987,196 +765,6 @@ void ClassReader::resolveWidth(NormSemanticsFact &F) {
   }
 }
 
-NormSemanticsFact ClassReader::library(const TermP &Call) {
-  NormSemanticsFact F;
-  bool Ln = Call->K == Op::LayerNormCall;
-  F.K = Ln ? NormSemanticsFact::Kind::LayerNorm : NormSemanticsFact::Kind::RMSNorm;
-  F.Via = Ln ? "F.layer_norm" : "F.rms_norm";
-  F.Eps = NormSemanticsFact::EpsKind::InsideSqrt;
-  auto Fail = [&](const std::string &Why, Span Where) {
-    F.K = NormSemanticsFact::Kind::Unknown;
-    F.Reason = Why;
-    F.ReasonWhere = Where;
-    return F;
-  };
-  if (!Call->Args[0] || Call->Args[0]->K != Op::Input)
-    return Fail(F.Via + " of something other than forward's input", Call->Where);
-  auto Role = [&](const TermP &T, std::string &Out) {
-    if (!T || T->K == Op::NoneLit)
-      return true;
-    if (T->K != Op::Param)
-      return false;
-    Out = T->Name;
-    return true;
-  };
-  if (!Role(Call->Args[1], F.Scale))
-    return Fail("weight `" + shortText(Call->Args[1]->Where) + "` is not a parameter",
-                Call->Args[1]->Where);
-  if (Ln && !Role(Call->Args[2], F.Shift))
-    return Fail("bias `" + shortText(Call->Args[2]->Where) + "` is not a parameter",
-                Call->Args[2]->Where);
-  const TermP &Eps = Call->Args[3];
-  if (!Eps || Eps->K == Op::NoneLit) {
-    if (Ln) {
-      F.EpsValue = 1e-5;
-      F.EpsOrigin = "F.layer_norm default";
-    } else {
-      F.EpsValue = 1.1920928955078125e-07;
-      F.EpsOrigin = "torch.finfo(dtype).eps";
-    }
-  } else if (epsLike(Eps)) {
-    resolveEps(Eps, F);
-  } else {
-    return Fail("eps `" + shortText(Eps->Where) + "`", Eps->Where);
-  }
-  return F;
-}
-
-NormSemanticsFact ClassReader::classify(const TermP &Out) {
-  NormSemanticsFact F;
-  auto Fail = [&](const std::string &Why, Span Where) {
-    NormSemanticsFact U;
-    U.Reason = Why;
-    U.ReasonWhere = Where;
-    return U;
-  };
-  TermP T = Out;
-  // The shift: `... + self.bias`.
-  if (T->K == Op::Add) {
-    for (int Side = 0; Side < 2; ++Side)
-      if (T->Args[Side]->K == Op::Param && T->Args[1 - Side]->K != Op::Param) {
-        F.Shift = T->Args[Side]->Name;
-        T = T->Args[1 - Side];
-        break;
-      }
-  }
-  // Factors of the product, with division as inversion.
-  std::vector<std::pair<TermP, bool>> Factors;
-  std::vector<std::pair<TermP, bool>> Work{{T, false}};
-  while (!Work.empty()) {
-    auto [X, Inv] = Work.back();
-    Work.pop_back();
-    if (X->K == Op::Mul) {
-      Work.push_back({X->Args[1], Inv});
-      Work.push_back({X->Args[0], Inv});
-    } else if (X->K == Op::Div) {
-      Work.push_back({X->Args[1], !Inv});
-      Work.push_back({X->Args[0], Inv});
-    } else {
-      Factors.push_back({X, Inv});
-    }
-  }
-  TermP Numerator, Library;
-  std::optional<Normaliser> Norm;
-  std::string Why;
-  for (auto &[X, Inv] : Factors) {
-    if (X->K == Op::Unknown)
-      return Fail(X->Name, X->Where);
-    if (!Inv && (X->K == Op::LayerNormCall || X->K == Op::RmsNormCall) && !Library) {
-      Library = X;
-      continue;
-    }
-    if (!Inv && X->K == Op::Param && F.Scale.empty()) {
-      F.Scale = X->Name;
-      continue;
-    }
-    if (!Inv && X->K == Op::Add && F.Scale.empty()) {
-      bool Offset = false;
-      for (int Side = 0; Side < 2; ++Side)
-        if (isNum(X->Args[Side], 1) && X->Args[1 - Side]->K == Op::Param) {
-          F.Scale = X->Args[1 - Side]->Name;
-          F.ScaleOffset = Offset = true;
-        }
-      if (Offset)
-        continue;
-    }
-    if (!Norm) {
-      Normaliser N;
-      std::string W;
-      bool Root = !Inv && (X->K == Op::Rsqrt ||
-                           (X->K == Op::Pow && isNum(X->Args[1], -0.5)));
-      if ((Inv || Root) &&
-          normaliserOf(Root ? X->Args[0] : X, Root, N, W)) {
-        Norm = N;
-        continue;
-      }
-      if ((Inv || Root) && Why.empty())
-        Why = W;
-    }
-    if (!Inv && !Numerator) {
-      Numerator = X;
-      continue;
-    }
-    return Fail(Why.empty() ? "factor `" + shortText(X->Where) + "`" : Why, X->Where);
-  }
-  if (Library) {
-    if (Norm || Numerator || (!F.Scale.empty() && !F.Shift.empty()))
-      return Fail("arithmetic around " + std::string(Library->K == Op::LayerNormCall
-                                                         ? "F.layer_norm"
-                                                         : "F.rms_norm"),
-                  Out->Where);
-    if (!F.Scale.empty() || !F.Shift.empty())
-      return Fail("scale or shift outside F.layer_norm", Out->Where);
-    return library(Library);
-  }
-  if (!Norm)
-    return Fail(Why.empty() ? "no division by a standard deviation" : Why, Out->Where);
-  if (!Numerator)
-    return Fail("nothing is normalised", Out->Where);
-  const Variance &V = Norm->V;
-  if (V.X->K != Op::Input)
-    return Fail("the variance is not of forward's input", Out->Where);
-  if (V.Centred) {
-    if (Numerator->K != Op::Sub || !same(Numerator->Args[0], V.X) ||
-        Numerator->Args[1]->K != Op::Mean || !same(Numerator->Args[1]->Args[0], V.X))
-      return Fail("centred variance but `" + shortText(Numerator->Where) +
-                      "` is not x - mean(x)",
-                  Numerator->Where);
-    if (Numerator->Args[1]->Name != V.Dim)
-      return Fail("the mean and the variance reduce different dims", Numerator->Where);
-    F.K = NormSemanticsFact::Kind::LayerNorm;
-  } else {
-    if (!same(Numerator, V.X))
-      return Fail("mean square of x but `" + shortText(Numerator->Where) +
-                      "` is not x",
-                  Numerator->Where);
-    F.K = NormSemanticsFact::Kind::RMSNorm;
-  }
-  if (V.Call) {
-    if (!V.Call->FlagProblem.empty())
-      return Fail("`" + V.Call->FlagProblem + "` is not a literal 0/1/True/False",
-                  V.Call->FlagWhere);
-    F.Unbiased = V.Call->Unbiased.value_or(true);
-    F.VarianceCall = V.Call->Where;
-    F.VarianceArgs = V.Call->ArgsWhere;
-    F.FlagValue = V.Call->FlagWhere;
-    F.FlagName = V.Call->FlagName;
-    F.VarianceIsStd = V.Call->K == Op::Std;
-  }
-  F.Eps = Norm->Eps;
-  if (Norm->Sum && Norm->Sum->K == Op::Clamp) {
-    // The clamp call, the clamped value and the bound as written.
-    F.EpsSum = Norm->Sum->Where;
-    F.StdOperand = Norm->Sum->LeftWhere;
-    F.EpsOperand = Norm->Sum->RightWhere;
-    if (F.StdOperand.End == 0 || F.EpsOperand.End == 0)
-      F.EpsSum = Span{};
-  } else if (Norm->Sum) {
-    F.EpsSum = Norm->Sum->Where;
-    F.StdOperand = Norm->Sum->Args[0].get() == Norm->EpsTerm.get()
-                       ? Norm->Sum->RightWhere
-                       : Norm->Sum->LeftWhere;
-    F.EpsOperand = Norm->Sum->Args[0].get() == Norm->EpsTerm.get()
-                       ? Norm->Sum->LeftWhere
-                       : Norm->Sum->RightWhere;
-    // A method-call sum (`std.add(eps)`) has no operand spans to rewrite.
-    if (F.StdOperand.End == 0)
-      F.EpsSum = Span{};
-  }
-  resolveEps(Norm->EpsTerm, F);
-  return F;
-}
-
 std::optional<NormSemanticsFact> ClassReader::read(TSNode Body) {
   readLineage(Body);
   Methods = Lineage.front().second;
@@ -1201,30 +789,13 @@ std::optional<NormSemanticsFact> ClassReader::read(TSNode Body) {
   }
 
   std::vector<TermP> Returns = evalFunction(Fwd->second, {}, 0);
-  bool NormName = containsNoCase(Class.Name, "norm");
-  std::optional<NormSemanticsFact> Result;
-  for (const TermP &R : Returns) {
-    NormSemanticsFact F = classify(R);
-    if (F.K == NormSemanticsFact::Kind::Unknown && !(NormName && SawNormOp))
-      return std::nullopt; // Not a norm: attention's sqrt(d_k) and the like.
-    if (!Result) {
-      Result = F;
-    } else if (Result->K != F.K || Result->Unbiased != F.Unbiased ||
-               Result->Eps != F.Eps || Result->EpsValue != F.EpsValue ||
-               Result->Scale != F.Scale || Result->Shift != F.Shift ||
-               Result->ScaleOffset != F.ScaleOffset) {
-      NormSemanticsFact U;
-      U.Reason = "forward returns different normalisations on different paths";
-      U.ReasonWhere = R->Where;
-      Result = U;
-    }
-  }
-  if (!Result) {
-    if (!(NormName && SawNormOp))
-      return std::nullopt;
-    Result = NormSemanticsFact{};
-    Result->Reason = "forward returns nothing that can be read";
-  }
+  NormClassifier C;
+  C.ShortText = [this](Span S) { return shortText(S); };
+  C.ResolveEps = [this](const TermP &T, NormSemanticsFact &F) { resolveEps(T, F); };
+  std::optional<NormSemanticsFact> Result =
+      classifyForward(C, Returns, containsNoCase(Class.Name, "norm") && SawNormOp);
+  if (!Result)
+    return std::nullopt;
   Result->Upcast = Upcast;
   Result->Forward = spanOf(ts_node_child_by_field_id(Fwd->second, G.Name));
   if (Result->K != NormSemanticsFact::Kind::Unknown)

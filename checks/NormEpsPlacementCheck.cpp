@@ -2,6 +2,7 @@
 #include "checks/NormEpsPlacementCheck.h"
 
 #include "checks/CheckSupport.h"
+#include "graph/NormLayer.h"
 
 #include <fmt/format.h>
 
@@ -67,15 +68,17 @@ bool isIdentChar(char C) {
 /// The square root with eps moved inside, built from the std as written,
 /// the way one would write it by hand: `torch.sqrt(var)` becomes
 /// `torch.sqrt(var + eps)`, `var.sqrt()` `(var + eps).sqrt()`, `var ** 0.5`
-/// `(var + eps) ** 0.5`, and any other std `(std ** 2 + eps).sqrt()`.
-std::string rootWithEps(std::string_view Std, std::string_view Eps) {
+/// `(var + eps) ** 0.5`, and any other std `(std ** 2 + eps).sqrt()`; in
+/// C++ `torch::sqrt(var + eps)` and `(std.pow(2) + eps).sqrt()`.
+std::string rootWithEps(std::string_view Std, std::string_view Eps, bool Cxx) {
   std::string E(Eps);
   // `torch.sqrt(X)` / `sqrt(X)`: eps joins X.
   size_t Open = Std.find('(');
   if (Open != std::string_view::npos && Open + 2 < Std.size() &&
       closesAtEnd(Std, Open)) {
     std::string_view Callee = Std.substr(0, Open);
-    if (Callee == "torch.sqrt" || Callee == "sqrt")
+    if (Callee == "torch.sqrt" || Callee == "sqrt" || Callee == "torch::sqrt" ||
+        Callee == "std::sqrt")
       return std::string(Std.substr(0, Std.size() - 1)) + " + " + E + ")";
   }
   // `X.sqrt()`: X is a primary.
@@ -86,7 +89,7 @@ std::string rootWithEps(std::string_view Std, std::string_view Eps) {
            ").sqrt()";
   // `X ** 0.5`.
   for (std::string_view Pow : {" ** 0.5", "**0.5"})
-    if (Std.size() > Pow.size() && Std.substr(Std.size() - Pow.size()) == Pow) {
+    if (!Cxx && Std.size() > Pow.size() && Std.substr(Std.size() - Pow.size()) == Pow) {
       std::string_view X = Std.substr(0, Std.size() - Pow.size());
       if (!needsParens(X))
         return "(" + std::string(X) + " + " + E + ") ** 0.5";
@@ -94,7 +97,7 @@ std::string rootWithEps(std::string_view Std, std::string_view Eps) {
   std::string S(Std);
   if (needsParens(S))
     S = "(" + S + ")";
-  return "(" + S + " ** 2 + " + E + ").sqrt()";
+  return "(" + S + (Cxx ? ".pow(2) + " : " ** 2 + ") + E + ").sqrt()";
 }
 
 /// S widened over the spaces on either side.
@@ -137,7 +140,7 @@ bool standsAlone(const SourceFile &File, Span S) {
     return true;
   return Prev == '=' && B >= 2 && std::string_view("=!<>+-*/%&|^@:").find(T[B - 2]) ==
                                       std::string_view::npos &&
-         (Next == '\n' || Next == '#');
+         (Next == '\n' || Next == '#' || Next == ';');
 }
 
 } // namespace
@@ -145,21 +148,32 @@ bool standsAlone(const SourceFile &File, Span S) {
 void NormEpsPlacementCheck::run(const ParamGraph &Graph,
                                 DiagnosticSink &Out) const {
   using EK = NormSemanticsFact::EpsKind;
+  ConfigValueIndex Config; // Built on the first eps read from a config.
   for (const NormClassUse &U : normClasses(Graph)) {
     const NormSemanticsFact &F = *U.Fact;
     if (F.Eps != EK::AddedToStd && F.Eps != EK::ClampStd && F.Eps != EK::ClampVar)
       continue;
     const SourceFile &File = *U.Root->File;
     std::string Effect;
-    if (F.EpsValue) {
-      double E = *F.EpsValue;
+    // An eps read from the configuration has the value the project's
+    // config dicts and classes give it.
+    std::optional<double> Eps = F.EpsValue;
+    std::string Origin = F.EpsOrigin, From;
+    if (!Eps && !F.EpsConfigKey.empty()) {
+      if (Config.empty() && !Graph.Facts.empty())
+        Config = configValueIndex(Graph.Facts);
+      Eps = configValueOf(F.EpsConfigKey, Config, Origin, From);
+    }
+    if (Eps) {
+      double E = *Eps;
       Effect = fmt::format("{:+.3g}% at unit variance, {:+.3g}% when the "
-                           "variance equals eps ({:g})",
+                           "variance equals eps ({})",
                            (epsFactor(F.Eps, 1, E) - 1) * 100,
-                           (epsFactor(F.Eps, E, E) - 1) * 100, E);
+                           (epsFactor(F.Eps, E, E) - 1) * 100,
+                           From.empty() ? fmt::format("{:g}", E)
+                                        : fmt::format("eps={:g} from {}", E, From));
     } else {
-      Effect = "eps is " + (F.EpsOrigin.empty() ? std::string("not a literal")
-                                                : F.EpsOrigin);
+      Effect = "eps is " + (Origin.empty() ? std::string("not a literal") : Origin);
     }
     Diagnostic D;
     D.Code = Info.Code;
@@ -193,7 +207,7 @@ void NormEpsPlacementCheck::run(const ParamGraph &Graph,
         if (Where.Begin != F.EpsSum.Begin || !standsAlone(File, F.EpsSum))
           Replacement = "(" + Replacement + ")";
       } else {
-        Replacement = rootWithEps(Operand, Eps);
+        Replacement = rootWithEps(Operand, Eps, File.kind() == SourceKind::Cxx);
       }
       Fix X;
       X.Applies = Applicability::Unsafe;

@@ -58,7 +58,8 @@ void NormUnbiasedVarianceCheck::run(const ParamGraph &Graph,
     } else {
       X.Message = "Pass `unbiased=False` (divide by n, as torch.nn.LayerNorm does)";
       if (F.FlagValue.End != 0) {
-        X.Edits.push_back(Edit{F.FlagValue, "False"});
+        X.Edits.push_back(
+            Edit{F.FlagValue, File.kind() == SourceKind::Cxx ? "false" : "False"});
       } else if (F.VarianceArgs.End > F.VarianceArgs.Begin) {
         uint32_t At = F.VarianceArgs.End - 1;
         X.Edits.push_back(Edit{Span{At, At}, emptyArgs(File.slice(F.VarianceArgs))

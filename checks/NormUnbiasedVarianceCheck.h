@@ -11,7 +11,8 @@ namespace paramlint {
 /// Finds norm classes whose `forward` takes the variance or standard
 /// deviation with torch's default `unbiased=True` (`x.var(-1)`,
 /// `x.std(-1, keepdim=True)`, `correction=1`), where `torch.nn.LayerNorm`
-/// and `F.layer_norm` divide by n.
+/// and `F.layer_norm` divide by n. libtorch C++ modules too:
+/// `x.var(-1, /*unbiased=*/true, true)`.
 /// ## Why is this bad?
 /// Nothing fails: the layer's outputs are scaled by sqrt((n-1)/n) against
 /// torch's LayerNorm (-0.049% at n=1024, -1.6% at n=32), so a checkpoint
@@ -25,7 +26,9 @@ namespace paramlint {
 ///     var = x.var(dim=-1, keepdim=True, unbiased=False)
 /// ## Fix safety
 /// Unsafe: it changes the layer's outputs (on purpose). It passes
-/// `unbiased=False` (or `correction=0` where `correction=` is written).
+/// `unbiased=False` (or `correction=0` where `correction=` is written); in
+/// C++ it turns a written flag to `false` (none is offered when the
+/// default applies).
 class NormUnbiasedVarianceCheck final : public Check {
 public:
   static constexpr CheckInfo Info{"PL401", "norm-unbiased-variance",

@@ -94,9 +94,14 @@ public:
            "Norm", Norm, "IsTensorStruct", IsTensorStruct, "IsPartial",
            IsPartial);
   }
+  void value(const NormUseFact &X) {
+    const auto &[Semantics, ScaleAccess, ShiftAccess, Where] = X;
+    fields("NormUse", "Semantics", Semantics, "ScaleAccess", ScaleAccess,
+           "ShiftAccess", ShiftAccess, "Where", Where);
+  }
   void value(const ConfigValueFact &X) {
-    const auto &[Dict, Key, Value, Where] = X;
-    fields("ConfigValue", "Dict", Dict, "Key", Key, "Value", Value, "Where", Where);
+    const auto &[Dict, Key, Value, Where, K] = X;
+    fields("ConfigValue", "Dict", Dict, "Key", Key, "Value", Value, "Where", Where, "K", K);
   }
   void value(const ParamFact &X) {
     const auto &[Name, Annotation] = X;
@@ -200,7 +205,7 @@ std::string dumpFacts(const FileFacts &Facts) {
   Dumper D;
   const auto &[Imports, Classes, Scopes, Bindings, Accesses, Calls, KeyUses,
                Renames, LoadStateDicts, StateDicts, Problems, Suppressions,
-               ConfigValues] = Facts;
+               ConfigValues, NormUses] = Facts;
   D.lines("Imports", Imports);
   D.lines("Classes", Classes);
   D.lines("Scopes", Scopes);
@@ -214,6 +219,7 @@ std::string dumpFacts(const FileFacts &Facts) {
   D.lines("Problems", Problems);
   D.lines("Suppressions", Suppressions);
   D.lines("ConfigValues", ConfigValues);
+  D.lines("NormUses", NormUses);
   return D.OS.str();
 }
 

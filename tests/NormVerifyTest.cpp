@@ -435,18 +435,19 @@ TEST(VerifyTest, GitRevisionAsOld) {
 
 // --- eps from config keys ---------------------------------------------------
 
-/// The eps torch gives each norm module of GPTModel(GPT_CONFIG_124M) in
-/// Model (a file defining both), by module path.
-std::map<std::string, double> torchEps(const std::string &Model) {
+/// The eps torch gives each norm module of the model Build makes (an
+/// expression over the module `m` that File defines), by module path.
+std::map<std::string, double> torchEps(const std::string &File,
+                                       const std::string &Build = "m.GPTModel(m.GPT_CONFIG_124M)") {
   RunResult R = runPython({"-c", R"(
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location("m", sys.argv[1])
 m = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(m)
-for name, mod in m.GPTModel(m.GPT_CONFIG_124M).named_modules():
+for name, mod in eval(sys.argv[2]).named_modules():
     if hasattr(mod, "eps"):
         print(name, repr(float(mod.eps)))
-)", Model});
+)", File, Build});
   EXPECT_EQ(R.ExitCode, 0) << describeRun(R);
   std::map<std::string, double> Out;
   std::istringstream In(R.Out);
@@ -490,6 +491,27 @@ TEST(VerifyTest, EpsFromAConfigKeyIsTheConfigDictsValueAsInTorch) {
       << R.Out;
 }
 
+/// Config classes: a dataclass field's default (overridden by the literal
+/// the construction passes) and a Hugging Face style `__init__` default.
+/// The eps verify reads is the one torch's modules hold after `build()`.
+TEST(VerifyTest, EpsFromConfigClassesIsTheDefaultUnlessTheConstructionPassesALiteral) {
+  std::string Dir = sourceDir() + "/fixtures/verify/config_class/";
+  std::map<std::string, double> Eps = torchEps(Dir + "model.py", "m.build()");
+  ASSERT_EQ(Eps.size(), 2u);
+  Json J = verifyJson({Dir + "model.py", Dir + "torch_twin.py"}, 0);
+  ASSERT_EQ(J["layers"].size(), 2u) << J.dump(2);
+  std::map<std::string, std::string> Origins{
+      {"norm", fmt::format("config key `norm_eps` = {:g} (ModelArgs(norm_eps=...))",
+                           Eps.at("norm"))},
+      {"ln", fmt::format("config key `layer_norm_eps` = {:g} (default of "
+                         "FooConfig.layer_norm_eps)",
+                         Eps.at("ln"))}};
+  for (const Json &L : J["layers"]) {
+    EXPECT_EQ(L["old"]["eps_origin"], Origins.at(L["path"])) << L.dump(2);
+    EXPECT_EQ(L["verdict"], "bit-identical") << L.dump(2);
+  }
+}
+
 TEST(VerifyTest, EpsFromAConfigKeyNoDictDefinesIsASharedUnknownOrTheEpsOption) {
   // The config comes from a JSON file: no literal says what eps is.
   std::string Dir = sourceDir() + "/fixtures/verify/config_eps/";
@@ -517,7 +539,7 @@ TEST(VerifyTest, EpsFromAConfigKeyNoDictDefinesIsASharedUnknownOrTheEpsOption) {
   J = verifyJson({"--eps", "1e-6", Old, New}, 0);
   for (const Json &L : J["layers"]) {
     EXPECT_EQ(L["old"]["eps_origin"], "--eps 1e-06 (for config key `eps` (no config dict "
-                                      "literal defines it))");
+                                      "literal or config class defines it))");
     EXPECT_NE(L["new"]["variant"].get<std::string>().find("eps=1e-06"), std::string::npos)
         << L.dump(2);
   }
@@ -596,6 +618,129 @@ class Model(nn.Module):
       << J.dump(2);
   RunResult R = runParamlint({"verify", "--checkpoint", Ckpt, Old, New});
   EXPECT_NE(R.Out.find("precision: upcast in forward"), std::string::npos) << R.Out;
+}
+
+
+// --- C++ ----------------------------------------------------------------------
+
+/// The verdict of each layer of a verify report, by path.
+std::map<std::string, std::string> verdicts(const Json &J) {
+  std::map<std::string, std::string> Out;
+  for (const Json &L : J["layers"])
+    Out[L["path"].get<std::string>()] = L["verdict"].get<std::string>();
+  return Out;
+}
+
+/// PL401/PL402 on libtorch code: the unsafe fixes write C++, and what they
+/// write computes what the clean twin computes (verify, bit for bit).
+TEST(NormChecksTest, CxxFixesWriteCxxThatComputesTheCleanTwinsNorms) {
+  TempDir T;
+  std::string Dir = sourceDir() + "/fixtures/cxx/PL4xx_libtorch_norms";
+  T.write("compile_flags.txt", readFile(Dir + "/compile_flags.txt"));
+  std::string Original = readFile(Dir + "/norms.cpp");
+  std::string Fixed = T.write("norms.cpp", Original);
+  RunResult C = runParamlint({"check", "--isolated", "--no-cache", "--output-format", "json",
+                              "--select", "PL4", Fixed});
+  EXPECT_EQ(C.ExitCode, 1) << C.Out << C.Err;
+  Json Diags = Json::parse(C.Out);
+  ASSERT_EQ(Diags.size(), 3u) << Diags.dump(2);
+  EXPECT_NE(messageAt(Diags, "PL401", 15)
+                .find(fmt::format("{:+.3g}% at n=1024", (std::sqrt(1023.0 / 1024) - 1) * 100)),
+            std::string::npos)
+      << Diags.dump(2);
+  RunResult F = runParamlint({"check", "--isolated", "--no-cache", "--fix",
+                              "--unsafe-fixes", "--select", "PL4", Fixed});
+  EXPECT_EQ(F.ExitCode, 0) << F.Out << F.Err;
+  std::string Expected = Original;
+  for (auto [From, To] :
+       {std::pair{"/*unbiased=*/true, /*keepdim=*/true);", "/*unbiased=*/false, /*keepdim=*/true);"},
+        std::pair{"(x - mean) / (sd + eps) + b_2;", "(x - mean) / (sd.pow(2) + eps).sqrt() + b_2;"},
+        std::pair{"torch::sqrt(torch::clamp_min(var, eps))", "torch::sqrt(var + eps)"}}) {
+    size_t At = Expected.find(From);
+    ASSERT_NE(At, std::string::npos) << From;
+    Expected.replace(At, std::strlen(From), To);
+  }
+  EXPECT_EQ(readFile(Fixed), Expected);
+  Json V = verifyJson({Fixed, sourceDir() + "/fixtures/cxx/clean_libtorch_norms/norms.cpp"}, 0);
+  ASSERT_EQ(V["layers"].size(), 7u) << V.dump(2);
+  for (const Json &L : V["layers"])
+    EXPECT_EQ(L["verdict"], "bit-identical") << L.dump(2);
+}
+
+TEST(VerifyTest, CxxHandWrittenNormsAgainstTheirFixes) {
+  Json J = verifyJson({sourceDir() + "/fixtures/cxx/PL4xx_libtorch_norms/norms.cpp",
+                       sourceDir() + "/fixtures/cxx/clean_libtorch_norms/norms.cpp"},
+                      1);
+  EXPECT_EQ(J["old"]["model"], "NetImpl");
+  auto V = verdicts(J);
+  EXPECT_EQ(V, (std::map<std::string, std::string>{{"ln1", "DIFFERENT"},
+                                                   {"ln2", "DIFFERENT"},
+                                                   {"ln3", "DIFFERENT"},
+                                                   {"ln4", "bit-identical"},
+                                                   {"ln5", "bit-identical"},
+                                                   {"ln6", "bit-identical"},
+                                                   {"ln7", "DIFFERENT"}}))
+      << J.dump(2);
+  for (const Json &L : J["layers"]) {
+    if (L["path"] != "ln1")
+      continue;
+    // Unbiased against biased at the assumed width: sqrt(n/(n-1)).
+    std::string Diffs = L["differences"].dump();
+    EXPECT_NE(Diffs.find("scale by 1.00065 (+0.0652% at n=768)"), std::string::npos) << Diffs;
+    EXPECT_EQ(L["old"]["class"], "UnbiasedLayerNormImpl");
+    EXPECT_EQ(L["old"]["eps_origin"], "default of `eps`");
+  }
+}
+
+TEST(VerifyTest, CxxAgainstPythonWhereTheModulePathsPair) {
+  Json J = verifyJson({sourceDir() + "/fixtures/cxx/clean_libtorch_norms/norms.cpp",
+                       sourceDir() + "/fixtures/verify/cxx_vs_python/model.py"},
+                      0);
+  ASSERT_EQ(J["layers"].size(), 7u) << J.dump(2);
+  for (const Json &L : J["layers"])
+    EXPECT_TRUE(L["passed"].get<bool>()) << L.dump(2);
+  // The libtorch holder is torch's LayerNorm with the options' eps.
+  for (const Json &L : J["layers"])
+    if (L["path"] == "ln6") {
+      EXPECT_EQ(L["old"]["class"], "torch::nn::LayerNorm");
+      EXPECT_EQ(L["old"]["eps_origin"], "constructor argument `eps`");
+      EXPECT_EQ(L["verdict"], "bit-identical") << L.dump(2);
+    }
+  // A project module's literal constructor argument overrides its default.
+  for (const Json &L : J["layers"])
+    if (L["path"] == "ln7") {
+      EXPECT_EQ(L["old"]["eps_origin"], "constructor argument `eps`");
+      EXPECT_NE(L["old"]["variant"].get<std::string>().find("eps=0.001"), std::string::npos)
+          << L.dump(2);
+    }
+  EXPECT_TRUE(J["only_old"].empty() && J["only_new"].empty()) << J.dump(2);
+}
+
+TEST(VerifyTest, GgmlGraphCodeVersionsArePairedByTheirTensors) {
+  std::string Dir = sourceDir() + "/fixtures/verify/ggml_gpt2";
+  Json J = verifyJson({Dir + "/old", Dir + "/new"}, 1);
+  EXPECT_EQ(J["old"]["model"], "gpt2_model");
+  EXPECT_EQ(verdicts(J), (std::map<std::string, std::string>{{"layers.*.ln_1", "bit-identical"},
+                                                            {"layers.*.ln_2", "DIFFERENT"},
+                                                            {"ln_f", "DIFFERENT"}}))
+      << J.dump(2);
+  for (const Json &L : J["layers"]) {
+    EXPECT_EQ(L["old"]["class"], "ggml_norm");
+    if (L["path"] == "layers.*.ln_1") {
+      EXPECT_EQ(L["old"]["eps_origin"], "default of `gpt2_hparams::eps`");
+      EXPECT_EQ(L["new"]["eps_origin"], "literal");
+      EXPECT_EQ(L["old"]["scale"], "layers.*.ln_1_g");
+    }
+    if (L["path"] == "layers.*.ln_2") {
+      EXPECT_EQ(L["new"]["shift"], nullptr);
+      EXPECT_EQ(L["old"]["shift"], "layers.*.ln_2_b");
+    }
+    if (L["path"] == "ln_f") {
+      EXPECT_EQ(L["new"]["class"], "ggml_rms_norm");
+      // Tensors of the root: their keys are their names.
+      EXPECT_EQ(L["old"]["scale"], "ln_f_g");
+    }
+  }
 }
 
 } // namespace

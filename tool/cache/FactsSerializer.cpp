@@ -172,15 +172,22 @@ struct FactsSchema {
   static std::enable_if_t<IsField<T, FileFacts>> fields(Ar &A, T &X) {
     auto &[Imports, Classes, Scopes, Bindings, Accesses, Calls, KeyUses,
            Renames, LoadStateDicts, StateDicts, Problems, Suppressions,
-           ConfigValues] = X;
+           ConfigValues, NormUses] = X;
     A(Imports, Classes, Scopes, Bindings, Accesses, Calls, KeyUses, Renames,
-      LoadStateDicts, StateDicts, Problems, Suppressions, ConfigValues);
+      LoadStateDicts, StateDicts, Problems, Suppressions, ConfigValues,
+      NormUses);
+  }
+
+  template <class Ar, class T>
+  static std::enable_if_t<IsField<T, NormUseFact>> fields(Ar &A, T &X) {
+    auto &[Semantics, ScaleAccess, ShiftAccess, Where] = X;
+    A(Semantics, ScaleAccess, ShiftAccess, Where);
   }
 
   template <class Ar, class T>
   static std::enable_if_t<IsField<T, ConfigValueFact>> fields(Ar &A, T &X) {
-    auto &[Dict, Key, Value, Where] = X;
-    A(Dict, Key, Value, Where);
+    auto &[Dict, Key, Value, Where, K] = X;
+    A(Dict, Key, Value, Where, K);
   }
 
   // The last enumerator of each enum: a reader rejects anything above it.
@@ -209,6 +216,9 @@ struct FactsSchema {
   }
   static constexpr uint64_t lastOf(NormSemanticsFact::Kind) {
     return static_cast<uint64_t>(NormSemanticsFact::Kind::Unknown);
+  }
+  static constexpr uint64_t lastOf(ConfigValueFact::Kind) {
+    return static_cast<uint64_t>(ConfigValueFact::Kind::Argument);
   }
   static constexpr uint64_t lastOf(NormSemanticsFact::EpsKind) {
     return static_cast<uint64_t>(NormSemanticsFact::EpsKind::ClampVar);

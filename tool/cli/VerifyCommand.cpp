@@ -207,7 +207,7 @@ public:
                   "safetensors, torch zip, .npy/.npz or GGUF");
     EpsOption = C->add_option("--eps", Eps,
                   "The eps of layers whose eps cannot be read statically (a "
-                  "config key no config dict literal defines)")
+                  "config key no config dict literal or config class defines)")
         ->check(CLI::PositiveNumber);
     C->add_option("--format", Format, "Output format")
         ->check(CLI::IsMember({"text", "json"}));

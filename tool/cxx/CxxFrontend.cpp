@@ -13,6 +13,7 @@
 
 #include "cache/FactsCache.h"
 #include "cxx/CompileDatabase.h"
+#include "cxx/CxxNormSemantics.h"
 #include "cxx/CxxUnitCache.h"
 #include "cxx/TensorNames.h"
 
@@ -28,6 +29,7 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
@@ -397,6 +399,9 @@ public:
   bool VisitCXXRecordDecl(CXXRecordDecl *R);
   bool VisitVarDecl(VarDecl *V);
   bool VisitFunctionDecl(FunctionDecl *F);
+  /// After the walk: the norm semantics of the module classes described
+  /// (their constructors and forward are all parsed by then).
+  void readNormClasses();
 
 private:
   UnitConsumer &U;
@@ -462,6 +467,16 @@ private:
   /// push_backs fill the registered container.
   const ValueDecl *PendingHolder = nullptr;
   std::optional<Chain> chainOf(const Expr *E, unsigned Depth = 0);
+  /// An access of kind K through chain C in the current scope.
+  AccessFact accessOf(const Chain &C, AccessFact::Kind K) const {
+    AccessFact A;
+    A.K = K;
+    A.Scope = Scope;
+    A.Root = C.Root;
+    A.RootWhere = C.RootWhere;
+    A.Path = C.Path;
+    return A;
+  }
   NameExpr nameOf(const Expr *E, unsigned Depth = 0);
   /// The name a helper call selects from a table; Entry and Selector
   /// receive the entry and the constant that chose it when the name is
@@ -476,6 +491,10 @@ private:
   const ValueDecl *receiverDecl(const Expr *E);
 
   void walk(const Stmt *S);
+  /// ggml norms in a function body: reads of their scale and shift
+  /// tensors, and a NormUseFact tying them together.
+  void addGgmlNorms(const Stmt *Body);
+  CxxSpans spansIn(FileID F) const;
   void onVarDecl(const VarDecl *V);
   void onCall(const CallExpr *C);
   void onAssign(const Expr *Lhs, const Expr *Rhs, const Expr *Whole);
@@ -872,6 +891,25 @@ NameExpr FactsVisitor::fromTemplate(const NameExpr &Fmt, bool Printf) {
   return N;
 }
 
+/// A bool or number literal as the linker reads literals (`True`, `768`,
+/// `1.0000000000000001e-05`), else nullopt.
+std::optional<std::string> literalOf(const Expr *E) {
+  E = strip(E);
+  bool Negative = false;
+  if (const auto *U = dyn_cast<UnaryOperator>(E); U && U->getOpcode() == UO_Minus) {
+    Negative = true;
+    E = strip(U->getSubExpr());
+  }
+  std::string Sign = Negative ? "-" : "";
+  if (const auto *B = dyn_cast<CXXBoolLiteralExpr>(E); B && !Negative)
+    return std::string(B->getValue() ? "True" : "False");
+  if (const auto *L = dyn_cast<IntegerLiteral>(E))
+    return Sign + std::to_string(L->getValue().getZExtValue());
+  if (const auto *F = dyn_cast<FloatingLiteral>(E))
+    return Sign + llvm::formatv("{0:e16}", F->getValueAsApproximateDouble()).str();
+  return std::nullopt;
+}
+
 CallArgs FactsVisitor::optionsOf(const Expr *E) {
   CallArgs Args;
   // LinearOptions(4, 8).bias(false): builder calls with one literal each.
@@ -880,15 +918,8 @@ CallArgs FactsVisitor::optionsOf(const Expr *E) {
     const auto *MC = dyn_cast_or_null<CXXMemberCallExpr>(E);
     if (!MC)
       break;
-    if (MC->getNumArgs() == 1) {
-      const Expr *A = strip(MC->getArg(0));
-      std::optional<std::string> Value;
-      if (const auto *B = dyn_cast<CXXBoolLiteralExpr>(A))
-        Value = B->getValue() ? "True" : "False";
-      else if (const auto *L = dyn_cast<IntegerLiteral>(A))
-        Value = std::to_string(L->getValue().getZExtValue());
-      Args.Keyword.push_back({calleeName(MC), Value});
-    }
+    if (MC->getNumArgs() == 1)
+      Args.Keyword.push_back({calleeName(MC), literalOf(MC->getArg(0))});
     E = MC->getImplicitObjectArgument();
   }
   return Args;
@@ -955,6 +986,12 @@ ModuleExpr FactsVisitor::moduleExprOf(const Expr *E, unsigned Depth) {
   }
   if (CE && CE->getNumArgs() >= 1)
     M.Args = optionsOf(CE->getArg(0));
+  // A project module's constructor arguments (`LayerNorm(d, 1e-6)`): the
+  // literal ones override the defaults its norm semantics read.
+  if (CE && !isLibraryName(Class) && M.Args.Keyword.empty())
+    for (const Expr *A : CE->arguments())
+      if (!isa<CXXDefaultArgExpr>(A))
+        M.Args.Positional.push_back(literalOf(A));
   return M;
 }
 
@@ -1139,12 +1176,7 @@ void FactsVisitor::onAssign(const Expr *Lhs, const Expr *Rhs, const Expr *Whole)
                   Handle ? KeyUseFact::Kind::Load : KeyUseFact::Kind::Store);
         if (std::optional<Chain> Target = chainOf(Rhs);
             Target && !Target->Path.empty() && Handle) {
-          AccessFact A;
-          A.K = AccessFact::Kind::Mutate;
-          A.Scope = Scope;
-          A.Root = Target->Root;
-          A.RootWhere = Target->RootWhere;
-          A.Path = Target->Path;
+          AccessFact A = accessOf(*Target, AccessFact::Kind::Mutate);
           SourceName Src;
           Src.Root = Dict;
           Src.Keys.push_back(N.Pattern);
@@ -1180,12 +1212,7 @@ void FactsVisitor::onAssign(const Expr *Lhs, const Expr *Rhs, const Expr *Whole)
   // allocates; only a named source makes it a load.
   if (isTensorPointer(L->getType()) && !Src)
     return;
-  AccessFact A;
-  A.K = AccessFact::Kind::Write;
-  A.Scope = Scope;
-  A.Root = Target->Root;
-  A.RootWhere = Target->RootWhere;
-  A.Path = Target->Path;
+  AccessFact A = accessOf(*Target, AccessFact::Kind::Write);
   if (Src) {
     A.Sources.push_back(std::move(*Src));
     markBound(*Target);
@@ -1264,12 +1291,7 @@ void FactsVisitor::onCall(const CallExpr *C) {
     std::optional<Chain> Target = chainOf(MC->getImplicitObjectArgument());
     if (!Target || Target->Path.empty())
       return;
-    AccessFact A;
-    A.K = AccessFact::Kind::Mutate;
-    A.Scope = Scope;
-    A.Root = Target->Root;
-    A.RootWhere = Target->RootWhere;
-    A.Path = Target->Path;
+    AccessFact A = accessOf(*Target, AccessFact::Kind::Mutate);
     if (C->getNumArgs() >= 1)
       if (std::optional<SourceName> Src = sourceOf(C->getArg(0)))
         A.Sources.push_back(std::move(*Src));
@@ -1633,14 +1655,54 @@ bool FactsVisitor::VisitFunctionDecl(FunctionDecl *F) {
         walk(Init->getInit());
       }
   walk(F->getBody());
+  addGgmlNorms(F->getBody());
   FF = nullptr;
   MethodClass = nullptr;
   return true;
 }
 
+CxxSpans FactsVisitor::spansIn(FileID F) const {
+  CxxSpans S;
+  S.SpanOf = [this, F](SourceRange R) { return U.spanOf(R, F); };
+  S.Text = SM.getBufferData(F);
+  return S;
+}
+
+void FactsVisitor::addGgmlNorms(const Stmt *Body) {
+  CxxSpans Spans = spansIn(FFile);
+  for (GgmlNormSite &Site : findGgmlNorms(Body, Ctx, Spans)) {
+    NormUseFact N;
+    N.Semantics = std::move(Site.Semantics);
+    N.Where = U.spanOrPoint(Site.Call->getSourceRange(), FFile);
+    for (auto [E, Index, Name] : {std::tuple{Site.Scale, &N.ScaleAccess, &N.Semantics.Scale},
+                                  std::tuple{Site.Shift, &N.ShiftAccess, &N.Semantics.Shift}}) {
+      std::optional<Chain> C = E ? chainOf(E) : std::nullopt;
+      if (!C || C->Path.empty())
+        continue;
+      AccessFact A = accessOf(*C, AccessFact::Kind::Read);
+      A.Statement = U.spanOrPoint(E->getSourceRange(), FFile);
+      *Name = C->Path.back().Name;
+      *Index = static_cast<int>(FF->Accesses.size());
+      FF->Accesses.push_back(std::move(A));
+    }
+    if (N.ScaleAccess >= 0 || N.ShiftAccess >= 0)
+      FF->NormUses.push_back(std::move(N));
+  }
+}
+
+void FactsVisitor::readNormClasses() {
+  for (const auto &[R, Where] : ClassIndex) {
+    ClassFact &C = Where.first->Classes[Where.second];
+    if (C.IsTensorStruct || C.Bases.empty())
+      continue;
+    C.Norm = readCxxNormClass(*R, Ctx, spansIn(U.fileOf(R->getLocation())));
+  }
+}
+
 void UnitConsumer::HandleTranslationUnit(ASTContext &Ctx) {
   FactsVisitor V(*this, Ctx);
   V.TraverseDecl(Ctx.getTranslationUnitDecl());
+  V.readNormClasses();
   CxxUnitRecord Record;
   bool Keep = S.Recording && dependencies(Record.Dependencies);
   if (Keep) {

@@ -370,6 +370,28 @@ struct ConfigValueFact {
   std::string Key;
   double Value = 0;
   Span Where; ///< The value as written.
+  /// How the value is given when it is not a dict literal's: Dict is then
+  /// a config class's name.
+  enum class Kind {
+    DictLiteral,  ///< `GPT_CONFIG_124M = {"eps": 1e-5}`.
+    ClassDefault, ///< `norm_eps: float = 1e-5` in a config class, or an
+                  ///< `__init__` default it stores (`self.eps = eps`).
+    Argument,     ///< `GPTConfig(norm_eps=1e-6)`: overrides the default.
+  };
+  Kind K = Kind::DictLiteral;
+};
+
+/// A norm a function computes on tensors a model holds, not a module
+/// (ggml: `ggml_norm(ctx, x, eps)`, then `ggml_mul` by a scale tensor and
+/// `ggml_add` of a shift tensor; cxx/CxxNormSemantics.h). The tensors are
+/// reads among the file's Accesses, bound to a model like any access.
+struct NormUseFact {
+  /// What is computed; Scale and Shift are the tensors' leaf names.
+  NormSemanticsFact Semantics;
+  /// Indices into FileFacts::Accesses of the scale and shift reads, or -1.
+  int ScaleAccess = -1;
+  int ShiftAccess = -1;
+  Span Where; ///< The norm call.
 };
 
 struct FileFacts {
@@ -386,6 +408,7 @@ struct FileFacts {
   std::vector<ParseProblem> Problems;
   std::vector<SuppressionFact> Suppressions;
   std::vector<ConfigValueFact> ConfigValues;
+  std::vector<NormUseFact> NormUses;
 };
 
 } // namespace paramlint

@@ -2,7 +2,9 @@
 #include "graph/NormLayer.h"
 
 #include <cstdio>
+#include <map>
 #include <cstdlib>
+#include <cstring>
 
 namespace paramlint {
 namespace {
@@ -90,6 +92,17 @@ std::optional<NormLayer> libraryLayer(const ModuleNode &Node) {
       if (!isFalse(argument(Node.Args, 3, "bias")))
         L.Shift = "bias";
     }
+  } else if (Node.ClassName == "torch::nn::LayerNorm") {
+    // libtorch: LayerNormOptions(shape).eps(e).elementwise_affine(b).
+    L.K = NormSemanticsFact::Kind::LayerNorm;
+    L.EpsValue = 1e-5;
+    L.EpsOrigin = "torch::nn::LayerNorm default";
+    applyEps(L, Node.Args, -1, "eps");
+    if (!isFalse(argument(Node.Args, -1, "elementwise_affine"))) {
+      L.Scale = "weight";
+      L.Shift = "bias";
+    }
+    return L;
   } else if (Node.ClassName == "torch.nn.RMSNorm") {
     L.K = NormSemanticsFact::Kind::RMSNorm;
     L.EpsValue = Float32Epsilon;
@@ -106,32 +119,67 @@ std::optional<NormLayer> libraryLayer(const ModuleNode &Node) {
 
 } // namespace
 
+ConfigValueIndex configValueIndex(const std::vector<const FileFacts *> &Facts) {
+  ConfigValueIndex Out;
+  for (const FileFacts *F : Facts)
+    for (const ConfigValueFact &C : F->ConfigValues)
+      Out[C.Key].push_back(ConfigValue{C.Value, C.Dict, C.K});
+  return Out;
+}
+
+std::optional<double> configValueOf(const std::string &Key, const ConfigValueIndex &Config,
+                                    std::string &Origin, std::string &Source) {
+  using CK = ConfigValueFact::Kind;
+  auto It = Config.find(Key);
+  std::string Prefix = "config key `" + Key + "`";
+  if (It == Config.end() || It->second.empty()) {
+    Origin = Prefix + " (no config dict literal or config class defines it)";
+    return std::nullopt;
+  }
+  // Arguments of a construction override every default.
+  std::vector<const ConfigValue *> Values;
+  for (const ConfigValue &V : It->second)
+    if (V.K == CK::Argument)
+      Values.push_back(&V);
+  if (Values.empty())
+    for (const ConfigValue &V : It->second)
+      Values.push_back(&V);
+  std::string Containers;
+  bool Agree = true;
+  for (const ConfigValue *V : Values) {
+    Agree &= V->Value == Values.front()->Value;
+    if (Containers.find(V->Container) == std::string::npos)
+      Containers += (Containers.empty() ? "" : ", ") + V->Container;
+  }
+  if (!Agree) {
+    Origin = Prefix + " (" + Containers + " give it different values)";
+    return std::nullopt;
+  }
+  const ConfigValue &V = *Values.front();
+  char Text[32];
+  std::snprintf(Text, sizeof Text, "%g", V.Value);
+  switch (V.K) {
+  case CK::DictLiteral:
+    Origin = Prefix + " = " + Text + " (" + Containers + ")";
+    Source = V.Container + "['" + Key + "']";
+    break;
+  case CK::ClassDefault:
+    Origin = Prefix + " = " + Text + " (default of " + V.Container + "." + Key + ")";
+    Source = V.Container + "." + Key;
+    break;
+  case CK::Argument:
+    Origin = Prefix + " = " + Text + " (" + V.Container + "(" + Key + "=...))";
+    Source = V.Container + "(" + Key + "=...)";
+    break;
+  }
+  return V.Value;
+}
+
 void resolveConfigEps(NormLayer &L, const ConfigValueIndex &Config) {
   if (L.EpsValue || L.EpsConfigKey.empty())
     return;
-  const std::string &Key = L.EpsConfigKey;
-  auto It = Config.find(Key);
-  if (It == Config.end() || It->second.empty()) {
-    L.EpsOrigin = "config key `" + Key + "` (no config dict literal defines it)";
-    return;
-  }
-  std::string Dicts;
-  double First = It->second.front().first;
-  bool Agree = true;
-  for (const auto &[Value, Dict] : It->second) {
-    Agree &= Value == First;
-    if (Dicts.find(Dict) == std::string::npos)
-      Dicts += (Dicts.empty() ? "" : ", ") + Dict;
-  }
-  char Text[32];
-  std::snprintf(Text, sizeof Text, "%g", First);
-  if (!Agree) {
-    L.EpsOrigin = "config key `" + Key + "` (the config dicts " + Dicts +
-                  " give it different values)";
-    return;
-  }
-  L.EpsValue = First;
-  L.EpsOrigin = "config key `" + Key + "` = " + Text + " (" + Dicts + ")";
+  std::string Source;
+  L.EpsValue = configValueOf(L.EpsConfigKey, Config, L.EpsOrigin, Source);
 }
 
 std::optional<double> numberLiteral(std::string_view Text) {
@@ -146,6 +194,101 @@ std::optional<double> numberLiteral(std::string_view Text) {
   if (End != Clean.c_str() + Clean.size())
     return std::nullopt;
   return V;
+}
+
+/// What a norm fact says before an instance's arguments apply.
+static NormLayer layerOf(const NormSemanticsFact &F) {
+  NormLayer L;
+  L.Fact = &F;
+  L.K = F.K;
+  L.Reason = F.Reason;
+  L.Unbiased = F.Unbiased;
+  L.Eps = F.Eps;
+  L.EpsValue = F.EpsValue;
+  L.EpsOrigin = F.EpsOrigin;
+  L.EpsConfigKey = F.EpsConfigKey;
+  L.Scale = F.Scale;
+  L.Shift = F.Shift;
+  L.ScaleOffset = F.ScaleOffset;
+  L.Width = F.WidthValue;
+  return L;
+}
+
+/// A tensor's name without a role suffix: `ln_1_g` -> `ln_1`.
+static std::string stemOf(const std::string &Name) {
+  for (const char *Suffix : {"_weight", "_bias", "_gamma", "_beta", "_scale", "_shift",
+                             "_g", "_b", "_w"}) {
+    size_t N = std::strlen(Suffix);
+    if (Name.size() > N && Name.compare(Name.size() - N, N, Suffix) == 0)
+      return Name.substr(0, Name.size() - N);
+  }
+  return Name;
+}
+
+std::vector<TensorNorm> tensorNorms(const ParamGraph &Graph) {
+  std::vector<TensorNorm> Out;
+  std::map<const AccessFact *, const BoundAccess *> Bound;
+  for (const BoundAccess &B : Graph.Accesses)
+    Bound.emplace(B.Fact, &B);
+  for (size_t I = 0; I < Graph.Facts.size() && I < Graph.Files.size(); ++I) {
+    const FileFacts &FF = *Graph.Facts[I];
+    for (const NormUseFact &U : FF.NormUses) {
+      TensorNorm T;
+      T.File = Graph.Files[I];
+      T.Fact = &U;
+      const ModuleNode *Owner = nullptr;
+      bool Ok = true;
+      std::vector<std::string> Leaves;
+      std::string Names[2];
+      for (int Role_ = 0; Role_ < 2; ++Role_) {
+        int Index = Role_ == 0 ? U.ScaleAccess : U.ShiftAccess;
+        if (Index < 0 || static_cast<size_t>(Index) >= FF.Accesses.size())
+          continue;
+        auto It = Bound.find(&FF.Accesses[Index]);
+        if (It == Bound.end() || It->second->Resolved.K != Resolution::Kind::Slot) {
+          Ok = false;
+          break;
+        }
+        const BoundAccess &B = *It->second;
+        const std::string &Key = B.Resolved.Key;
+        size_t Dot = Key.rfind('.');
+        std::string Base = Dot == std::string::npos ? "" : Key.substr(0, Dot);
+        if ((Owner && (Owner != B.Resolved.Owner || T.KeyBase != Base)) ||
+            (T.TheModel && T.TheModel != B.TheModel)) {
+          Ok = false; // Scale and shift of different modules: not one layer.
+          break;
+        }
+        Owner = B.Resolved.Owner;
+        T.TheModel = B.TheModel;
+        T.KeyBase = Base;
+        Leaves.push_back(B.Resolved.Slot->Name);
+        Names[Role_] = B.Resolved.Slot->Name;
+      }
+      if (!Ok || !T.TheModel || Leaves.empty())
+        continue;
+      // The stem: what the names share (`ln_1_g`, `ln_1_b` -> `ln_1`), or
+      // the one name without its role suffix (`ln_2_g` -> `ln_2`), so that
+      // a version that lost its shift still pairs with one that has it.
+      std::string Stem = stemOf(Leaves[0]);
+      if (Leaves.size() == 2) {
+        size_t N = 0;
+        while (N < Leaves[0].size() && N < Leaves[1].size() &&
+               Leaves[0][N] == Leaves[1][N])
+          ++N;
+        Stem = Leaves[0].substr(0, N);
+        while (!Stem.empty() && (Stem.back() == '_' || Stem.back() == '.'))
+          Stem.pop_back();
+        if (Stem.empty())
+          Stem = Leaves[0] + "+" + Leaves[1];
+      }
+      T.Stem = Stem;
+      T.Layer = layerOf(U.Semantics);
+      T.Layer.Scale = Names[0];
+      T.Layer.Shift = Names[1];
+      Out.push_back(std::move(T));
+    }
+  }
+  return Out;
 }
 
 std::optional<NormLayer> normLayerOf(const ModuleNode &Node) {
@@ -164,19 +307,7 @@ std::optional<NormLayer> normLayerOf(const ModuleNode &Node) {
     return L;
   }
   const NormSemanticsFact &F = *Node.Class->Norm;
-  NormLayer L;
-  L.Fact = &F;
-  L.K = F.K;
-  L.Reason = F.Reason;
-  L.Unbiased = F.Unbiased;
-  L.Eps = F.Eps;
-  L.EpsValue = F.EpsValue;
-  L.EpsOrigin = F.EpsOrigin;
-  L.EpsConfigKey = F.EpsConfigKey;
-  L.Scale = F.Scale;
-  L.Shift = F.Shift;
-  L.ScaleOffset = F.ScaleOffset;
-  L.Width = F.WidthValue;
+  NormLayer L = layerOf(F);
   if (!F.EpsParam.empty())
     applyEps(L, Node.Args, F.EpsParamIndex, F.EpsParam);
   if (!F.WidthParam.empty())

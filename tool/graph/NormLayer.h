@@ -49,16 +49,53 @@ struct NormLayer {
 /// like a norm that owns a scale or shift: Kind Unknown), else nullopt.
 std::optional<NormLayer> normLayerOf(const ModuleNode &Node);
 
-/// Numbers of a project's module-level config dict literals, by key:
-/// every (value, dict name) a key has (`eps` -> {1e-5, GPT_CONFIG_124M}).
-using ConfigValueIndex =
-    std::map<std::string, std::vector<std::pair<double, std::string>>>;
+/// A norm a function computes on tensors a model holds, not a module of
+/// its own (NormUseFact: ggml's `ggml_norm` then `ggml_mul`/`ggml_add`),
+/// placed in the model through the bound reads of its tensors.
+struct TensorNorm {
+  const Model *TheModel = nullptr;
+  /// The module the tensors belong to (`layers.*`), and the layer's name:
+  /// that path and the stem the tensors' names share (`layers.*.ln_1` for
+  /// `ln_1_g` and `ln_1_b`). Layer.Scale/Shift are the names under KeyBase.
+  std::string KeyBase, Stem;
+  NormLayer Layer;
+  const SourceFile *File = nullptr;
+  const NormUseFact *Fact = nullptr;
+};
 
-/// Gives L the value of its config key when the project's config dicts
-/// agree on one (origin `config key `eps` = 1e-05 (GPT_CONFIG_124M)`);
-/// otherwise L stays unknown and its origin says why (no dict defines the
-/// key, or dicts disagree). Does nothing when L's eps is known or is not a
-/// config read.
+/// The tensor norms of Graph whose scale and shift reads resolve to
+/// tensors of one module of one model (Graph.Files/Facts must be set).
+std::vector<TensorNorm> tensorNorms(const ParamGraph &Graph);
+
+/// One value a project's configuration gives a key: the dict literal or
+/// config class it comes from and how it is given.
+struct ConfigValue {
+  double Value = 0;
+  std::string Container; ///< `GPT_CONFIG_124M`, `GPTConfig`.
+  ConfigValueFact::Kind K = ConfigValueFact::Kind::DictLiteral;
+};
+
+/// Numbers of a project's configuration by key: module-level dict
+/// literals, config classes' defaults and the literal arguments of their
+/// construction (`eps` -> {1e-5, GPT_CONFIG_124M, DictLiteral}).
+using ConfigValueIndex = std::map<std::string, std::vector<ConfigValue>>;
+
+/// The index of every ConfigValueFact of Facts.
+ConfigValueIndex configValueIndex(const std::vector<const FileFacts *> &Facts);
+
+/// The value of a config key, when the configuration agrees on one: a
+/// construction site's literal argument (`GPTConfig(norm_eps=1e-6)`) wins
+/// over defaults (dict literals, config class fields). Origin says where
+/// from (`config key `eps` = 1e-05 (GPT_CONFIG_124M)`, `... (default of
+/// GPTConfig.norm_eps)`) or why there is no value (nothing defines the
+/// key, or its sources disagree); Source is the short form a message
+/// quotes (`GPT_CONFIG_124M['eps']`, `GPTConfig.norm_eps`).
+std::optional<double> configValueOf(const std::string &Key, const ConfigValueIndex &Config,
+                                    std::string &Origin, std::string &Source);
+
+/// Gives L the value of its config key (configValueOf) and its origin;
+/// otherwise L stays unknown and its origin says why. Does nothing when
+/// L's eps is known or is not a config read.
 void resolveConfigEps(NormLayer &L, const ConfigValueIndex &Config);
 
 /// The value of a Python int or float literal (`1e-5`, `768`, `1_000`),

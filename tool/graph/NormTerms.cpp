@@ -67,6 +67,16 @@ TermP binary(Op O, TermP A, TermP B, Span Where, Span LeftWhere, Span RightWhere
   return T;
 }
 
+std::string reasonText(std::string_view Source) {
+  std::string T(Source);
+  for (char &C : T)
+    if (C == '\n' || C == '\t')
+      C = ' ';
+  if (T.size() > 48)
+    T = T.substr(0, 45) + "...";
+  return T;
+}
+
 namespace {
 
 /// One classification: the frontend's hooks and the matching rules.
@@ -96,6 +106,15 @@ private:
     return T && (T->K == Op::Num || T->K == Op::Attr);
   }
   NormSemanticsFact library(const TermP &Call);
+  /// A literal eps here, a member's through the frontend's hook.
+  void resolveEps(const TermP &T, NormSemanticsFact &F) const {
+    if (T && T->K == Op::Num) {
+      F.EpsValue = T->Value;
+      F.EpsOrigin = "literal";
+    } else if (T && T->K == Op::Attr) {
+      Hooks.ResolveEps(T, F);
+    }
+  }
 
   const NormClassifier &Hooks;
 };
@@ -243,7 +262,7 @@ NormSemanticsFact Classifier::library(const TermP &Call) {
       F.EpsOrigin = "torch.finfo(dtype).eps";
     }
   } else if (epsLike(Eps)) {
-    Hooks.ResolveEps(Eps, F);
+    resolveEps(Eps, F);
   } else {
     return Fail("eps `" + Hooks.ShortText(Eps->Where) + "`", Eps->Where);
   }
@@ -391,7 +410,7 @@ NormSemanticsFact Classifier::classify(const TermP &Out) {
     if (F.StdOperand.End == 0)
       F.EpsSum = Span{};
   }
-  Hooks.ResolveEps(Norm->EpsTerm, F);
+  resolveEps(Norm->EpsTerm, F);
   return F;
 }
 

@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace paramlint {
@@ -77,12 +78,15 @@ bool isNum(const TermP &T, double V);
 /// adds nothing), with the operands' spans for rewrites.
 TermP binary(Op O, TermP A, TermP B, Span Where, Span LeftWhere, Span RightWhere);
 
+/// Source quoted in a reason: on one line, at most 48 characters.
+std::string reasonText(std::string_view Source);
+
 /// What the classification needs from the frontend that built the terms.
 struct NormClassifier {
   /// The source at a span, on one line and shortened, for reasons.
   std::function<std::string(Span)> ShortText;
-  /// Sets EpsValue/EpsOrigin (and EpsParam, EpsConfigKey) from the term
-  /// eps is: a literal or a member.
+  /// Sets EpsValue/EpsOrigin (and EpsParam, EpsConfigKey) from the member
+  /// (Op::Attr) eps is; literals are resolved by the classifier.
   std::function<void(const TermP &, NormSemanticsFact &)> ResolveEps;
   /// The library calls as the language spells them, for Via and reasons.
   std::string LayerNormCall = "F.layer_norm";

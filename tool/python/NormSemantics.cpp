@@ -77,13 +77,7 @@ private:
     return Text.substr(S.Begin, S.End - S.Begin);
   }
   std::string shortText(Span S) const {
-    std::string T(Text.substr(S.Begin, S.End - S.Begin));
-    for (char &C : T)
-      if (C == '\n' || C == '\t')
-        C = ' ';
-    if (T.size() > 48)
-      T = T.substr(0, 45) + "...";
-    return T;
+    return reasonText(Text.substr(S.Begin, S.End - S.Begin));
   }
   std::string_view typeOf(TSNode N) const { return ts_node_type(N); }
   std::vector<TSNode> named(TSNode N) {
@@ -670,15 +664,6 @@ TermP ClassReader::evalCall(TSNode N, Env &E, unsigned Depth) {
 }
 
 void ClassReader::resolveEps(const TermP &T, NormSemanticsFact &F) {
-  if (!T)
-    return;
-  if (T->K == Op::Num) {
-    F.EpsValue = T->Value;
-    F.EpsOrigin = "literal";
-    return;
-  }
-  if (T->K != Op::Attr)
-    return;
   std::string Attr = "self." + T->Name;
   auto It = Init.SelfValues.find(T->Name);
   if (It == Init.SelfValues.end()) {

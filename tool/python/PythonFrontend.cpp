@@ -13,6 +13,7 @@
 #include "python/PythonFrontend.h"
 #include "graph/FactsCompact.h"
 #include "graph/NormLayer.h"
+#include "python/ConfigClasses.h"
 #include "python/NormSemantics.h"
 #include "python/PythonSyntax.h"
 
@@ -234,6 +235,9 @@ private:
   std::string configKey(TSNode N);
   /// Numbers of a module-level `NAME = {"key": number, ...}`.
   void configValues(TSNode Target, TSNode Value);
+  /// `GPTConfig(norm_eps=1e-6)`: the numeric keywords of a config class's
+  /// construction, which override the class's defaults.
+  void configArguments(TSNode Fn, TSNode Args);
 
   void addMembersFromValue(const Ctx &Cx, std::string Name, Span Where,
                            TSNode Value, bool Cond);
@@ -689,6 +693,24 @@ std::string Extractor::configKey(TSNode N) {
     return std::string(text(field(N, G.AttributeField)));
   }
   return "";
+}
+
+void Extractor::configArguments(TSNode Fn, TSNode Args) {
+  llvm::SmallVector<TSNode, 8> Pos, Kw;
+  callArgs(Args, Pos, Kw);
+  for (TSNode K : Kw) {
+    TSNode Name = field(K, G.Name), V = unparen(field(K, G.Value));
+    if (isNull(Name) || isNull(V))
+      continue;
+    Sym VS = kind(V);
+    if (VS != Sym::Integer && VS != Sym::Float &&
+        !(VS == Sym::UnaryOperator && isLiteral(V)))
+      continue;
+    if (std::optional<double> Number = numberLiteral(text(V)))
+      F.ConfigValues.push_back(ConfigValueFact{std::string(text(Fn)), std::string(text(Name)),
+                                               *Number, spanOf(V),
+                                               ConfigValueFact::Kind::Argument});
+  }
 }
 
 void Extractor::configValues(TSNode Target, TSNode Value) {
@@ -1916,6 +1938,8 @@ void Extractor::handleCall(TSNode N, const Frame &Fr) {
   if (isNull(Fn))
     return;
   keyCall(Fn, Args, Cx);
+  if (isDotted(Fn) && looksLikeConfigClass(text(Fn)))
+    configArguments(Fn, Args);
   if (isDotted(Fn)) {
     CallFact Call;
     Call.Scope = Cx.Scope;
@@ -3211,6 +3235,7 @@ FileFacts extractPythonFactsWithin(const SourceFile &File, double TimeoutSeconds
   }
   Extractor(File.text(), Facts).run(ts_tree_root_node(Tree.get()));
   extractNormSemantics(File.text(), ts_tree_root_node(Tree.get()), Facts);
+  extractConfigClasses(File.text(), ts_tree_root_node(Tree.get()), Facts);
   extractSuppressions(File.text(), ts_tree_root_node(Tree.get()),
                       Facts.Suppressions);
   // Every file's facts are held until the checks are done.

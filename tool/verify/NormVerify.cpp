@@ -19,29 +19,62 @@ namespace paramlint {
 namespace {
 using namespace harness;
 
-/// A norm layer of a model, by path from the root.
+/// A norm layer of a model, by path from the root: a module, or a norm
+/// computed on tensors of one (ggml), named by the stem of their names.
 struct FoundLayer {
   std::string Path;
-  const ModuleNode *Node = nullptr;
+  /// The stem a tensor norm adds to its module's path (empty for a norm
+  /// module): the tensors' keys are the module's path + `.` + their names.
+  std::string Stem;
   NormLayer Layer;
+  std::string ClassName; ///< The norm's class, or its call (`ggml_norm`).
+  std::optional<Location> Where;
+
+  /// The module path the tensors live under, for one concrete layer path.
+  std::string keyBase(const std::string &Concrete) const {
+    if (Stem.empty())
+      return Concrete;
+    return Concrete.size() > Stem.size() ? Concrete.substr(0, Concrete.size() - Stem.size() - 1)
+                                         : ""; // Top-level tensors.
+  }
 };
 
-void collectNorms(const ModuleNode &Node, const std::string &Path,
+std::optional<Location> whereOf(const ModuleNode &Node, const Model &M) {
+  if (Node.Class && Node.File)
+    return Location{Node.File, Node.Class->Where};
+  return M.Where;
+}
+
+void collectNorms(const ModuleNode &Node, const Model &M, const std::string &Path,
                   std::vector<FoundLayer> &Out, unsigned Depth) {
   if (Depth > 64)
     return;
   if (!Path.empty())
     if (std::optional<NormLayer> L = normLayerOf(Node)) {
-      Out.push_back({Path, &Node, *L});
+      Out.push_back({Path, "", *L, Node.ClassName, whereOf(Node, M)});
       return;
     }
   for (const auto &[Name, Child] : Node.Children)
-    collectNorms(*Child, Path.empty() ? Name : Path + "." + Name, Out, Depth + 1);
+    collectNorms(*Child, M, Path.empty() ? Name : Path + "." + Name, Out, Depth + 1);
 }
 
-std::vector<FoundLayer> normsOf(const Model &M) {
+/// The norm layers of M: its norm modules and the norms computed on its
+/// tensors (first of a path wins).
+std::vector<FoundLayer> normsOf(const Model &M, const ParamGraph &G) {
   std::vector<FoundLayer> Out;
-  collectNorms(*M.Root, "", Out, 0);
+  collectNorms(*M.Root, M, "", Out, 0);
+  std::set<std::string> Seen;
+  for (const FoundLayer &L : Out)
+    Seen.insert(L.Path);
+  for (const TensorNorm &T : tensorNorms(G)) {
+    if (T.TheModel != &M)
+      continue;
+    std::string Path = T.KeyBase.empty() ? T.Stem : T.KeyBase + "." + T.Stem;
+    if (!Seen.insert(Path).second)
+      continue;
+    Out.push_back({Path, T.Stem, T.Layer, T.Fact->Semantics.Via,
+                   Location{T.File, T.Fact->Where}});
+  }
   return Out;
 }
 
@@ -54,7 +87,7 @@ const Model *pickModel(const ParamGraph &G, const std::set<std::string> &Prefer)
   for (const auto &M : G.Models) {
     if (!M->IsRoot || !M->Where.File)
       continue;
-    size_t Count = normsOf(*M).size();
+    size_t Count = normsOf(*M, G).size();
     if (Count == 0)
       continue;
     bool Preferred = Prefer.count(M->Name) != 0;
@@ -71,7 +104,7 @@ const Model *pickModel(const ParamGraph &G, const std::set<std::string> &Prefer)
 std::set<std::string> rootNames(const ParamGraph &G) {
   std::set<std::string> Out;
   for (const auto &M : G.Models)
-    if (M->IsRoot && !normsOf(*M).empty())
+    if (M->IsRoot && !normsOf(*M, G).empty())
       Out.insert(M->Name);
   return Out;
 }
@@ -165,6 +198,11 @@ std::vector<std::string> expandPath(const std::string &Pattern, const Weights &W
   return Out;
 }
 
+/// A key under a module path (`""` for the root).
+std::string joinKey(const std::string &Path, const std::string &Name) {
+  return Path.empty() ? Name : Path + "." + Name;
+}
+
 /// The checkpoint tensor a side loads for Role under Path through its own
 /// name Own, else through OtherName (what a rename would map), else any
 /// name of that role; null when none. Source says which key was used.
@@ -174,12 +212,12 @@ const TensorInfo *tensorFor(const Weights &W, const std::string &Path,
   for (const std::string &Name : {Own, OtherName}) {
     if (Name.empty())
       continue;
-    if (const TensorInfo *T = W.find(Path + "." + Name)) {
+    if (const TensorInfo *T = W.find(joinKey(Path, Name))) {
       Source = T->Name + (Name == Own ? "" : " (through the rename)");
       return T;
     }
   }
-  std::string Prefix = Path + ".";
+  std::string Prefix = Path.empty() ? "" : Path + ".";
   for (const auto &[Key, T] : W.Keys)
     if (Key.compare(0, Prefix.size(), Prefix) == 0 &&
         Key.find('.', Prefix.size()) == std::string::npos &&
@@ -190,13 +228,12 @@ const TensorInfo *tensorFor(const Weights &W, const std::string &Path,
   return nullptr;
 }
 
-/// The numbers of every module-level config dict literal of a side.
+/// The configuration numbers of a side (dict literals, config classes).
 ConfigValueIndex configValuesOf(const Analysis &Run) {
-  ConfigValueIndex Out;
+  std::vector<const FileFacts *> Facts;
   for (const FileFacts &F : Run.Facts)
-    for (const ConfigValueFact &C : F.ConfigValues)
-      Out[C.Key].emplace_back(C.Value, C.Dict);
-  return Out;
+    Facts.push_back(&F);
+  return configValueIndex(Facts);
 }
 
 /// What stands in for an eps both sides read from the same unresolved
@@ -235,6 +272,11 @@ std::string precisionNote(const NormLayer &L, DType Storage) {
   if (!L.Fact)
     return "";
   std::string Name(dtypeName(Storage));
+  // ggml normalises fp32 activations whatever the weights' type.
+  if (L.Fact->Via.rfind("ggml_", 0) == 0)
+    return Storage == DType::F32 ? ""
+                                 : "ggml normalises in fp32 and multiplies by the " + Name +
+                                       " weights: the harness's fp32 run rounded once";
   if (L.Fact->Upcast)
     return Storage == DType::F32
                ? "upcast in forward (`.float()`): no effect on fp32 inputs"
@@ -245,12 +287,6 @@ std::string precisionNote(const NormLayer &L, DType Storage) {
   return "no upcast in forward: under torch each op rounds to " + Name +
          "; the harness computes in fp32 and rounds once, so this side's "
          "figures are a lower bound on the difference";
-}
-
-std::optional<Location> whereOf(const ModuleNode &Node, const Model &M) {
-  if (Node.Class && Node.File)
-    return Location{Node.File, Node.Class->Where};
-  return M.Where;
 }
 
 } // namespace
@@ -355,13 +391,14 @@ llvm::Expected<VerifyReport> verifyNorms(const std::vector<std::string> &OldPath
   if (OM->Name != NM->Name) {
     // Prefer the same name on both sides when it exists.
     if (const Model *Same = R.NewRun->Graph.findModel(OM->Name);
-        Same && !normsOf(*Same).empty())
+        Same && !normsOf(*Same, R.NewRun->Graph).empty())
       NM = Same;
   }
   R.OldModel = OM->Name;
   R.NewModel = NM->Name;
 
-  std::vector<FoundLayer> OldLayers = normsOf(*OM), NewLayers = normsOf(*NM);
+  std::vector<FoundLayer> OldLayers = normsOf(*OM, R.OldRun->Graph),
+                          NewLayers = normsOf(*NM, R.NewRun->Graph);
   // Config keys resolved against each side's own config dicts.
   for (auto [Layers, Run] : {std::pair{&OldLayers, R.OldRun.get()},
                              std::pair{&NewLayers, R.NewRun.get()}}) {
@@ -383,21 +420,29 @@ llvm::Expected<VerifyReport> verifyNorms(const std::vector<std::string> &OldPath
     Paired.insert(OL.Path);
     NormLayer OldLayer = OL.Layer, NewLayer = NL.Layer;
     fillUnknownEps(OldLayer, NewLayer, Options);
-    std::vector<std::string> Paths =
-        W ? expandPath(OL.Path, *W) : std::vector<std::string>{OL.Path};
+    std::vector<std::string> Paths{OL.Path};
+    if (W && !OL.keyBase(OL.Path).empty()) {
+      // Expanded over the checkpoint's indices by the module the tensors
+      // live under.
+      Paths = expandPath(OL.keyBase(OL.Path), *W);
+      if (!OL.Stem.empty())
+        for (std::string &P : Paths)
+          P += "." + OL.Stem;
+    }
     for (const std::string &Path : Paths) {
       VerifyLayer L;
       L.Path = Path;
-      for (auto [Side, Found, Layer, M] :
-           {std::tuple{&L.Old, &OL, &OldLayer, OM}, std::tuple{&L.New, &NL, &NewLayer, NM}}) {
-        Side->ClassName = Found->Node->ClassName;
+      for (auto [Side, Found, Layer] :
+           {std::tuple{&L.Old, &OL, &OldLayer}, std::tuple{&L.New, &NL, &NewLayer}}) {
+        Side->ClassName = Found->ClassName;
         Side->Layer = *Layer;
         Side->EpsOrigin = Layer->EpsOrigin;
-        Side->Where = whereOf(*Found->Node, *M);
+        Side->Where = Found->Where;
+        std::string Base = Found->keyBase(Path);
         if (!Layer->Scale.empty())
-          Side->ScaleKey = Path + "." + Layer->Scale;
+          Side->ScaleKey = joinKey(Base, Layer->Scale);
         if (!Layer->Shift.empty())
-          Side->ShiftKey = Path + "." + Layer->Shift;
+          Side->ShiftKey = joinKey(Base, Layer->Shift);
       }
       auto Fail = [&](std::string Why) {
         if (L.Error.empty())
@@ -423,11 +468,12 @@ llvm::Expected<VerifyReport> verifyNorms(const std::vector<std::string> &OldPath
             if (Own.empty())
               continue;
             std::string Source;
-            const TensorInfo *T = tensorFor(*W, Path, Own, OtherName, Role_, Source);
+            const TensorInfo *T = tensorFor(*W, (S == 0 ? OL : NL).keyBase(Path), Own,
+                                            OtherName, Role_, Source);
             const char *SideName = S == 0 ? "OLD" : "NEW";
             if (!T) {
-              Fail(fmt::format("{}: no tensor for `{}.{}` in the checkpoint",
-                               SideName, Path, Own));
+              Fail(fmt::format("{}: no tensor for `{}` in the checkpoint", SideName,
+                               joinKey((S == 0 ? OL : NL).keyBase(Path), Own)));
               continue;
             }
             if (T->Shape.size() != 1) {

@@ -36,8 +36,8 @@ struct VerifyOptions {
   /// readCheckpoint reads.
   std::string Checkpoint;
   /// `--eps`: the eps of every layer whose eps paramlint cannot resolve
-  /// statically (a config key no config dict literal defines, a
-  /// non-literal argument). Known values are never overridden.
+  /// statically (a config key no config dict literal or config class
+  /// defines, a non-literal argument). Known values are never overridden.
   std::optional<double> Eps;
   /// The width probed when neither a literal nor the checkpoint says it.
   unsigned AssumedWidth = 768;

@@ -51,6 +51,7 @@ void compactFacts(FileFacts &F) {
   shrink(F.Problems);
   shrink(F.Suppressions);
   shrink(F.ConfigValues);
+  shrink(F.NormUses);
 }
 
 } // namespace paramlint

@@ -743,5 +743,36 @@ TEST(VerifyTest, GgmlGraphCodeVersionsArePairedByTheirTensors) {
   }
 }
 
+/// With a checkpoint, a ggml norm's tensors are read under the names its
+/// loader gives them (`model/h0/ln_1/g`), and its layers are expanded over
+/// the indices the checkpoint holds.
+TEST(VerifyTest, GgmlNormsReadTheirWeightsUnderTheLoadersNames) {
+  std::string Dir = sourceDir() + "/fixtures/verify/ggml_gpt2";
+  std::vector<std::pair<std::string, std::vector<float>>> Tensors;
+  for (std::string H : {"model/h0", "model/h1"})
+    for (const char *N : {"/ln_1/g", "/ln_1/b", "/ln_2/g", "/ln_2/b"})
+      Tensors.push_back({H + N, std::vector<float>(16, N[6] == 'g' ? 1.5f : 0.25f)});
+  Tensors.push_back({"model/ln_f/g", std::vector<float>(16, 1.0f)});
+  Tensors.push_back({"model/ln_f/b", std::vector<float>(16, 0.0f)});
+  TempDir T;
+  std::string Ckpt = T.write("gpt2.safetensors", safetensors(Tensors));
+  Json J = verifyJson({"--checkpoint", Ckpt, Dir + "/old", Dir + "/new"}, 1);
+  EXPECT_EQ(verdicts(J), (std::map<std::string, std::string>{{"layers.0.ln_1", "bit-identical"},
+                                                            {"layers.1.ln_1", "bit-identical"},
+                                                            {"layers.0.ln_2", "DIFFERENT"},
+                                                            {"layers.1.ln_2", "DIFFERENT"},
+                                                            {"ln_f", "DIFFERENT"}}))
+      << J.dump(2);
+  for (const Json &L : J["layers"]) {
+    EXPECT_EQ(L["width"], 16) << L.dump(2);
+    EXPECT_EQ(L["width_source"], "checkpoint");
+    if (L["path"] == "layers.1.ln_2") {
+      EXPECT_EQ(L["old"]["weights"], "model/h1/ln_2/g (the loader's name), model/h1/ln_2/b "
+                                     "(the loader's name)");
+      EXPECT_EQ(L["new"]["weights"], "model/h1/ln_2/g (the loader's name)");
+    }
+  }
+}
+
 } // namespace
 } // namespace paramlint::test

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <map>
 #include <regex>
@@ -29,6 +30,9 @@ struct FoundLayer {
   NormLayer Layer;
   std::string ClassName; ///< The norm's class, or its call (`ggml_norm`).
   std::optional<Location> Where;
+  /// A tensor norm's checkpoint names as its loader gives them
+  /// (`model/h*/ln_1/g` for `layers.*.ln_1_g`), empty when none does.
+  std::string ScaleName, ShiftName;
 
   /// The module path the tensors live under, for one concrete layer path.
   std::string keyBase(const std::string &Concrete) const {
@@ -38,6 +42,46 @@ struct FoundLayer {
                                          : ""; // Top-level tensors.
   }
 };
+
+/// A key under a module path (`""` for the root).
+std::string joinKey(const std::string &Path, const std::string &Name) {
+  return Path.empty() ? Name : Path + "." + Name;
+}
+
+/// Name with its first `*` replaced by Index.
+std::string withIndex(std::string Name, const std::string &Index) {
+  if (size_t Star = Name.find('*'); Star != std::string::npos)
+    Name.replace(Star, 1, Index);
+  return Name;
+}
+
+/// The layer paths of a loader-named tensor norm in the checkpoint: the
+/// indices its loader's name pattern matches (`model/h*/ln_1/g` and
+/// `model/h3/ln_1/g` give `layers.3.ln_1`), with each path's index.
+std::vector<std::pair<std::string, std::string>>
+expandByName(const std::string &Path, const std::string &Pattern,
+             const std::vector<std::pair<std::string, const TensorInfo *>> &Keys) {
+  std::vector<std::pair<std::string, std::string>> Out;
+  if (Pattern.find('*') == std::string::npos || Path.find('*') == std::string::npos)
+    return {{Path, ""}};
+  std::string Re;
+  for (char C : Pattern)
+    Re += C == '*' ? std::string("([0-9]+)")
+          : std::isalnum(static_cast<unsigned char>(C)) || C == '_' ? std::string(1, C)
+                                                                     : std::string("\\") + C;
+  std::regex R("^" + Re + "$");
+  std::set<std::pair<size_t, std::string>> Found; // Numeric order.
+  for (const auto &[Key, T] : Keys) {
+    std::smatch M;
+    if (std::regex_match(Key, M, R))
+      Found.insert({M[1].str().size(), M[1].str()});
+  }
+  for (const auto &[Size, Index] : Found)
+    Out.push_back({withIndex(Path, Index), Index});
+  if (Out.empty())
+    Out.push_back({Path, ""});
+  return Out;
+}
 
 std::optional<Location> whereOf(const ModuleNode &Node, const Model &M) {
   if (Node.Class && Node.File)
@@ -58,6 +102,20 @@ void collectNorms(const ModuleNode &Node, const Model &M, const std::string &Pat
     collectNorms(*Child, M, Path.empty() ? Name : Path + "." + Name, Out, Depth + 1);
 }
 
+/// The checkpoint name a loader of G gives the tensor at Key of M
+/// (`model.tensors["model/h" + i + "/ln_1/g"] = layer.ln_1_g` gives
+/// `model/h*/ln_1/g` to `layers.*.ln_1_g`), or "".
+std::string loaderName(const ParamGraph &G, const Model &M, const std::string &Key) {
+  for (const BoundAccess &B : G.Accesses)
+    if (B.TheModel == &M && B.Fact && B.Fact->K != AccessFact::Kind::Read &&
+        B.Resolved.K == Resolution::Kind::Slot && B.Resolved.Key == Key &&
+        !B.Fact->Sources.empty() && B.Fact->Sources[0].Keys.size() == 1 &&
+        std::count(B.Fact->Sources[0].Keys[0].begin(), B.Fact->Sources[0].Keys[0].end(),
+                   '*') == std::count(Key.begin(), Key.end(), '*'))
+      return B.Fact->Sources[0].Keys[0];
+  return "";
+}
+
 /// The norm layers of M: its norm modules and the norms computed on its
 /// tensors (first of a path wins).
 std::vector<FoundLayer> normsOf(const Model &M, const ParamGraph &G) {
@@ -72,8 +130,13 @@ std::vector<FoundLayer> normsOf(const Model &M, const ParamGraph &G) {
     std::string Path = T.KeyBase.empty() ? T.Stem : T.KeyBase + "." + T.Stem;
     if (!Seen.insert(Path).second)
       continue;
-    Out.push_back({Path, T.Stem, T.Layer, T.Fact->Semantics.Via,
-                   Location{T.File, T.Fact->Where}});
+    FoundLayer F{Path, T.Stem, T.Layer, T.Fact->Semantics.Via,
+                 Location{T.File, T.Fact->Where}};
+    if (!T.Layer.Scale.empty())
+      F.ScaleName = loaderName(G, M, joinKey(T.KeyBase, T.Layer.Scale));
+    if (!T.Layer.Shift.empty())
+      F.ShiftName = loaderName(G, M, joinKey(T.KeyBase, T.Layer.Shift));
+    Out.push_back(std::move(F));
   }
   return Out;
 }
@@ -196,11 +259,6 @@ std::vector<std::string> expandPath(const std::string &Pattern, const Weights &W
   if (Out.empty())
     Out.push_back(Pattern);
   return Out;
-}
-
-/// A key under a module path (`""` for the root).
-std::string joinKey(const std::string &Path, const std::string &Name) {
-  return Path.empty() ? Name : Path + "." + Name;
 }
 
 /// The checkpoint tensor a side loads for Role under Path through its own
@@ -420,16 +478,20 @@ llvm::Expected<VerifyReport> verifyNorms(const std::vector<std::string> &OldPath
     Paired.insert(OL.Path);
     NormLayer OldLayer = OL.Layer, NewLayer = NL.Layer;
     fillUnknownEps(OldLayer, NewLayer, Options);
-    std::vector<std::string> Paths{OL.Path};
-    if (W && !OL.keyBase(OL.Path).empty()) {
+    // Concrete paths, with the index a loader's name pattern takes.
+    std::vector<std::pair<std::string, std::string>> Paths{{OL.Path, ""}};
+    const std::string &OldName = !OL.ScaleName.empty() ? OL.ScaleName : OL.ShiftName;
+    if (W && !OldName.empty()) {
+      // A ggml norm: its tensors are found under its loader's names.
+      Paths = expandByName(OL.Path, OldName, W->Keys);
+    } else if (W && !OL.keyBase(OL.Path).empty()) {
       // Expanded over the checkpoint's indices by the module the tensors
       // live under.
-      Paths = expandPath(OL.keyBase(OL.Path), *W);
-      if (!OL.Stem.empty())
-        for (std::string &P : Paths)
-          P += "." + OL.Stem;
+      Paths.clear();
+      for (std::string &P : expandPath(OL.keyBase(OL.Path), *W))
+        Paths.push_back({OL.Stem.empty() ? P : P + "." + OL.Stem, ""});
     }
-    for (const std::string &Path : Paths) {
+    for (const auto &[Path, Index] : Paths) {
       VerifyLayer L;
       L.Path = Path;
       for (auto [Side, Found, Layer] :
@@ -468,12 +530,22 @@ llvm::Expected<VerifyReport> verifyNorms(const std::vector<std::string> &OldPath
             if (Own.empty())
               continue;
             std::string Source;
-            const TensorInfo *T = tensorFor(*W, (S == 0 ? OL : NL).keyBase(Path), Own,
-                                            OtherName, Role_, Source);
+            const FoundLayer &Found = S == 0 ? OL : NL;
+            const std::string &LoaderName =
+                Role_ == Role::Scale ? Found.ScaleName : Found.ShiftName;
+            std::string Wanted = joinKey(Found.keyBase(Path), Own);
+            const TensorInfo *T = nullptr;
+            if (!LoaderName.empty()) {
+              // Through the name the side's loader gives the tensor.
+              Wanted = withIndex(LoaderName, Index);
+              if ((T = W->find(Wanted)))
+                Source = T->Name + " (the loader's name)";
+            } else {
+              T = tensorFor(*W, Found.keyBase(Path), Own, OtherName, Role_, Source);
+            }
             const char *SideName = S == 0 ? "OLD" : "NEW";
             if (!T) {
-              Fail(fmt::format("{}: no tensor for `{}` in the checkpoint", SideName,
-                               joinKey((S == 0 ? OL : NL).keyBase(Path), Own)));
+              Fail(fmt::format("{}: no tensor for `{}` in the checkpoint", SideName, Wanted));
               continue;
             }
             if (T->Shape.size() != 1) {

@@ -6,10 +6,12 @@
 /// into a NormSemanticsFact, and the constructs that must stay unknown.
 ///
 //===----------------------------------------------------------------------===//
+#include "graph/NormLayer.h"
 #include "python/PythonFrontend.h"
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 using namespace paramlint;
@@ -452,6 +454,78 @@ class LayerNorm(nn.Module):
   EXPECT_EQ(N->K, NK::LayerNorm) << N->Reason;
   EXPECT_EQ(N->Eps, EK::InsideSqrt);
   EXPECT_FALSE(N->Unbiased);
+}
+
+
+/// Config classes give their defaults as config values; a construction's
+/// literal keyword overrides them; sources that disagree leave the value
+/// unknown and say so.
+TEST(ConfigValuesTest, ConfigClassDefaultsAndConstructionArguments) {
+  std::string Code = R"(
+from dataclasses import dataclass
+
+@dataclass
+class ModelArgs:
+    dim: int = 4096
+    norm_eps: float = 1e-5
+    name: str = "llama"
+
+class BertConfig(PretrainedConfig):
+    def __init__(self, hidden_size=768, layer_norm_eps=1e-12, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden_size = hidden_size
+        self.layer_norm_eps = layer_norm_eps
+        self.initializer_range = 0.02
+
+class Block:
+    eps = 1e-6  # not a config class: no value
+
+GPT = {"eps": 1e-5}
+args = ModelArgs(norm_eps=1e-6, dim=-1)
+)";
+  SourceFile File("test.py", Code, SourceKind::Python);
+  FileFacts F = extractPythonFacts(File);
+  std::map<std::string, std::pair<double, ConfigValueFact::Kind>> Got;
+  for (const ConfigValueFact &C : F.ConfigValues)
+    Got[C.Dict + "." + C.Key] = {C.Value, C.K};
+  using CK = ConfigValueFact::Kind;
+  std::map<std::string, std::pair<double, ConfigValueFact::Kind>> Want{
+      {"ModelArgs.dim", {4096, CK::ClassDefault}},
+      {"ModelArgs.norm_eps", {1e-5, CK::ClassDefault}},
+      {"BertConfig.hidden_size", {768, CK::ClassDefault}},
+      {"BertConfig.layer_norm_eps", {1e-12, CK::ClassDefault}},
+      {"BertConfig.initializer_range", {0.02, CK::ClassDefault}},
+      {"GPT.eps", {1e-5, CK::DictLiteral}}};
+  // The construction's keywords (both of them: they are all literals).
+  EXPECT_EQ(Got.count("ModelArgs.norm_eps"), 1u);
+  for (const auto &[Key, Value] : Want) {
+    ASSERT_EQ(Got.count(Key), 1u) << Key;
+    EXPECT_DOUBLE_EQ(Got[Key].first, Value.first) << Key;
+    EXPECT_EQ(Got[Key].second, Value.second) << Key;
+  }
+  EXPECT_EQ(Got.count("Block.eps"), 0u);
+  size_t Arguments = 0;
+  for (const ConfigValueFact &C : F.ConfigValues)
+    Arguments += C.K == CK::Argument;
+  EXPECT_EQ(Arguments, 2u);
+
+  ConfigValueIndex Index = configValueIndex({&F});
+  std::string Origin, Source;
+  // The argument wins over the dataclass default.
+  ASSERT_EQ(configValueOf("norm_eps", Index, Origin, Source), 1e-6);
+  EXPECT_EQ(Origin, "config key `norm_eps` = 1e-06 (ModelArgs(norm_eps=...))");
+  EXPECT_EQ(Source, "ModelArgs(norm_eps=...)");
+  ASSERT_EQ(configValueOf("layer_norm_eps", Index, Origin, Source), 1e-12);
+  EXPECT_EQ(Origin, "config key `layer_norm_eps` = 1e-12 (default of BertConfig.layer_norm_eps)");
+  EXPECT_EQ(Source, "BertConfig.layer_norm_eps");
+  ASSERT_EQ(configValueOf("eps", Index, Origin, Source), 1e-5);
+  EXPECT_EQ(Source, "GPT['eps']");
+  EXPECT_FALSE(configValueOf("rms_eps", Index, Origin, Source));
+  EXPECT_EQ(Origin, "config key `rms_eps` (no config dict literal or config class defines it)");
+  // Two defaults that disagree: no value, and both are named.
+  Index["eps"].push_back(ConfigValue{1e-6, "OtherConfig", CK::ClassDefault});
+  EXPECT_FALSE(configValueOf("eps", Index, Origin, Source));
+  EXPECT_EQ(Origin, "config key `eps` (GPT, OtherConfig give it different values)");
 }
 
 } // namespace

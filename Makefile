@@ -3,7 +3,8 @@
 PRESET ?= release
 BIN := build/$(PRESET)/paramlint
 
-.PHONY: all bootstrap bootstrap-test configure build demo test bench install clean
+.PHONY: all bootstrap bootstrap-test configure build demo test fuzz bench \
+        install clean
 
 all: build
 
@@ -22,14 +23,26 @@ build: bootstrap configure
 demo: build
 	./scripts/demo.sh $(BIN)
 
-# Then each checkpoint reader's libFuzzer target runs 10 s on its seeds
-# (clang build in build/fuzz; fuzz/run.sh runs one longer).
+# Then each libFuzzer target runs 10 s on its seeds and replays the inputs
+# that once crashed it (clang build in build/fuzz; `make fuzz` runs longer).
 test: bootstrap-test configure
 	cmake --build --preset $(PRESET) -j2
 	ctest --preset $(PRESET)
 	@test -f build/fuzz/build.ninja || cmake --preset fuzz
 	cmake --build --preset fuzz -j2
 	ctest --preset fuzz
+
+# `make fuzz FUZZ_SECONDS=N`: every fuzz target for N seconds, one after the
+# other, growing its corpus in build/fuzz/corpus (fuzz/run.sh); a target
+# that crashes leaves its input in build/fuzz/artifacts and fails the run
+# after the others have had their turn.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := safetensors gguf npy zip pickle index python notebook config fix
+fuzz: bootstrap-test
+	@failed=; for t in $(FUZZ_TARGETS); do \
+	  ./fuzz/run.sh $$t $(FUZZ_SECONDS) || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed"; exit 1; fi
 
 # `make install PREFIX=/usr/local`: the program, paramlint(1) and the docs.
 install: build

@@ -106,9 +106,13 @@ void walk(const ModuleNode &Node, const std::optional<Location> &At,
     if (Child->Class)
       U.Used.insert(Child->Class);
     if (Child->Library && Child->IsNorm && ChildAt &&
-        std::none_of(U.Library.begin(), U.Library.end(), [&](const NormNames &N) {
-          return N.ClassName == Child->ClassName && N.UsedAt->File == ChildAt->File;
-        })) {
+        std::none_of(U.Library.begin(), U.Library.end(),
+                     // By name: C++17 lambdas cannot capture a structured
+                     // binding (clang, which builds the fuzz targets, says so).
+                     [&, &ChildNode = Child](const NormNames &N) {
+                       return N.ClassName == ChildNode->ClassName &&
+                              N.UsedAt->File == ChildAt->File;
+                     })) {
       NormNames N;
       N.ClassName = Child->ClassName;
       N.Library = true;

@@ -309,6 +309,31 @@ TEST(FixEngineTest, AFixThatBreaksTheSyntaxIsRolledBack) {
   ASSERT_EQ(R.Remaining->Diagnostics.size(), 1u);
 }
 
+// Found by fuzz_fix: tree-sitter parses a broken UTF-8 sequence or a NUL
+// inside a string or a comment, so the syntax guard passed such a fix, and
+// the next run refused the file it wrote (PL001, not valid UTF-8).
+TEST(FixEngineTest, AFixThatMakesTheFileUnreadableIsRolledBack) {
+  for (const std::string &Bad : {std::string("\xa7"), std::string(1, '\0')}) {
+    TempDir T;
+    std::string P = T.write("load.py", TwoRenames);
+    std::string Inserted = "\"" + Bad + "\"";
+    FixOptions O;
+    O.MutateFix = [&](const Diagnostic &, Fix &F) {
+      if (F.Message.find("`shift`") != std::string::npos)
+        F.Edits.push_back(Edit{Span{0, 0}, Inserted + "\n"});
+    };
+    FixResult R = fix(P, O);
+    EXPECT_EQ(R.Fixed, 1u);
+    std::string Got = readFile(P);
+    EXPECT_NE(Got.find("norm1.weight ="), std::string::npos) << Got;
+    EXPECT_EQ(Got.find(Inserted), std::string::npos) << Got;
+    ASSERT_EQ(R.Warnings.size(), 1u) << join(R.Warnings);
+    EXPECT_NE(R.Warnings[0].find("unreadable"), std::string::npos) << R.Warnings[0];
+    for (const Diagnostic &D : R.Remaining->Diagnostics)
+      EXPECT_NE(D.Code, "PL001") << D.Message;
+  }
+}
+
 TEST(FixEngineTest, OnlyBrokenFixesLeaveTheFileIntact) {
   TempDir T;
   std::string P = T.write("load.py", TwoRenames);

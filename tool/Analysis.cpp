@@ -5,6 +5,7 @@
 #include "Discover.h"
 #include "Parallel.h"
 #include "ReadFile.h"
+#include "SourceText.h"
 #include "cache/FactsCache.h"
 #include "cache/RunCache.h"
 #include "checkpoint/Checkpoint.h"
@@ -41,36 +42,6 @@ constexpr size_t MaxSourceBytes = 4u << 20;
 /// A notebook's JSON may be far larger than its code (images in outputs):
 /// its code cells are held to MaxSourceBytes after reading.
 constexpr size_t MaxNotebookBytes = 64u << 20;
-
-/// Offset of the first byte that breaks UTF-8, or npos.
-size_t firstInvalidUtf8(const std::string &S) {
-  size_t I = 0, N = S.size();
-  while (I < N) {
-    unsigned char C = S[I];
-    size_t Len = C < 0x80 ? 1 : (C >> 5) == 0x6 ? 2 : (C >> 4) == 0xE ? 3
-                                : (C >> 3) == 0x1E ? 4 : 0;
-    if (Len == 0 || I + Len > N)
-      return I;
-    for (size_t K = 1; K < Len; ++K)
-      if ((static_cast<unsigned char>(S[I + K]) & 0xC0) != 0x80)
-        return I;
-    // Overlong encodings and surrogates are invalid too.
-    if (Len == 2 && C < 0xC2)
-      return I;
-    if (Len == 3) {
-      unsigned char C1 = S[I + 1];
-      if ((C == 0xE0 && C1 < 0xA0) || (C == 0xED && C1 >= 0xA0))
-        return I;
-    }
-    if (Len == 4) {
-      unsigned char C1 = S[I + 1];
-      if ((C == 0xF0 && C1 < 0x90) || C > 0xF4 || (C == 0xF4 && C1 >= 0x90))
-        return I;
-    }
-    I += Len;
-  }
-  return std::string::npos;
-}
 
 bool endsWith(const std::string &S, const std::string &Suffix) {
   return S.size() >= Suffix.size() &&
@@ -130,15 +101,8 @@ Loaded load(const DiscoveredPath &Input,
   }
   // Positions in these messages are computed on a text that stops just
   // before the bad byte, so they are right and the text shown is valid.
-  size_t Nul = Bytes.find('\0');
-  size_t Bad = firstInvalidUtf8(Bytes);
-  if (Nul != std::string::npos && (Bad == std::string::npos || Nul < Bad))
-    return Fail("file contains a NUL byte: not source text (binary?)",
-                static_cast<uint32_t>(Nul), Bytes.substr(0, Nul));
-  if (Bad != std::string::npos)
-    return Fail(fmt::format("file is not valid UTF-8 (byte 0x{:02x})",
-                            static_cast<unsigned char>(Bytes[Bad])),
-                static_cast<uint32_t>(Bad), Bytes.substr(0, Bad));
+  if (std::optional<TextProblem> P = sourceTextProblem(Bytes))
+    return Fail(std::move(P->Message), P->At, Bytes.substr(0, P->At));
   L.File = std::make_unique<SourceFile>(
       Input.Path, std::move(Bytes),
       isCxxPath(Input.Path) ? SourceKind::Cxx : SourceKind::Python);

@@ -229,8 +229,11 @@ llvm::Error readLibraryClasses(const std::string &File, const toml::node &Node,
 
 /// Reads the keys of the paramlint table T of File into C.
 llvm::Error readTable(const std::string &File, const toml::table &T, Config &C) {
-  for (const auto &[KeyView, Node] : T) {
-    std::string Key(KeyView.str());
+  for (const auto &Entry : T) {
+    // Not a structured binding: the lambda below captures the node, which
+    // C++17 (and clang, which builds the fuzz targets) does not allow.
+    std::string Key(Entry.first.str());
+    const toml::node &Node = Entry.second;
     auto List = [&](bool Codes) { return stringList(File, Key, Node, Codes); };
     if (Key == "select" || Key == "ignore") {
       auto L = List(true);

@@ -2,6 +2,7 @@
 #include "fix/FixEngine.h"
 
 #include "Discover.h"
+#include "SourceText.h"
 #include "fix/NotebookSplice.h"
 #include "graph/ModulePaths.h"
 #include "python/Notebook.h"
@@ -86,6 +87,14 @@ llvm::Expected<std::string> rebuild(const SourceFile &File,
     if (File.kind() == SourceKind::Cxx)
       return Out;
     Reread = std::make_unique<SourceFile>(File.path(), Out, SourceKind::Python);
+    // tree-sitter parses a NUL or a broken UTF-8 sequence in a string or a
+    // comment, but the next run would refuse the whole file (PL001).
+    if (std::optional<TextProblem> P = sourceTextProblem(Out)) {
+      Position At = Reread->position(P->At);
+      return llvm::createStringError(std::errc::invalid_argument,
+                                     "it would make the file unreadable (%s at %u:%u)",
+                                     P->Message.c_str(), At.Row, At.Column);
+    }
   }
   FileFacts Facts = extractPythonFacts(*Reread);
   if (!Facts.Problems.empty()) {

@@ -756,6 +756,9 @@ std::optional<NormSemanticsFact> ClassReader::read(TSNode Body) {
   auto Fwd = Methods.find("forward");
   if (Fwd == Methods.end())
     return std::nullopt;
+  // A copy: evaluating a `super()` call swaps Methods out and back, which
+  // leaves an iterator into it dangling (ASan found it).
+  const TSNode Forward = Fwd->second;
   // The nearest `__init__`, inherited when the class has none.
   for (const auto &[C, Ms] : Lineage)
     if (auto Ctor = Ms.find("__init__"); Ctor != Ms.end()) {
@@ -773,7 +776,7 @@ std::optional<NormSemanticsFact> ClassReader::read(TSNode Body) {
                               ts_node_child_by_field_id(A, G.Right));
   }
 
-  std::vector<TermP> Returns = evalFunction(Fwd->second, {}, 0);
+  std::vector<TermP> Returns = evalFunction(Forward, {}, 0);
   NormClassifier C;
   C.ShortText = [this](Span S) { return shortText(S); };
   C.ResolveEps = [this](const TermP &T, NormSemanticsFact &F) { resolveEps(T, F); };
@@ -782,7 +785,7 @@ std::optional<NormSemanticsFact> ClassReader::read(TSNode Body) {
   if (!Result)
     return std::nullopt;
   Result->Upcast = Upcast;
-  Result->Forward = spanOf(ts_node_child_by_field_id(Fwd->second, G.Name));
+  Result->Forward = spanOf(ts_node_child_by_field_id(Forward, G.Name));
   if (Result->K != NormSemanticsFact::Kind::Unknown)
     resolveWidth(*Result);
   return Result;

@@ -159,16 +159,22 @@ std::vector<std::pair<unsigned, std::string>> importedModules(const FileFacts &F
 
 /// Where an import may be found: the candidate files in the order Python
 /// would try them, up to the first that exists (a regular file), each with
-/// whether it exists.
+/// whether it exists. A candidate that does not exist matters only when it
+/// is a file of the run (Known: an input given as contents); the others are
+/// left out, so that the answers for a large tree stay small (all of them
+/// were 40 MiB on the benchmark corpus).
 using CandidateFiles = std::vector<std::pair<std::string, bool>>;
 
 CandidateFiles candidateFiles(const std::filesystem::path &From, unsigned Level,
-                              const std::string &Module) {
+                              const std::string &Module,
+                              const std::set<std::string> &Known) {
   CandidateFiles Out;
   for (const std::filesystem::path &C : moduleCandidates(From, Level, Module)) {
     std::error_code EC;
     bool Regular = std::filesystem::is_regular_file(C, EC);
-    Out.push_back({C.string(), Regular});
+    std::string Path = C.string();
+    if (Regular || Known.count(Path))
+      Out.push_back({std::move(Path), Regular});
     if (Regular)
       break;
   }
@@ -205,15 +211,14 @@ void addImportedFiles(Analysis &A,
                          ToProbe.size())
               .second)
         ToProbe.push_back({I, &LM});
+  std::set<std::string> Known;
+  for (size_t I = 0; I < A.InputCount; ++I)
+    Known.insert(From[I].string());
   std::vector<CandidateFiles> Answers(ToProbe.size());
   parallelFor(ToProbe.size(), Jobs, [&](size_t K) {
     Answers[K] = candidateFiles(From[ToProbe[K].first], ToProbe[K].second->first,
-                                ToProbe[K].second->second);
+                                ToProbe[K].second->second, Known);
   });
-
-  std::set<std::string> Known;
-  for (const auto &F : A.Files)
-    Known.insert(absolutePath(F->path()).string());
   // (directory, level, module) → already looked up.
   std::set<Lookup> Tried;
   for (size_t I = 0; I < A.Files.size(); ++I) {
@@ -231,7 +236,7 @@ void addImportedFiles(Analysis &A,
       CandidateFiles Fresh;
       const CandidateFiles &Candidates =
           It != Probed.end() ? Answers[It->second]
-                             : (Fresh = candidateFiles(From[I], Level, Module));
+                             : (Fresh = candidateFiles(From[I], Level, Module, Known));
       for (const auto &[C, Regular] : Candidates) {
         if (Known.count(C))
           break;

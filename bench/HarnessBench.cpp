@@ -10,6 +10,7 @@
 /// shape and thread count (bench/torch_layer_norm.py) and prints the ratios.
 ///
 //===----------------------------------------------------------------------===//
+#include "HugePages.h"
 #include "NormKernels.h"
 #include "Probes.h"
 
@@ -80,13 +81,15 @@ void BM_Memcpy(benchmark::State &State) {
 
 /// The kernel writing into a fresh, untouched allocation each time, as
 /// torch's F.layer_norm does (it allocates its output): the page faults of
-/// 128 MiB are part of what a torch user waits for.
+/// 128 MiB are part of what a torch user waits for. The output is advised
+/// onto huge pages as runNorm's is (HugePages.h).
 void BM_LayerNormF32FreshOutput(benchmark::State &State) {
   Buffers &B = buffers();
   auto Threads = unsigned(State.range(0));
   NormVariant V = NormVariant::torchLayerNorm();
   for (auto _ : State) {
     std::unique_ptr<float[]> Y(new float[Rows * Width]);
+    adviseHugePages(Y.get(), Rows * Width * sizeof(float));
     normRowsF32(V, B.X.Values.data(), Y.get(), Rows, Width, B.Scale.data(),
                 B.Shift.data(), Threads);
     benchmark::DoNotOptimize(Y.get());

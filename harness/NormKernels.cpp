@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "NormKernels.h"
+#include "HugePages.h"
 
 #include <algorithm>
 #include <cmath>
@@ -339,7 +340,7 @@ Result<NormOutput> runNorm(const NormVariant &V, const RowMatrix &X,
   NormOutput Out;
   Out.Y.Rows = X.Rows;
   Out.Y.Width = X.Width;
-  Out.Y.Values.resize(X.Values.size());
+  resizeOnHugePages(Out.Y.Values, X.Values.size());
 
   const float *XP = X.Values.data();
   std::vector<float> Stored;

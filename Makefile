@@ -3,7 +3,7 @@
 PRESET ?= release
 BIN := build/$(PRESET)/paramlint
 
-.PHONY: all bootstrap bootstrap-test configure build demo test fuzz bench \
+.PHONY: all bootstrap bootstrap-test configure build demo test test-asan fuzz bench \
         install clean
 
 all: build
@@ -31,6 +31,18 @@ test: bootstrap-test configure
 	@test -f build/fuzz/build.ninja || cmake --preset fuzz
 	cmake --build --preset fuzz -j2
 	ctest --preset fuzz
+
+# The whole test suite again, built with AddressSanitizer and UBSan (the
+# `asan` preset; a finding fails its test). The program the CLI tests run,
+# its C++ module and the tests are all instrumented; tests/asan.supp lists
+# the leaks of libraries that are not ours.
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1 \
+  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/asan.supp:print_suppressions=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+test-asan: bootstrap-test
+	@test -f build/asan/build.ninja || cmake --preset asan
+	$(ASAN_ENV) cmake --build --preset asan -j2
+	$(ASAN_ENV) ctest --preset asan
 
 # `make fuzz FUZZ_SECONDS=N`: every fuzz target for N seconds, one after the
 # other, growing its corpus in build/fuzz/corpus (fuzz/run.sh); a target

@@ -138,7 +138,7 @@ std::vector<BadInput> badInputs() {
   Cases.push_back({"lone_carriage_returns", file("cr.py", "x = 1\ry = 2\r"),
                    BadInput::EitherWay});
   Cases.push_back({"binary_bytes",
-                   file("blob.py", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 12) +
+                   file("blob.py", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10) +
                                        repeat(std::string("\x90\0\xff", 3), 1000)),
                    BadInput::MustFail});
   Cases.push_back({"notebook_string_sources",

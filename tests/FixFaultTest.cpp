@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <sstream>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -168,6 +169,32 @@ TEST(FixFaultTest, LinksOutOfTheCheckedTreeAreNotWrittenThrough) {
   std::string Inside = T.write("tree/real/loader.py", loaderSource(2));
   fs::create_symlink("../outside/loader.py", T.file("tree/out_link.py"));
   fs::create_symlink("real/loader.py", T.file("tree/in_link.py"));
+
+  // `check` does not offer what `--fix` will not write: the outside file's
+  // findings carry a note instead of a fix, and are not counted fixable.
+  RunResult C = runParamlint({"check", "tree"}, "", T.path());
+  EXPECT_EQ(C.ExitCode, 1) << describeRun(C);
+  size_t OutsideFindings = 0, InsideFixable = 0;
+  std::istringstream Lines(C.Out);
+  for (std::string Line; std::getline(Lines, Line);) {
+    bool Finding = Line.find(": PL1") != std::string::npos;
+    if (Finding && Line.rfind("tree/out_link.py:", 0) == 0) {
+      ++OutsideFindings;
+      EXPECT_EQ(Line.find("[*]"), std::string::npos) << Line;
+    } else if (Finding && Line.find("[*]") != std::string::npos) {
+      ++InsideFixable;
+    }
+  }
+  EXPECT_GT(OutsideFindings, 0u) << describeRun(C);
+  EXPECT_GT(InsideFixable, 0u) << describeRun(C);
+  EXPECT_NE(C.Out.find("not fixable here: tree/out_link.py is a link to " +
+                       fs::canonical(Outside).string() + ", outside the checked paths"),
+            std::string::npos)
+      << describeRun(C);
+  EXPECT_NE(C.Out.find("[*] " + std::to_string(InsideFixable) + " fixable with"),
+            std::string::npos)
+      << describeRun(C);
+
   RunResult R = runParamlint({"check", "--fix", "tree"}, "", T.path());
   expectNoCrash(R);
   EXPECT_EQ(R.ExitCode, 1) << describeRun(R); // The outside file's findings remain.
@@ -176,6 +203,7 @@ TEST(FixFaultTest, LinksOutOfTheCheckedTreeAreNotWrittenThrough) {
                        fs::canonical(Outside).string() + ", outside the checked paths"),
             std::string::npos)
       << describeRun(R);
+  EXPECT_EQ(R.Out.find("fixable with"), std::string::npos) << describeRun(R);
   EXPECT_EQ(readFile(Inside).find("norm1.scale"), std::string::npos) << readFile(Inside);
   EXPECT_TRUE(fs::is_symlink(T.file("tree/in_link.py")));
   EXPECT_TRUE(fs::is_symlink(T.file("tree/out_link.py")));

@@ -3,6 +3,7 @@
 
 #include "Config.h"
 #include "Discover.h"
+#include "fix/CheckedTree.h"
 #include "Parallel.h"
 #include "ReadFile.h"
 #include "SourceText.h"
@@ -399,6 +400,8 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
         Result->Diagnostics = std::move(*Diags);
         Result->Cache.ReusedRun = true;
         FinishCache();
+        Result->DeclinedFixes =
+            declineFixesOutside(Result->Diagnostics, CheckedTree(Paths));
         return Result;
       }
   }
@@ -460,6 +463,8 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
             serializeDiagnostics(Result->Diagnostics, Result->Files))
       Cache->storeRun(*RunKey, std::move(*Bytes));
   FinishCache();
+  // After the run cache is written, so a reused run declines the same way.
+  Result->DeclinedFixes = declineFixesOutside(Result->Diagnostics, CheckedTree(Paths));
   return Result;
 }
 

@@ -111,6 +111,9 @@ struct Analysis {
   /// Things the user should know about the run that are no finding (the
   /// C++ frontend parsed with fallback flags): printed once on stderr.
   std::vector<std::string> Notes;
+  /// Files whose fixes were declined because they are links to files
+  /// outside the checked paths (fix/CheckedTree.h): (path, link target).
+  std::vector<std::pair<std::string, std::string>> DeclinedFixes;
   /// The tables the run judged names by when its config extended them
   /// (null: the built-in ones). Graph nodes point into them.
   std::shared_ptr<const ExtendedTables> Tables;

@@ -3,6 +3,7 @@
 
 #include "Discover.h"
 #include "SourceText.h"
+#include "fix/CheckedTree.h"
 #include "fix/NotebookSplice.h"
 #include "graph/ModulePaths.h"
 #include "python/Notebook.h"
@@ -110,40 +111,6 @@ llvm::Expected<std::string> rebuild(const SourceFile &File,
 }
 
 /// Splits an error into its message and code.
-/// What the user asked to check, links resolved: the files named and the
-/// directories named, so that a fix never writes through a link to a file
-/// outside them.
-class CheckedTree {
-public:
-  explicit CheckedTree(const std::vector<std::string> &Paths) {
-    for (const std::string &P : Paths) {
-      std::error_code EC;
-      std::filesystem::path Real = std::filesystem::canonical(P, EC);
-      if (EC)
-        continue;
-      (std::filesystem::is_directory(Real, EC) ? Dirs : Files).insert(Real.string());
-    }
-  }
-
-  /// The file Path names, links resolved, when it lies outside the checked
-  /// paths; nullopt when inside (or when it cannot be resolved, which the
-  /// snapshot then reports).
-  std::optional<std::string> outside(const std::string &Path) const {
-    std::error_code EC;
-    std::string Real = std::filesystem::canonical(Path, EC).string();
-    if (EC || Files.count(Real))
-      return std::nullopt;
-    for (const std::string &D : Dirs)
-      if (Real.size() > D.size() && Real.compare(0, D.size(), D) == 0 &&
-          (D.back() == '/' || Real[D.size()] == '/'))
-        return std::nullopt;
-    return Real;
-  }
-
-private:
-  std::set<std::string> Files, Dirs;
-};
-
 std::pair<std::string, std::error_code> describe(llvm::Error E) {
   std::pair<std::string, std::error_code> Out;
   llvm::handleAllErrors(std::move(E), [&](const llvm::ErrorInfoBase &Info) {
@@ -168,9 +135,7 @@ private:
 
   const std::vector<std::string> &Paths;
   const FixOptions &Options;
-  /// Inputs that are links to files outside the checked paths, by key:
-  /// (the path as given, the link's target).
-  std::map<std::string, std::pair<std::string, std::string>> Outside;
+  std::set<std::string> Warned; ///< Declined files already warned about.
   std::vector<std::string> Order; ///< Keys of the snapshotted inputs.
   std::map<std::string, FileSnapshot> Snapshots;
   std::map<std::string, std::string> Current; ///< Bytes after the fixes so far.
@@ -282,10 +247,8 @@ llvm::Expected<FixResult> Engine::run() {
       continue;
     // Never snapshotted, so never edited: its findings stay as remaining
     // ones, with a warning if it has fixes.
-    if (std::optional<std::string> Target = Tree.outside(In.Path)) {
-      Outside[Key] = {In.Path, *Target};
+    if (Tree.outside(In.Path))
       continue;
-    }
     auto Snap = snapshotFile(In.Path);
     if (!Snap) {
       llvm::consumeError(Snap.takeError()); // analyze() reports it as PL001.
@@ -315,6 +278,13 @@ llvm::Expected<FixResult> Engine::run() {
         return P.takeError();
       Produced = std::move(*P);
     }
+    // analyze() declined the fixes of links out of the tree (and they are
+    // never snapshotted either): say so once.
+    for (const auto &[Path, Target] : Last->DeclinedFixes)
+      if (Warned.insert(Path).second)
+        Result.Warnings.push_back(fmt::format(
+            "{}: not fixed: it is a link to {}, outside the checked paths", Path,
+            Target));
     for (const Diagnostic &D : Last->Diagnostics)
       if (D.Code == "PL001")
         Broken.insert(D.Where.File);
@@ -326,12 +296,6 @@ llvm::Expected<FixResult> Engine::run() {
       const SourceFile &File = *Last->Files[I];
       std::string Key = absolutePath(File.path()).string();
       auto It = PerFile.find(&File);
-      if (auto Out = Outside.find(Key); It != PerFile.end() && Out != Outside.end()) {
-        Result.Warnings.push_back(fmt::format(
-            "{}: not fixed: it is a link to {}, outside the checked paths",
-            Out->second.first, Out->second.second));
-        Outside.erase(Out);
-      }
       // A file that does not parse, or whose text is not its bytes, is
       // never edited: the edit could not be checked or would lose bytes.
       if (It == PerFile.end() || Broken.count(&File) || !Current.count(Key) ||

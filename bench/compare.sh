@@ -11,9 +11,16 @@
 #                     (default build/release)
 #   BENCH_RUNS        runs per tool and --jobs (default 5)
 #   BENCH_JOBS        the --jobs values (default "1 2")
+#   BENCH_JEMALLOC    the jemalloc library bare_parse is also timed with, by
+#                     LD_PRELOAD, as a row of its own (default: the one
+#                     paramlint is linked against, found with ldd; none when
+#                     it was built with PARAMLINT_JEMALLOC=OFF)
 #   AST_GREP          the ast-grep binary (default: `ast-grep` on PATH, else
 #                     node_modules/.bin/ast-grep under /tmp/astgrep); when none
 #                     is found its rows are skipped
+# paramlint is linked with jemalloc (PARAMLINT_JEMALLOC), bare_parse with
+# glibc's malloc; so that the floor stays honest, bare_parse is timed with
+# both, and the ratios are printed against each.
 # On a shared machine wall time is inflated by other processes; CPU time
 # (what the process itself spent) and peak RSS are the figures to compare.
 set -euo pipefail
@@ -26,6 +33,8 @@ JOBS=${BENCH_JOBS:-1 2}
 for B in "$BUILD/paramlint" "$BUILD/bench/bare_parse"; do
   [[ -x $B ]] || { echo "compare.sh: $B missing (build paramlint and bare_parse)" >&2; exit 2; }
 done
+JEMALLOC=${BENCH_JEMALLOC-$(ldd "$BUILD/paramlint" | awk '/libjemalloc/ {print $3; exit}')}
+[[ -z $JEMALLOC || -f $JEMALLOC ]] || { echo "compare.sh: $JEMALLOC missing" >&2; exit 2; }
 SG=${AST_GREP:-$(command -v ast-grep || echo /tmp/astgrep/node_modules/.bin/ast-grep)}
 [[ -x $SG ]] || SG=""
 
@@ -47,6 +56,7 @@ EOF
 echo "== corpus $CORPUS: $(find "$CORPUS" \( -name '*.py' -o -name '*.ipynb' \) -not -path '*/.*' | wc -l) inputs;" \
   "runs $RUNS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$BUILD/bench/bare_parse" -j 1 "$CORPUS"
+[[ -n $JEMALLOC ]] && echo "jemalloc: $JEMALLOC (paramlint linked, bare_parse_je preloaded)"
 [[ -n $SG ]] && echo "ast-grep: $("$SG" --version)"
 
 # One row per run: tool jobs wall cpu rss_kib.
@@ -55,6 +65,8 @@ for ((R = 0; R < RUNS; R++)); do
   for J in $JOBS; do
     CMDS=("paramlint|$BUILD/paramlint check --no-cache --exit-zero -j $J --output-format json $CORPUS"
           "bare_parse|$BUILD/bench/bare_parse -j $J $CORPUS")
+    [[ -n $JEMALLOC ]] &&
+      CMDS+=("bare_parse_je|env LD_PRELOAD=$JEMALLOC $BUILD/bench/bare_parse -j $J $CORPUS")
     [[ -n $SG ]] && CMDS+=("ast-grep|$SG scan -j $J $CORPUS")
     for C in "${CMDS[@]}"; do
       NAME=${C%%|*} CMD=${C#*|}
@@ -73,10 +85,16 @@ for line in open(sys.argv[1]):
     name, jobs, wall, cpu, rss = line.split()
     rows.setdefault((name, int(jobs)), []).append((float(wall), float(cpu), int(rss)))
 med = {k: tuple(statistics.median(r[i] for r in v) for i in range(3)) for k, v in rows.items()}
-print(f"{'tool':12s} {'jobs':>4s} {'wall s':>8s} {'cpu s':>8s} {'RSS MiB':>8s} {'cpu/parse':>10s} {'wall/parse':>10s}")
+# Ratios to the bare parse with glibc's malloc and, when timed, with jemalloc.
+print(f"{'tool':14s} {'jobs':>4s} {'wall s':>8s} {'cpu s':>8s} {'RSS MiB':>8s} {'cpu/parse':>10s} "
+      f"{'wall/parse':>10s} {'cpu/parse_je':>12s} {'wall/parse_je':>13s}")
 for (name, jobs), (w, c, m) in sorted(med.items(), key=lambda kv: (kv[0][1], kv[0][0])):
     pw, pc, _ = med.get(("bare_parse", jobs), (w, c, 0))
-    print(f"{name:12s} {jobs:4d} {w:8.2f} {c:8.2f} {m / 1024:8.1f} {c / pc:9.2f}x {w / pw:9.2f}x")
+    line = f"{name:14s} {jobs:4d} {w:8.2f} {c:8.2f} {m / 1024:8.1f} {c / pc:9.2f}x {w / pw:9.2f}x"
+    if ("bare_parse_je", jobs) in med:
+        jw, jc, _ = med[("bare_parse_je", jobs)]
+        line += f" {c / jc:11.2f}x {w / jw:12.2f}x"
+    print(line)
 jobs = sorted({j for _, j in med})
 if len(jobs) > 1:
     lo, hi = jobs[0], jobs[-1]

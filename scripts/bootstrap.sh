@@ -11,7 +11,7 @@ want_test=0
 build_pkgs=(cmake ninja-build g++ make pkg-config nodejs npm
   llvm-14-dev libclang-14-dev clang-14 libtree-sitter-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfmt-dev libzip-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libgraphviz-dev)
+  libgtest-dev libgmock-dev libbenchmark-dev libgraphviz-dev libjemalloc-dev)
 # libtorch-dev: the C++ differential test builds a libtorch module against it.
 # libclang-rt-14-dev: libFuzzer and the sanitizer runtimes (clang-14 only
 # recommends it) for the fuzz targets `make test` runs.

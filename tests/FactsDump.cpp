@@ -88,11 +88,11 @@ public:
   }
   void value(const ClassFact &X) {
     const auto &[Name, Bases, Members, Methods, HasDynamicAttributes, Where,
-                 Norm, IsTensorStruct, IsPartial] = X;
+                 Norm, IsTensorStruct, IsPartial, Extent, BodyStart] = X;
     fields("Class", "Name", Name, "Bases", Bases, "Members", Members, "Methods",
            Methods, "HasDynamicAttributes", HasDynamicAttributes, "Where", Where,
            "Norm", Norm, "IsTensorStruct", IsTensorStruct, "IsPartial",
-           IsPartial);
+           IsPartial, "Extent", Extent, "BodyStart", BodyStart);
   }
   void value(const NormUseFact &X) {
     const auto &[Semantics, ScaleAccess, ShiftAccess, Where] = X;

@@ -69,9 +69,9 @@ struct FactsSchema {
   template <class Ar, class T>
   static std::enable_if_t<IsField<T, ClassFact>> fields(Ar &A, T &X) {
     auto &[Name, Bases, Members, Methods, HasDynamicAttributes, Where, Norm,
-           IsTensorStruct, IsPartial] = X;
+           IsTensorStruct, IsPartial, Extent, BodyStart] = X;
     A(Name, Bases, Members, Methods, HasDynamicAttributes, Where, Norm,
-      IsTensorStruct, IsPartial);
+      IsTensorStruct, IsPartial, Extent, BodyStart);
   }
 
   template <class Ar, class T>

@@ -27,7 +27,7 @@ namespace paramlint {
 
 /// Bump when the meaning of the bytes changes without a change to the
 /// structs (an encoding choice): old cache entries are then ignored.
-constexpr unsigned FactsFormatVersion = 1;
+constexpr unsigned FactsFormatVersion = 2;
 
 /// Appends the bytes of Facts to Out. Returns false (Out then holds a
 /// partial entry the caller must drop) for facts too deeply nested to read

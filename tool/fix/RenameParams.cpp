@@ -2,12 +2,10 @@
 #include "fix/RenameParams.h"
 
 #include "graph/KeyPattern.h"
-#include "python/PythonSyntax.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
 #include <map>
 #include <set>
 
@@ -40,20 +38,13 @@ struct ClassEnd {
   std::string Body, Step;
 };
 
-/// Finds the class whose name is at NameAt with tree-sitter (the facts keep
-/// only the name's span).
-std::optional<ClassEnd> classEnd(const std::string &Text, Span NameAt) {
-  py::TreePtr Tree = py::parseWithThreadParser(Text);
-  if (!Tree)
-    return std::nullopt;
-  TSNode Name = ts_node_descendant_for_byte_range(ts_tree_root_node(Tree.get()),
-                                                  NameAt.Begin, NameAt.End);
-  TSNode Class = ts_node_parent(Name);
-  if (ts_node_is_null(Class) ||
-      std::strcmp(ts_node_type(Class), "class_definition") != 0)
-    return std::nullopt;
-  TSNode Body = ts_node_child_by_field_name(Class, "body", 4);
-  if (ts_node_is_null(Body) || ts_node_named_child_count(Body) == 0)
+/// Where the class's body ends and how it is indented, from the extent the
+/// frontend recorded (ClassFact::Extent, BodyStart): the check that offers
+/// this fix runs on every project, and parsing the file again cost more
+/// than the rest of the fix.
+std::optional<ClassEnd> classEnd(const std::string &Text, const ClassFact &C) {
+  if (C.Extent.End <= C.Extent.Begin || C.Extent.End > Text.size() ||
+      C.BodyStart <= C.Extent.Begin || C.BodyStart >= C.Extent.End)
     return std::nullopt;
   auto Column = [&](uint32_t Byte) {
     size_t LineStart = Text.rfind('\n', Byte == 0 ? 0 : Byte - 1);
@@ -61,14 +52,14 @@ std::optional<ClassEnd> classEnd(const std::string &Text, Span NameAt) {
     return std::string(Text, LineStart, Byte - LineStart);
   };
   ClassEnd E;
-  std::string ClassIndent = Column(ts_node_start_byte(Class));
-  E.Body = Column(ts_node_start_byte(ts_node_named_child(Body, 0)));
+  std::string ClassIndent = Column(C.Extent.Begin);
+  E.Body = Column(C.BodyStart);
   // A body on the class line (`class A: x = 1`) has no indentation to copy.
   if (E.Body.find_first_not_of(" \t") != std::string::npos ||
       E.Body.size() <= ClassIndent.size())
     return std::nullopt;
   E.Step = E.Body.substr(ClassIndent.size());
-  size_t Nl = Text.find('\n', ts_node_end_byte(Class));
+  size_t Nl = Text.find('\n', C.Extent.End);
   E.At = static_cast<uint32_t>(Nl == std::string::npos ? Text.size() : Nl);
   if (E.At > 0 && Text[E.At - 1] == '\r')
     --E.At;
@@ -228,7 +219,7 @@ renameParamsFixes(const ParamGraph &G, const std::string &ClassName,
         return renameError("`" + ClassName + "` has no parameter or buffer `" +
                            R.From + "`");
     }
-    auto End = classEnd(Text, D.Class->Where);
+    auto End = classEnd(Text, *D.Class);
     if (!End)
       return renameError("cannot find the end of the body of `" + ClassName +
                          "` to add the compatibility method");

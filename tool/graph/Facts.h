@@ -177,6 +177,14 @@ struct ClassFact {
   /// another file registers them); the linker adds them to the class of
   /// the same name.
   bool IsPartial = false;
+  /// Python: the `class` statement (from `class`, decorators excluded, to
+  /// the end of its body), so that a fix adding a method after the body
+  /// (`rename-params`, PL301) needs no second parse. Empty for C++.
+  Span Extent;
+  /// Python: where the body's first named node (a statement or a comment)
+  /// begins, whose indentation the added method copies; 0 when the body
+  /// is empty or unknown.
+  uint32_t BodyStart = 0;
 };
 
 /// A function parameter with its annotation as written (may be empty).

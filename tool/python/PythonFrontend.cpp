@@ -1549,6 +1549,9 @@ void Extractor::handleClass(TSNode N, const Frame &Fr) {
   ClassFact C;
   C.Name.assign(text(Name));
   C.Where = spanOf(Name);
+  C.Extent = spanOf(N);
+  if (!isNull(Body) && ts_node_named_child_count(Body) > 0)
+    C.BodyStart = ts_node_start_byte(ts_node_named_child(Body, 0));
   if (!isNull(Supers)) {
     Kids S;
     Lister.list(Supers, S);

@@ -809,67 +809,33 @@ std::set<std::string> namespacesOf(const FileFacts &Facts) {
   return Out;
 }
 
-/// Walks statement containers (never expressions) for class definitions.
-void findClasses(TSNode N, std::vector<TSNode> &Out, ChildLister &L,
-                 unsigned Depth) {
-  const Grammar &G = Grammar::get();
-  if (Depth > 64)
-    return;
-  llvm::SmallVector<TSNode, 16> Kids;
-  L.listNamed(N, Kids);
-  for (TSNode C : Kids) {
-    switch (G.of(C)) {
-    case Sym::ClassDefinition:
-      Out.push_back(C);
-      findClasses(ts_node_child_by_field_id(C, G.Body), Out, L, Depth + 1);
-      break;
-    case Sym::Block:
-    case Sym::DecoratedDefinition:
-    case Sym::FunctionDefinition:
-    case Sym::IfStatement:
-    case Sym::ElifClause:
-    case Sym::ElseClause:
-    case Sym::TryStatement:
-    case Sym::ExceptClause:
-    case Sym::FinallyClause:
-    case Sym::WithStatement:
-    case Sym::ForStatement:
-    case Sym::WhileStatement:
-      findClasses(C, Out, L, Depth + 1);
-      break;
-    default:
-      break;
-    }
-  }
-}
-
 } // namespace
 
-void extractNormSemantics(std::string_view Text, TSNode Root, FileFacts &Facts) {
+void extractNormSemantics(std::string_view Text,
+                          const std::vector<TSNode> &ClassNodes,
+                          FileFacts &Facts) {
   const Grammar &G = Grammar::get();
-  std::vector<TSNode> Classes;
-  {
-    ChildLister L;
-    findClasses(Root, Classes, L, 0);
+  if (ClassNodes.size() != Facts.Classes.size())
+    return;
+  // Only a class whose own body defines `forward` can be a norm (read()
+  // looks no further); Methods lists every method the frontend saw in the
+  // body, so the others are skipped without being read. They stay in
+  // Others: a norm's `super()` calls and inherited `__init__` read them.
+  std::vector<size_t> Candidates;
+  FileClasses Others;
+  for (size_t I = 0; I < ClassNodes.size(); ++I) {
+    const ClassFact &F = Facts.Classes[I];
+    Others.ByName.emplace(F.Name, std::make_pair(&F, ts_node_child_by_field_id(
+                                                         ClassNodes[I], G.Body)));
+    if (std::find(F.Methods.begin(), F.Methods.end(), "forward") != F.Methods.end())
+      Candidates.push_back(I);
   }
-  if (Classes.empty())
+  if (Candidates.empty())
     return;
   std::set<std::string> Namespaces = namespacesOf(Facts);
-  FileClasses Others;
-  for (TSNode C : Classes) {
-    uint32_t NameBegin = ts_node_start_byte(ts_node_child_by_field_id(C, G.Name));
-    for (const ClassFact &F : Facts.Classes)
-      if (F.Where.Begin == NameBegin)
-        Others.ByName.emplace(F.Name, std::make_pair(&F, ts_node_child_by_field_id(C, G.Body)));
-  }
-  for (TSNode C : Classes) {
-    uint32_t NameBegin = ts_node_start_byte(ts_node_child_by_field_id(C, G.Name));
-    auto It = std::find_if(Facts.Classes.begin(), Facts.Classes.end(),
-                           [&](const ClassFact &F) { return F.Where.Begin == NameBegin; });
-    if (It == Facts.Classes.end())
-      continue;
-    ClassReader R(Text, *It, Namespaces, Others);
-    It->Norm = R.read(ts_node_child_by_field_id(C, G.Body));
+  for (size_t I : Candidates) {
+    ClassReader R(Text, Facts.Classes[I], Namespaces, Others);
+    Facts.Classes[I].Norm = R.read(ts_node_child_by_field_id(ClassNodes[I], G.Body));
   }
 }
 

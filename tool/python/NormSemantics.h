@@ -27,12 +27,17 @@
 #include <tree_sitter/api.h>
 
 #include <string_view>
+#include <vector>
 
 namespace paramlint {
 
 /// Sets ClassFact::Norm on the classes of Facts (already extracted from the
-/// same tree) whose forward normalises. Text is the parsed source.
-void extractNormSemantics(std::string_view Text, TSNode Root, FileFacts &Facts);
+/// same tree) whose forward normalises. ClassNodes[I] is the
+/// `class_definition` node of Facts.Classes[I] (the frontend's walk found
+/// them); Text is the parsed source.
+void extractNormSemantics(std::string_view Text,
+                          const std::vector<TSNode> &ClassNodes,
+                          FileFacts &Facts);
 
 } // namespace paramlint
 

@@ -132,6 +132,10 @@ public:
 
   void run(TSNode Root);
 
+  /// The `class_definition` node of each of F.Classes, by index: the norm
+  /// reader takes them from here instead of walking the tree again.
+  const std::vector<TSNode> &classNodes() const { return ClassNodes; }
+
 private:
   /// What the walk knows about where it is. Frames refer to contexts by
   /// index; a context changes only at classes, defs, branches and loops.
@@ -301,6 +305,7 @@ private:
   std::vector<llvm::StringMap<Local>> Locals; ///< By scope.
   llvm::StringSet<> Imported;
   llvm::SmallVector<TSNode, 16> Scratch;
+  std::vector<TSNode> ClassNodes; ///< Parallel to F.Classes.
   uint32_t CurrentContext = 0; ///< Context of the frame being handled.
 };
 
@@ -1563,6 +1568,7 @@ void Extractor::handleClass(TSNode N, const Frame &Fr) {
   }
   const Ctx Outer = Contexts[Fr.Context];
   F.Classes.push_back(std::move(C));
+  ClassNodes.push_back(N);
   Ctx Inner;
   Inner.Scope = Outer.Scope;
   Inner.Class = static_cast<int>(F.Classes.size() - 1);
@@ -3117,23 +3123,23 @@ bool isCodeChar(char C) {
   return (C >= 'A' && C <= 'Z') || (C >= '0' && C <= '9');
 }
 
-/// The `# noqa` directives of a file. Only lines holding `noqa` (in any
-/// case) are looked at, and a directive counts only when its `#` starts or
-/// sits inside a comment node, so `"# noqa"` in a string never suppresses.
+/// The `# noqa` directives of a file. Only a `#` followed by blanks and
+/// `noqa` (in any case) is looked at, and a directive counts only when its
+/// `#` starts or sits inside a comment node, so `"# noqa"` in a string
+/// never suppresses. The scan looks for `#` with memchr: every file is
+/// scanned, and a search for the letters of `noqa` stopped at every `n`.
 void extractSuppressions(std::string_view Text, TSNode Root,
                          std::vector<SuppressionFact> &Out) {
   const Grammar &G = Grammar::get();
-  for (size_t At = 0; (At = Text.find_first_of("nN", At)) != std::string_view::npos;
-       ++At) {
-    if (At + 4 > Text.size() || (Text[At + 1] | 0x20) != 'o' ||
-        (Text[At + 2] | 0x20) != 'q' || (Text[At + 3] | 0x20) != 'a')
+  for (size_t Hash = 0; (Hash = Text.find('#', Hash)) != std::string_view::npos;
+       ++Hash) {
+    size_t At = Hash + 1;
+    while (At < Text.size() && (Text[At] == ' ' || Text[At] == '\t'))
+      ++At;
+    if (At + 4 > Text.size() || (Text[At] | 0x20) != 'n' ||
+        (Text[At + 1] | 0x20) != 'o' || (Text[At + 2] | 0x20) != 'q' ||
+        (Text[At + 3] | 0x20) != 'a')
       continue;
-    size_t Hash = At;
-    while (Hash > 0 && (Text[Hash - 1] == ' ' || Text[Hash - 1] == '\t'))
-      --Hash;
-    if (Hash == 0 || Text[Hash - 1] != '#')
-      continue;
-    --Hash;
     size_t End = At + 4;
     if (End < Text.size() && (std::isalnum(static_cast<unsigned char>(Text[End])) ||
                               Text[End] == '_'))
@@ -3168,7 +3174,7 @@ void extractSuppressions(std::string_view Text, TSNode Root,
     }
     S.Where = Span{static_cast<uint32_t>(Hash), static_cast<uint32_t>(End)};
     Out.push_back(std::move(S));
-    At = End - 1;
+    Hash = End - 1;
   }
 }
 
@@ -3236,8 +3242,9 @@ FileFacts extractPythonFactsWithin(const SourceFile &File, double TimeoutSeconds
     Facts.Scopes.back().Name = "<module>";
     return Facts;
   }
-  Extractor(File.text(), Facts).run(ts_tree_root_node(Tree.get()));
-  extractNormSemantics(File.text(), ts_tree_root_node(Tree.get()), Facts);
+  Extractor E(File.text(), Facts);
+  E.run(ts_tree_root_node(Tree.get()));
+  extractNormSemantics(File.text(), E.classNodes(), Facts);
   extractConfigClasses(File.text(), ts_tree_root_node(Tree.get()), Facts);
   extractSuppressions(File.text(), ts_tree_root_node(Tree.get()),
                       Facts.Suppressions);

@@ -16,17 +16,25 @@ std::string keyOf(const fs::path &File) {
       .string();
 }
 
+/// Calls F(Dir, Level, Module) for directories at several depths, levels 0
+/// to 3 and modules with empty and repeated parts.
+template <typename Fn> void forEachImport(Fn &&F) {
+  const std::vector<std::string> Dirs = {"/", "/work", "/work/repo/src/pkg/sub",
+                                         "/a/b/c/d/e/f/g/h/i/j/k"};
+  const std::vector<std::string> Modules = {"",      "model", "pkg.model",
+                                            "a.b.c", ".x",    "x..y"};
+  for (const std::string &Dir : Dirs)
+    for (unsigned Level = 0; Level < 4; ++Level)
+      for (const std::string &Module : Modules)
+        F(Dir, Level, Module);
+}
+
 } // namespace
 
 TEST(ModulePathsTest, KeyCandidatesAreTheCandidateFilesKeys) {
-  const std::vector<std::string> Dirs = {
-      "/", "/work", "/work/repo/src/pkg/sub", "/a/b/c/d/e/f/g/h/i/j/k"};
-  const std::vector<std::string> Modules = {"", "model", "pkg.model",
-                                            "a.b.c", ".x", "x..y"};
   size_t Compared = 0;
-  for (const std::string &Dir : Dirs)
-    for (unsigned Level = 0; Level < 4; ++Level)
-      for (const std::string &Module : Modules) {
+  forEachImport(
+      [&](const std::string &Dir, unsigned Level, const std::string &Module) {
         std::vector<std::string> Expected;
         for (const fs::path &C :
              moduleCandidates(fs::path(Dir) / "mod.py", Level, Module)) {
@@ -37,6 +45,23 @@ TEST(ModulePathsTest, KeyCandidatesAreTheCandidateFilesKeys) {
         EXPECT_EQ(moduleKeyCandidates(Dir, Level, Module), Expected)
             << Dir << " level " << Level << " module `" << Module << "`";
         Compared += Expected.size();
-      }
+      });
   EXPECT_GT(Compared, 100u);
+}
+
+TEST(ModulePathsTest, CandidatePathsAreTheCandidateFiles) {
+  // The analysis probes the string form; it must name the same files, in
+  // the same order, as moduleCandidates.
+  size_t Compared = 0;
+  forEachImport(
+      [&](const std::string &Dir, unsigned Level, const std::string &Module) {
+        std::vector<std::string> Expected;
+        for (const fs::path &C :
+             moduleCandidates(fs::path(Dir) / "mod.py", Level, Module))
+          Expected.push_back(C.string());
+        EXPECT_EQ(moduleCandidatePaths(Dir, Level, Module), Expected)
+            << Dir << " level " << Level << " module `" << Module << "`";
+        Compared += Expected.size();
+      });
+  EXPECT_GT(Compared, 200u);
 }

@@ -2,6 +2,7 @@
 #include "Analysis.h"
 
 #include "Config.h"
+#include "DirectoryListings.h"
 #include "Discover.h"
 #include "fix/CheckedTree.h"
 #include "Parallel.h"
@@ -29,6 +30,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <unordered_set>
 
 
 namespace paramlint {
@@ -166,14 +168,13 @@ std::vector<std::pair<unsigned, std::string>> importedModules(const FileFacts &F
 /// were 40 MiB on the benchmark corpus).
 using CandidateFiles = std::vector<std::pair<std::string, bool>>;
 
-CandidateFiles candidateFiles(const std::filesystem::path &From, unsigned Level,
+CandidateFiles candidateFiles(const std::string &FromDir, unsigned Level,
                               const std::string &Module,
-                              const std::set<std::string> &Known) {
+                              const std::unordered_set<std::string> &Known,
+                              DirectoryListings &Dirs) {
   CandidateFiles Out;
-  for (const std::filesystem::path &C : moduleCandidates(From, Level, Module)) {
-    std::error_code EC;
-    bool Regular = std::filesystem::is_regular_file(C, EC);
-    std::string Path = C.string();
+  for (std::string &Path : moduleCandidatePaths(FromDir, Level, Module)) {
+    bool Regular = Dirs.isRegularFile(Path);
     if (Regular || Known.count(Path))
       Out.push_back({std::move(Path), Regular});
     if (Regular)
@@ -188,37 +189,39 @@ CandidateFiles candidateFiles(const std::filesystem::path &From, unsigned Level,
 ///
 /// Looking the inputs' imports up is a file-system probe per candidate
 /// path, on a tree the size of diffusers thousands: they are probed on the
-/// workers first (each distinct (directory, level, module) once), and the
-/// serial walk below, which decides in input order what is read, takes
-/// their answers.
+/// workers first (each distinct (directory, level, module) once, each
+/// directory listed once: DirectoryListings.h), and the serial walk below,
+/// which decides in input order what is read, takes their answers.
 void addImportedFiles(Analysis &A,
                       const std::map<std::string, std::string> &Contents,
                       const std::function<FileFacts(const SourceFile &)> &Extract,
                       unsigned Jobs) {
   using Lookup = std::tuple<std::string, unsigned, std::string>;
-  std::vector<std::filesystem::path> From(A.Files.size());
+  std::vector<std::string> FromPath(A.Files.size()), FromDir(A.Files.size());
   std::vector<std::vector<std::pair<unsigned, std::string>>> Modules(A.Files.size());
-  parallelFor(A.InputCount, Jobs, [&](size_t I) {
-    From[I] = absolutePath(A.Files[I]->path());
+  auto Locate = [&](size_t I) {
+    std::filesystem::path P = absolutePath(A.Files[I]->path());
+    FromPath[I] = P.string();
+    FromDir[I] = P.parent_path().string();
     Modules[I] = importedModules(A.Facts[I]);
-  });
+  };
+  parallelFor(A.InputCount, Jobs, Locate);
   // The distinct lookups of the inputs, probed on the workers.
   std::map<Lookup, size_t> Probed;
   std::vector<std::pair<size_t, const std::pair<unsigned, std::string> *>> ToProbe;
   for (size_t I = 0; I < A.InputCount; ++I)
     for (const auto &LM : Modules[I])
       if (!LM.second.empty() &&
-          Probed.emplace(Lookup{From[I].parent_path().string(), LM.first, LM.second},
-                         ToProbe.size())
+          Probed.emplace(Lookup{FromDir[I], LM.first, LM.second}, ToProbe.size())
               .second)
         ToProbe.push_back({I, &LM});
-  std::set<std::string> Known;
-  for (size_t I = 0; I < A.InputCount; ++I)
-    Known.insert(From[I].string());
+  std::unordered_set<std::string> Known(FromPath.begin(),
+                                        FromPath.begin() + A.InputCount);
+  DirectoryListings Dirs;
   std::vector<CandidateFiles> Answers(ToProbe.size());
   parallelFor(ToProbe.size(), Jobs, [&](size_t K) {
-    Answers[K] = candidateFiles(From[ToProbe[K].first], ToProbe[K].second->first,
-                                ToProbe[K].second->second, Known);
+    Answers[K] = candidateFiles(FromDir[ToProbe[K].first], ToProbe[K].second->first,
+                                ToProbe[K].second->second, Known, Dirs);
   });
   // (directory, level, module) → already looked up.
   std::set<Lookup> Tried;
@@ -226,18 +229,21 @@ void addImportedFiles(Analysis &A,
     if (A.Files.size() >= A.InputCount + MaxContextFiles)
       break;
     if (I >= A.InputCount) { // A file read here: its imports are new.
-      From.push_back(absolutePath(A.Files[I]->path()));
-      Modules.push_back(importedModules(A.Facts[I]));
+      FromPath.emplace_back();
+      FromDir.emplace_back();
+      Modules.emplace_back();
+      Locate(I);
     }
     for (const auto &[Level, Module] : Modules[I]) {
-      Lookup Key{From[I].parent_path().string(), Level, Module};
+      Lookup Key{FromDir[I], Level, Module};
       if (Module.empty() || !Tried.insert(Key).second)
         continue;
       auto It = Probed.find(Key);
       CandidateFiles Fresh;
       const CandidateFiles &Candidates =
-          It != Probed.end() ? Answers[It->second]
-                             : (Fresh = candidateFiles(From[I], Level, Module, Known));
+          It != Probed.end()
+              ? Answers[It->second]
+              : (Fresh = candidateFiles(FromDir[I], Level, Module, Known, Dirs));
       for (const auto &[C, Regular] : Candidates) {
         if (Known.count(C))
           break;

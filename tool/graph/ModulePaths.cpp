@@ -54,9 +54,8 @@ static std::string parentDir(const std::string &Dir) {
   return Cut == 0 ? std::string("/") : Dir.substr(0, Cut);
 }
 
-std::vector<std::string> moduleKeyCandidates(const std::string &FromDir,
-                                             unsigned Level,
-                                             const std::string &Module) {
+/// `a.b.c` as the relative path `a/b/c` (empty parts dropped).
+static std::string relativeModulePath(const std::string &Module) {
   std::string Rel;
   size_t Begin = 0;
   while (Begin <= Module.size()) {
@@ -74,25 +73,59 @@ std::vector<std::string> moduleKeyCandidates(const std::string &FromDir,
       break;
     Begin = Dot + 1;
   }
-  auto KeyIn = [&](const std::string &Base) {
-    if (Rel.empty())
-      return Base;
-    return Base.empty() || Base.back() == '/' ? Base + Rel : Base + "/" + Rel;
-  };
+  return Rel;
+}
+
+/// The directories an import is looked for in, most likely first (see
+/// moduleCandidates), computed on strings.
+static std::vector<std::string> baseDirectories(const std::string &FromDir,
+                                                unsigned Level) {
   std::vector<std::string> Out;
   std::string Dir = FromDir;
   if (Level > 0) {
     for (unsigned I = 1; I < Level; ++I)
       Dir = parentDir(Dir);
-    Out.push_back(KeyIn(Dir));
+    Out.push_back(Dir);
     return Out;
   }
   for (unsigned I = 0; I < MaxImportAncestors && !Dir.empty(); ++I) {
-    Out.push_back(KeyIn(Dir));
+    Out.push_back(Dir);
     std::string Up = parentDir(Dir);
     if (Up == Dir)
       break;
     Dir = std::move(Up);
+  }
+  return Out;
+}
+
+/// Base joined with a relative path, as fs::path's `/` spells it.
+static std::string joinPath(const std::string &Base, const std::string &Rel) {
+  return Base.empty() || Base.back() == '/' ? Base + Rel : Base + "/" + Rel;
+}
+
+std::vector<std::string> moduleKeyCandidates(const std::string &FromDir,
+                                             unsigned Level,
+                                             const std::string &Module) {
+  std::string Rel = relativeModulePath(Module);
+  std::vector<std::string> Out;
+  for (const std::string &Base : baseDirectories(FromDir, Level))
+    Out.push_back(Rel.empty() ? Base : joinPath(Base, Rel));
+  return Out;
+}
+
+std::vector<std::string> moduleCandidatePaths(const std::string &FromDir,
+                                              unsigned Level,
+                                              const std::string &Module) {
+  std::string Rel = relativeModulePath(Module);
+  std::vector<std::string> Out;
+  for (const std::string &Base : baseDirectories(FromDir, Level)) {
+    if (Rel.empty()) {
+      Out.push_back(joinPath(Base, "__init__.py"));
+      continue;
+    }
+    std::string P = joinPath(Base, Rel);
+    Out.push_back(P + ".py");
+    Out.push_back(P + "/__init__.py");
   }
   return Out;
 }

@@ -39,6 +39,13 @@ std::vector<std::string> moduleKeyCandidates(const std::string &FromDir,
                                              unsigned Level,
                                              const std::string &Module);
 
+/// moduleCandidates' files as strings, from the importing file's directory
+/// FromDir (absolute, normalised), without std::filesystem::path's
+/// splitting: the analysis probes these for every import of every file.
+std::vector<std::string> moduleCandidatePaths(const std::string &FromDir,
+                                              unsigned Level,
+                                              const std::string &Module);
+
 /// The absolute, normalised form of a path as given on the command line.
 std::filesystem::path absolutePath(const std::string &Path);
 

@@ -211,7 +211,7 @@ std::optional<Fix> unifyFix(const ParamGraph &Graph, const NormNames &N,
     Renames.push_back({N.Shift, Want.Shift});
   if (Renames.empty())
     return std::nullopt;
-  auto Fixes = renameParamsFixes(Graph, N.ClassName, Renames);
+  auto Fixes = renameParamsFixes(Graph, N.ClassName, Renames, N.Node->File);
   if (!Fixes) {
     llvm::consumeError(Fixes.takeError());
     return std::nullopt;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 
 namespace paramlint {
 namespace {
@@ -26,10 +27,14 @@ llvm::Error renameError(const std::string &What) {
 }
 
 /// The last component of a dotted name: `nn.Module` → `Module`.
-std::string lastComponent(const std::string &Dotted) {
+std::string_view lastComponent(std::string_view Dotted) {
   size_t Dot = Dotted.rfind('.');
-  return Dot == std::string::npos ? Dotted : Dotted.substr(Dot + 1);
+  return Dot == std::string_view::npos ? Dotted : Dotted.substr(Dot + 1);
 }
+
+/// A class and its subclasses, by name; looked up by views of base names
+/// without copying them (the subclass search reads every class's bases).
+using ClassFamily = std::set<std::string, std::less<>>;
 
 /// Where the override goes: the end of the line that ends the class body,
 /// and the indentation of the body and of one level inside it.
@@ -112,7 +117,7 @@ public:
 /// match are renamed too: left alone, PL102 would report each of them
 /// against the renamed class.
 std::optional<Edit> keyLeafRename(const BoundKeyUse &U,
-                                  const std::set<std::string> &Family,
+                                  const ClassFamily &Family,
                                   const std::map<std::string, std::string> &NewName) {
   const KeyUseFact &K = *U.Fact;
   if (U.Matches.empty() || K.Pieces.empty())
@@ -160,7 +165,8 @@ renameParamsFixes(const Analysis &A, const std::string &ClassName,
 
 llvm::Expected<std::vector<Diagnostic>>
 renameParamsFixes(const ParamGraph &G, const std::string &ClassName,
-                  const std::vector<ParamRename> &Renames) {
+                  const std::vector<ParamRename> &Renames,
+                  const SourceFile *Only) {
   std::map<std::string, std::string> NewName;
   for (const ParamRename &R : Renames)
     if (!NewName.emplace(R.From, R.To).second)
@@ -174,7 +180,7 @@ renameParamsFixes(const ParamGraph &G, const std::string &ClassName,
     const ClassFact *Class;
   };
   std::vector<Def> Defs;
-  std::set<std::string> Family{ClassName}; // The class and its subclasses.
+  ClassFamily Family{ClassName}; // The class and its subclasses.
   for (size_t I = 0; I < G.InputCount; ++I)
     for (const ClassFact &C : G.Facts[I]->Classes)
       if (C.Name == ClassName)
@@ -229,9 +235,12 @@ renameParamsFixes(const ParamGraph &G, const std::string &ClassName,
 
   // `self.old` in the methods of the class and its subclasses.
   for (size_t I = 0; I < G.InputCount; ++I) {
+    if (Only && G.Files[I] != Only)
+      continue;
     const FileFacts &F = *G.Facts[I];
     for (const AccessFact &Acc : F.Accesses) {
-      if (Acc.Scope >= F.Scopes.size() || Acc.Path.empty())
+      if (Acc.Scope >= F.Scopes.size() || Acc.Path.empty() ||
+          !NewName.count(Acc.Path.front().Name))
         continue;
       // The method, or a def nested in it, of a class of the family.
       unsigned S = Acc.Scope;
@@ -251,7 +260,8 @@ renameParamsFixes(const ParamGraph &G, const std::string &ClassName,
   // the class or of a subclass (which inherits the parameter).
   std::set<const SourceFile *> Inputs(G.Files.begin(), G.Files.begin() + G.InputCount);
   for (const BoundAccess &B : G.Accesses) {
-    if (!B.TheModel || !B.TheModel->Root || !B.File || !Inputs.count(B.File))
+    if ((Only && B.File != Only) || !B.TheModel || !B.TheModel->Root || !B.File ||
+        !Inputs.count(B.File))
       continue;
     const ModuleNode *Node = B.TheModel->Root.get();
     for (const PathSegment &Seg : B.Path) {
@@ -273,7 +283,7 @@ renameParamsFixes(const ParamGraph &G, const std::string &ClassName,
   // State-dict key strings whose pattern names a renamed parameter: the
   // leaf, where a constant piece of the key spells it, is rewritten.
   for (const BoundKeyUse &U : G.KeyUses)
-    if (U.File && Inputs.count(U.File))
+    if (U.File && (!Only || U.File == Only) && Inputs.count(U.File))
       if (std::optional<Edit> E = keyLeafRename(U, Family, NewName))
         Edits.rename(U.File, E->Where, E->Content);
 
@@ -282,6 +292,8 @@ renameParamsFixes(const ParamGraph &G, const std::string &ClassName,
   for (const ParamRename &R : Renames)
     Title += fmt::format("{}`{}` to `{}`", Title.empty() ? "" : ", ", R.From, R.To);
   for (auto &[File, Map] : Edits.PerFile) {
+    if (Only && File != Only)
+      continue;
     Diagnostic D;
     D.Code = "rename-params";
     D.Message = "Rename " + Title + " in `" + ClassName + "`";

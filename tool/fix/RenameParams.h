@@ -43,10 +43,15 @@ renameParamsFixes(const Analysis &A, const std::string &ClassName,
                   const std::vector<ParamRename> &Renames);
 
 /// The same on a linked graph (its Files, Facts and InputCount), for a
-/// check that offers the rename as its fix (PL301).
+/// check that offers the rename as its fix (PL301). With Only, the uses
+/// are looked for in that file alone and only its fix is returned (the
+/// definitions are still checked as above): a check that offers one file's
+/// edits per finding would otherwise scan every use of the program for
+/// each finding, quadratic in the size of the tree.
 llvm::Expected<std::vector<Diagnostic>>
 renameParamsFixes(const ParamGraph &Graph, const std::string &ClassName,
-                  const std::vector<ParamRename> &Renames);
+                  const std::vector<ParamRename> &Renames,
+                  const SourceFile *Only = nullptr);
 
 } // namespace paramlint
 

@@ -303,6 +303,45 @@ TEST(LinkerTest, KeyBestMatchBindsIdenticalCopiesToTheFirst) {
   }
 }
 
+TEST(LinkerTest, KeyBestMatchTiesIdenticalKeySpacesOfDifferentClasses) {
+  // One key space, scored once, stands for both classes: two class names
+  // that explain the keys equally well bind nothing.
+  std::string Renamed = NetPy;
+  Renamed.replace(Renamed.find("class Net("), 10, "class Net2(");
+  Project P;
+  P.add("a/model.py", NetPy).add("b/model.py", Renamed).add("convert.py", ConvertPy);
+  const ParamGraph &G = P.link();
+  EXPECT_TRUE(G.KeyUses.empty());
+  EXPECT_EQ(std::count_if(G.LooseKeyUses.begin(), G.LooseKeyUses.end(),
+                          [](const LooseKeyUse &U) {
+                            return U.Fact->Pattern.find('.') != std::string::npos;
+                          }),
+            3)
+      << "the three stores stay loose";
+}
+
+TEST(LinkerTest, BestMatchAmongCopiesTakesTheNearestCopy) {
+  // Three copies of one model, scored once (their trees are alike): the
+  // copy in the loader's own directory wins; a copy under another class
+  // name in that directory would tie.
+  Project P;
+  P.add("a/model.py", NetPy).add("b/model.py", NetPy).add("c/model.py", NetPy);
+  const char *const Load = "def load(m, t):\n    m.norm1.weight.copy_(t)\n"
+                           "    m.ff.bias.copy_(t)\n";
+  P.add("b/load.py", Load);
+  const ParamGraph &G = P.link();
+  ASSERT_EQ(G.Loaders.size(), 1u);
+  EXPECT_EQ(G.Loaders[0].How, BindingKind::BestMatch);
+  EXPECT_EQ(G.Loaders[0].TheModel->Where.File->path(), "/virtual/proj/b/model.py");
+
+  std::string Renamed = NetPy;
+  Renamed.replace(Renamed.find("class Net("), 10, "class Net2(");
+  Project Tie;
+  Tie.add("a/model.py", NetPy).add("b/model.py", NetPy).add("b/other.py", Renamed);
+  Tie.add("b/load.py", Load);
+  EXPECT_TRUE(Tie.link().Loaders.empty()) << "Net and Net2 in b/ tie";
+}
+
 TEST(LinkerTest, KeyBestMatchScoresEqualKeysWithDifferentRolesApart) {
   // B and A have the same key strings (`layers.*.weight`, ...), but A's
   // layers are norms (scale, shift) and B's are linear (weight, bias):

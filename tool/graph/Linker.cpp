@@ -182,11 +182,17 @@ private:
   bool isImportedName(unsigned File, const std::string &Name) const;
   void bindAccesses();
   /// Root models (indices into Graph.Models) by the names on their root
-  /// (children and slots), and the open roots. A best-match group is scored
-  /// only against the models that can explain two of its paths; scanning
-  /// every root for every group made linking quadratic in the tree's size.
+  /// (children and slots). A best-match group is scored only against the
+  /// models that can explain two of its paths; scanning every root for
+  /// every group made linking quadratic in the tree's size. An open root
+  /// explains no path (resolvePath stops at it) and is never a candidate.
+  ///
+  /// Roots whose trees have the same names at every level resolve every
+  /// path alike (resolvePath reads nothing else): only the first of each
+  /// such tree is indexed, and TreeMembers lists the roots it stands for,
+  /// so a tree that holds a package twice scores each group once per tree.
   std::unordered_map<std::string, std::vector<size_t>> RootsByTopName;
-  std::vector<size_t> OpenRoots;
+  std::unordered_map<size_t, std::vector<size_t>> TreeMembers;
   bool RootNamesIndexed = false;
   void indexRootNames();
   void bestMatch(unsigned File, unsigned Scope,
@@ -232,12 +238,15 @@ private:
   KeyGroupChoice scoreKeyGroup(const KeyGroupPlan &Plan) const;
   /// Built on the first best-match search for keys, once models are final.
   std::optional<RootKeyIndex> KeyIndex;
-  /// Per model (by position in Graph.Models), the first model with the same
-  /// key space (keys and their roles). Models with equal key spaces explain
-  /// the same keys (explainsKey, RootKeyIndex), so
-  /// bestMatchKeys scores each key space once: a tree that holds a package
-  /// twice (a vendored copy, a backup) would otherwise cost the square.
+  /// Per root model (by position in Graph.Models), the first root model
+  /// with the same key space (keys and their roles); SpaceMembers holds,
+  /// for each such first model, every root model of its space in order.
+  /// Models with equal key spaces explain the same keys (explainsKey), so
+  /// the key index holds one model per space and a group is scored once per
+  /// space: a tree that holds a package twice (a vendored copy, a backup,
+  /// the benchmark's copies) would otherwise cost the square.
   std::vector<unsigned> SameKeysAs;
+  std::unordered_map<unsigned, std::vector<unsigned>> SpaceMembers;
   void classifyKeySpaces();
 };
 
@@ -848,16 +857,65 @@ void Linker::bindAccesses() {
   }
 }
 
+namespace {
+
+/// A hash of the names resolvePath reads in a tree: an open node's own
+/// names never matter, as resolution stops at it.
+size_t treeNamesHash(const ModuleNode &Node) {
+  auto Mix = [](size_t H, size_t V) { return (H ^ V) * 1099511628211ull; };
+  size_t H = Node.Open ? 1 : 2;
+  if (Node.Open)
+    return H;
+  std::hash<std::string> Hash;
+  for (const SlotDef &S : Node.Slots)
+    H = Mix(H, Hash(S.Name));
+  H = Mix(H, 3);
+  for (const std::string &Name : Node.OtherNames)
+    H = Mix(H, Hash(Name));
+  H = Mix(H, 4);
+  for (const auto &[Name, Child] : Node.Children)
+    H = Mix(Mix(H, Hash(Name)), treeNamesHash(*Child));
+  return H;
+}
+
+/// Whether resolvePath answers every path alike on A and B.
+bool sameTreeNames(const ModuleNode &A, const ModuleNode &B) {
+  if (A.Open != B.Open)
+    return false;
+  if (A.Open)
+    return true;
+  if (A.Slots.size() != B.Slots.size() || A.Children.size() != B.Children.size() ||
+      A.OtherNames != B.OtherNames)
+    return false;
+  for (size_t I = 0; I < A.Slots.size(); ++I)
+    if (A.Slots[I].Name != B.Slots[I].Name)
+      return false;
+  for (size_t I = 0; I < A.Children.size(); ++I)
+    if (A.Children[I].first != B.Children[I].first ||
+        !sameTreeNames(*A.Children[I].second, *B.Children[I].second))
+      return false;
+  return true;
+}
+
+} // namespace
+
 void Linker::indexRootNames() {
   RootNamesIndexed = true;
+  std::unordered_map<size_t, std::vector<size_t>> FirstByHash;
   for (size_t I = 0; I < Graph.Models.size(); ++I) {
     const Model &M = *Graph.Models[I];
-    if (!M.IsRoot)
+    if (!M.IsRoot || M.Root->Open)
       continue;
-    if (M.Root->Open) {
-      OpenRoots.push_back(I);
+    std::vector<size_t> &Seen = FirstByHash[treeNamesHash(*M.Root)];
+    auto Same = std::find_if(Seen.begin(), Seen.end(), [&](size_t J) {
+      return sameTreeNames(*M.Root, *Graph.Models[J]->Root);
+    });
+    if (Same != Seen.end()) {
+      TreeMembers[*Same].push_back(I);
       continue;
     }
+    Seen.push_back(I);
+    TreeMembers[I].push_back(I);
     std::set<std::string> Names;
     for (const auto &[Name, Child] : M.Root->Children)
       Names.insert(Name);
@@ -873,14 +931,17 @@ void Linker::bestMatch(unsigned File, unsigned Scope,
   (void)Scope;
   // How well a model explains the paths: a path explained resolves to
   // something, or misses only at its last step (a wrong leaf name is
-  // what the checks are for).
+  // what the checks are for). The best model explains most paths, then is
+  // nearest (this file, then this directory); two different class names
+  // that do equally well bind nothing, and of one name the first
+  // definition wins, as a scan in Graph.Models order would have it.
   const Model *Best = nullptr;
+  size_t BestIndex = 0;
   size_t BestScore = 0;
   int BestNearness = -1;
   bool Tied = false;
   // A path whose first name the model lacks is not explained: a model that
-  // can explain fewer than two cannot win, so only the others are scored,
-  // in Graph.Models order (ties depend on it).
+  // can explain fewer than two cannot win, so only the others are scored.
   if (!RootNamesIndexed)
     indexRootNames();
   std::unordered_map<size_t, size_t> Possible;
@@ -890,38 +951,37 @@ void Linker::bestMatch(unsigned File, unsigned Scope,
       for (size_t I : It->second)
         ++Possible[I];
   }
-  std::vector<size_t> Candidates;
-  for (const auto &[I, N] : Possible)
-    if (N >= 2)
-      Candidates.push_back(I);
-  if (Group.size() >= 2)
-    Candidates.insert(Candidates.end(), OpenRoots.begin(), OpenRoots.end());
-  std::sort(Candidates.begin(), Candidates.end());
-  Candidates.erase(std::unique(Candidates.begin(), Candidates.end()), Candidates.end());
-  for (size_t Index : Candidates) {
-    const auto &M = Graph.Models[Index];
+  for (const auto &[Tree, N] : Possible) {
+    if (N < 2)
+      continue;
+    const ModuleNode &Root = *Graph.Models[Tree]->Root;
     size_t Score = 0;
     for (const AccessFact *A : Group) {
-      Resolution R = resolvePath(*M->Root, A->Path);
+      Resolution R = resolvePath(Root, A->Path);
       bool Deep = A->Path.size() >= 2;
       if (Deep && (R.K == Resolution::Kind::Slot ||
                    (R.K == Resolution::Kind::Missing &&
                     R.MissingAt + 1 == A->Path.size())))
         ++Score;
     }
-    // Prefer a model of this file, then of this directory.
-    int Nearness = M->Where.File == Files[File]                  ? 2
-                   : directoryOf(M->Where.File) == FileDir[File] ? 1
-                                                                 : 0;
-    if (Score > BestScore || (Score == BestScore && Nearness > BestNearness)) {
-      Tied = Score == BestScore && Nearness == BestNearness && Best &&
-             Best->Name != M->Name;
-      Best = M.get();
-      BestScore = Score;
-      BestNearness = Nearness;
-    } else if (Score == BestScore && Nearness == BestNearness && Best &&
-               Best->Name != M->Name) {
-      Tied = true;
+    for (size_t Index : TreeMembers.at(Tree)) {
+      const Model *M = Graph.Models[Index].get();
+      int Nearness = M->Where.File == Files[File]                  ? 2
+                     : directoryOf(M->Where.File) == FileDir[File] ? 1
+                                                                   : 0;
+      if (Score > BestScore || (Score == BestScore && Nearness > BestNearness)) {
+        Tied = false;
+        Best = M;
+        BestIndex = Index;
+        BestScore = Score;
+        BestNearness = Nearness;
+      } else if (Score == BestScore && Nearness == BestNearness) {
+        Tied |= Best->Name != M->Name;
+        if (Index < BestIndex) {
+          Best = M;
+          BestIndex = Index;
+        }
+      }
     }
   }
   double Confidence = Group.empty() ? 0 : double(BestScore) / Group.size();
@@ -1005,12 +1065,14 @@ void Linker::classifyKeySpaces() {
   SameKeysAs.resize(Graph.Models.size());
   std::unordered_map<size_t, std::vector<unsigned>> ByHash;
   for (unsigned I = 0; I < Graph.Models.size(); ++I) {
+    SameKeysAs[I] = I;
+    if (!Graph.Models[I]->IsRoot)
+      continue;
     const std::vector<KeySlot> &Keys = Graph.Models[I]->Keys;
     size_t Hash = Keys.size();
     for (const KeySlot &K : Keys)
       Hash = (Hash * 1000003 ^ std::hash<std::string>()(K.Key)) * 31 +
              static_cast<size_t>(K.Slot->TheRole);
-    SameKeysAs[I] = I;
     std::vector<unsigned> &Seen = ByHash[Hash];
     for (unsigned J : Seen) {
       const std::vector<KeySlot> &Other = Graph.Models[J]->Keys;
@@ -1025,6 +1087,7 @@ void Linker::classifyKeySpaces() {
     }
     if (SameKeysAs[I] == I)
       Seen.push_back(I);
+    SpaceMembers[SameKeysAs[I]].push_back(I);
   }
 }
 
@@ -1045,8 +1108,10 @@ Linker::planKeyGroup(const std::vector<const KeyUseFact *> &Group) {
     Keys.clear();
     return P;
   }
+  if (SameKeysAs.empty())
+    classifyKeySpaces();
   if (!KeyIndex)
-    KeyIndex.emplace(Graph.Models);
+    KeyIndex.emplace(Graph.Models, SameKeysAs);
   // A model's score is the number of keys it explains. Literal keys are
   // answered by the exact index for most models; the rest are asked of
   // candidate models only. Each model's bound (exact answers plus the keys
@@ -1081,57 +1146,55 @@ Linker::planKeyGroup(const std::vector<const KeyUseFact *> &Group) {
   std::sort(P.Order.begin(), P.Order.end(), [](const auto &A, const auto &B) {
     return A.first != B.first ? A.first > B.first : A.second < B.second;
   });
-  if (SameKeysAs.empty())
-    classifyKeySpaces();
   return P;
 }
 
 Linker::KeyGroupChoice Linker::scoreKeyGroup(const KeyGroupPlan &P) const {
   const std::vector<const KeyUseFact *> &Keys = P.Keys;
-  const Model *Best = nullptr;
-  unsigned BestIndex = 0;
+  // Each entry of the plan stands for a key space (its first model). The
+  // best space explains most keys; the choice among the models that do is
+  // as a scan of every model would make it: ties between different class
+  // names bind nothing, one name takes its first definition.
   size_t BestScore = 0;
-  bool Tied = false;
-  // Scores by key space. A score cut short was below the best score then,
-  // and the best score only grows: reused, it stays below.
-  std::unordered_map<unsigned, size_t> ScoreOfSpace;
+  std::vector<unsigned> BestSpaces;
   for (const auto &[Possible, Index] : P.Order) {
     if (Possible < BestScore)
       break;
     const Model &M = *Graph.Models[Index];
-    auto [Known, New] = ScoreOfSpace.try_emplace(SameKeysAs[Index], 0);
-    size_t &Score = Known->second;
-    if (New) {
-      bool ExactModel = KeyIndex->isExactModel(Index);
-      // Stop as soon as this model can no longer reach the best score.
-      size_t Left = Keys.size();
-      for (size_t I = 0; I < Keys.size(); ++I) {
-        if (Score + Left < BestScore)
-          break;
-        --Left;
-        bool Explains =
-            P.Literal[I] && ExactModel
-                ? std::binary_search(P.Exact[I].begin(), P.Exact[I].end(), Index)
-                : explainsKey(M, Keys[I]->Pattern);
-        Score += Explains ? 1 : 0;
-      }
+    bool ExactModel = KeyIndex->isExactModel(Index);
+    // Stop as soon as this space can no longer reach the best score.
+    size_t Score = 0, Left = Keys.size();
+    for (size_t I = 0; I < Keys.size(); ++I) {
+      if (Score + Left < BestScore)
+        break;
+      --Left;
+      bool Explains =
+          P.Literal[I] && ExactModel
+              ? std::binary_search(P.Exact[I].begin(), P.Exact[I].end(), Index)
+              : explainsKey(M, Keys[I]->Pattern);
+      Score += Explains ? 1 : 0;
     }
     if (Score > BestScore) {
-      Best = &M;
-      BestIndex = Index;
       BestScore = Score;
-      Tied = false;
-    } else if (Score == BestScore && Best && Best->Name != M.Name) {
-      Tied = true;
-    } else if (Score == BestScore && Best && Index < BestIndex) {
-      // Two definitions of one class name: the first, as a scan in model
-      // order would have it.
-      Best = &M;
-      BestIndex = Index;
+      BestSpaces.clear();
     }
+    if (Score == BestScore && Score > 0)
+      BestSpaces.push_back(Index);
   }
+  const Model *Best = nullptr;
+  unsigned BestIndex = 0;
+  for (unsigned Space : BestSpaces)
+    for (unsigned Index : SpaceMembers.at(Space)) {
+      const Model &M = *Graph.Models[Index];
+      if (Best && Best->Name != M.Name)
+        return {}; // Tied.
+      if (!Best || Index < BestIndex) {
+        Best = &M;
+        BestIndex = Index;
+      }
+    }
   double Confidence = P.GroupSize ? double(BestScore) / P.GroupSize : 0;
-  if (!Best || Tied || BestScore < 2 || Confidence < 0.6)
+  if (!Best || BestScore < 2 || Confidence < 0.6)
     return {};
   return {Best, Confidence};
 }

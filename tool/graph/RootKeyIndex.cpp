@@ -32,11 +32,12 @@ static bool wildcardsAreWholeComponents(std::string_view Key) {
   return true;
 }
 
-RootKeyIndex::RootKeyIndex(const std::vector<std::unique_ptr<Model>> &Models)
+RootKeyIndex::RootKeyIndex(const std::vector<std::unique_ptr<Model>> &Models,
+                           const std::vector<unsigned> &FirstOfSpace)
     : Models(Models) {
   for (unsigned I = 0; I < Models.size(); ++I) {
     const Model &M = *Models[I];
-    if (!M.IsRoot)
+    if (!M.IsRoot || (I < FirstOfSpace.size() && FirstOfSpace[I] != I))
       continue;
     Roots.push_back(I);
     bool Exactly = M.WildcardLeaf.empty() && !M.ByLeaf.empty();

@@ -29,8 +29,12 @@ struct Model;
 class RootKeyIndex {
 public:
   /// Indexes the root models among Models (positions in Models), which
-  /// must outlive the index and not change while it is used.
-  explicit RootKeyIndex(const std::vector<std::unique_ptr<Model>> &Models);
+  /// must outlive the index and not change while it is used. With
+  /// FirstOfSpace (per model, the first model with the same key space),
+  /// only the first root model of each key space is indexed: the others
+  /// explain the same keys.
+  explicit RootKeyIndex(const std::vector<std::unique_ptr<Model>> &Models,
+                        const std::vector<unsigned> &FirstOfSpace = {});
 
   /// The root models that explain Key (explainsKey(M, Key) holds), each
   /// once, in no particular order; valid until the next call. A literal key

@@ -189,9 +189,9 @@ private:
     return std::string_view(Text).substr(B, E - B);
   }
   Sym kind(TSNode N) const { return G.of(N); }
-  TSNode field(TSNode N, TSFieldId Id) {
-    return isNull(N) ? N : ts_node_child_by_field_id(N, Id);
-  }
+  /// N's child with field Id, from the lister's listing of N (which the
+  /// walk usually has made already).
+  TSNode field(TSNode N, TSFieldId Id) { return Lister.child(N, Id); }
   TSNode unparen(TSNode N);
   bool isDotted(TSNode N);
   bool dotted(TSNode N, std::string &Out);

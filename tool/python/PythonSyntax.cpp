@@ -324,40 +324,86 @@ ChildLister::~ChildLister() {
     ts_tree_cursor_delete(&Cursor);
 }
 
-bool ChildLister::enter(TSNode N) {
-  if (ts_node_child_count(N) == 0)
-    return false;
+const ChildLister::Listing &ChildLister::fetch(TSNode N, bool WithFields) {
+  static const Listing None;
+  if (isNull(N))
+    return None;
+  const uint32_t Start = ts_node_start_byte(N);
+  Listing *Into = nullptr;
+  for (Listing &L : Recent)
+    if (L.Id == N.id && L.Start == Start) {
+      if (L.HasFields || !WithFields)
+        return L;
+      Into = &L; // Listed without field ids: list again, with them.
+      break;
+    }
+  if (!Into) {
+    Into = &Recent[Next];
+    Next = (Next + 1) % Remembered;
+  }
+  Listing &L = *Into;
+  L.HasFields = WithFields;
+  L.Id = N.id;
+  L.Start = Start;
+  L.Nodes.clear();
+  L.Fields.clear();
+  L.Named.clear();
+  const uint32_t Count = ts_node_child_count(N);
+  if (Count == 0)
+    return L;
+  if (!WithFields && Count <= FewChildren) {
+    for (uint32_t I = 0; I < Count; ++I) {
+      TSNode C = ts_node_child(N, I);
+      L.Nodes.push_back(C);
+      L.Named.push_back(ts_node_is_named(C));
+    }
+    return L;
+  }
   if (!Live) {
     Cursor = ts_tree_cursor_new(N);
     Live = true;
   } else {
     ts_tree_cursor_reset(&Cursor, N);
   }
-  return ts_tree_cursor_goto_first_child(&Cursor);
+  if (!ts_tree_cursor_goto_first_child(&Cursor))
+    return L;
+  do {
+    TSNode C = ts_tree_cursor_current_node(&Cursor);
+    L.Nodes.push_back(C);
+    if (WithFields)
+      L.Fields.push_back(ts_tree_cursor_current_field_id(&Cursor));
+    L.Named.push_back(ts_node_is_named(C));
+  } while (ts_tree_cursor_goto_next_sibling(&Cursor));
+  return L;
 }
 
 void ChildLister::list(TSNode N, Kids &Out, bool NamedOnly) {
   Out.Nodes.clear();
   Out.Fields.clear();
-  if (!enter(N))
-    return;
-  do {
-    TSNode C = ts_tree_cursor_current_node(&Cursor);
-    if (NamedOnly && !ts_node_is_named(C))
+  const Listing &L = fetch(N, /*WithFields=*/true);
+  for (size_t I = 0; I < L.Nodes.size(); ++I) {
+    if (NamedOnly && !L.Named[I])
       continue;
-    Out.Nodes.push_back(C);
-    Out.Fields.push_back(ts_tree_cursor_current_field_id(&Cursor));
-  } while (ts_tree_cursor_goto_next_sibling(&Cursor));
+    Out.Nodes.push_back(L.Nodes[I]);
+    Out.Fields.push_back(L.Fields[I]);
+  }
 }
 
 void ChildLister::listNamed(TSNode N, llvm::SmallVectorImpl<TSNode> &Out) {
-  if (!enter(N))
-    return;
-  do {
-    TSNode C = ts_tree_cursor_current_node(&Cursor);
-    if (ts_node_is_named(C))
-      Out.push_back(C);
-  } while (ts_tree_cursor_goto_next_sibling(&Cursor));
+  const Listing &L = fetch(N, /*WithFields=*/false);
+  for (size_t I = 0; I < L.Nodes.size(); ++I)
+    if (L.Named[I])
+      Out.push_back(L.Nodes[I]);
+}
+
+TSNode ChildLister::child(TSNode N, TSFieldId F) {
+  if (isNull(N) || F == 0)
+    return TSNode{};
+  const Listing &L = fetch(N, /*WithFields=*/true);
+  for (size_t I = 0; I < L.Fields.size(); ++I)
+    if (L.Fields[I] == F)
+      return L.Nodes[I];
+  return TSNode{};
 }
 
 } // namespace py

@@ -165,7 +165,10 @@ struct Kids {
 };
 
 /// A reusable cursor that lists children without ts_node_child's quadratic
-/// cost.
+/// cost, and remembers the last few nodes it listed: the frontend's walk
+/// lists a node, then looks up its fields, then lists it again when it
+/// walks into it (a call's arguments three times), and each listing is a
+/// tree-sitter cursor pass.
 class ChildLister {
 public:
   ChildLister();
@@ -177,13 +180,35 @@ public:
   void list(TSNode N, Kids &Out, bool NamedOnly = true);
   /// Appends N's named children to Out, without field ids.
   void listNamed(TSNode N, llvm::SmallVectorImpl<TSNode> &Out);
+  /// N's first child (named or not) with field F, or a null node: what
+  /// ts_node_child_by_field_id finds, from the same listing.
+  TSNode child(TSNode N, TSFieldId F);
 
 private:
-  /// Points the cursor at N's first child; false when N has none.
-  bool enter(TSNode N);
+  /// All children of one node, as the cursor reports them.
+  struct Listing {
+    const void *Id = nullptr;
+    uint32_t Start = 0;
+    llvm::SmallVector<TSNode, 8> Nodes;
+    llvm::SmallVector<TSFieldId, 8> Fields;
+    llvm::SmallVector<bool, 8> Named;
+    /// Whether Fields is filled: a field id costs a cursor walk up through
+    /// hidden parents, and most listings (the walk's) need none.
+    bool HasFields = false;
+  };
+  /// N's listing, from the remembered ones or made now; with field ids
+  /// when WithFields.
+  const Listing &fetch(TSNode N, bool WithFields);
 
   TSTreeCursor Cursor;
   bool Live = false;
+  static constexpr unsigned Remembered = 8;
+  /// Up to this many children, ts_node_child (which walks from the first
+  /// child every time) costs less than moving the cursor from sibling to
+  /// sibling through the grammar's hidden nodes.
+  static constexpr uint32_t FewChildren = 4;
+  Listing Recent[Remembered];
+  unsigned Next = 0; ///< The entry the next new listing replaces.
 };
 
 /// The byte span of a node.
@@ -193,8 +218,9 @@ inline Span spanOf(TSNode N) {
   return Span{ts_node_start_byte(N), ts_node_end_byte(N)};
 }
 
-/// True for a node that is absent (a null TSNode).
-inline bool isNull(TSNode N) { return ts_node_is_null(N); }
+/// True for a node that is absent (a null TSNode). What ts_node_is_null
+/// tests, without a call into the shared library per test.
+inline bool isNull(TSNode N) { return N.id == nullptr; }
 
 } // namespace py
 } // namespace paramlint

@@ -143,14 +143,17 @@ bool explainsKey(const Model &M, std::string_view Key) {
   Role R = Conventions::current().roleOf(Leaf);
   bool Convention = R == Role::Scale || R == Role::Shift;
   std::string_view ParentView = keyParent(Key);
+  // The key as it would read with K's leaf: built in one buffer, as this
+  // runs for every key of a role a model lacks.
+  std::string Renamed(ParentView);
+  if (!Renamed.empty())
+    Renamed += '.';
+  const size_t RenamedStem = Renamed.size();
   auto Equivalent = [&](const KeySlot &K) {
     if (K.Slot->TheRole != R)
       return false;
-    std::string_view KeyLeaf = keyLeaf(K.Key);
-    std::string Renamed(ParentView);
-    if (!Renamed.empty())
-      Renamed += '.';
-    Renamed += KeyLeaf;
+    Renamed.resize(RenamedStem);
+    Renamed += keyLeaf(K.Key);
     return keyMatches(Renamed, K.Key);
   };
   if (hasWildcard(Leaf) || M.ByLeaf.empty()) {
@@ -171,8 +174,13 @@ bool explainsKey(const Model &M, std::string_view Key) {
     return false;
   // The same role under another convention's name: only leaves that are
   // names of that role can be it.
+  // Under the leaf's own name the renamed key is Key itself (when its
+  // separator is a `.`), tried above with every key whatever its role.
+  bool RenamedIsKey = RenamedStem + Leaf.size() == Key.size() &&
+                      Key.substr(0, RenamedStem) == Renamed.substr(0, RenamedStem);
   for (const std::string &Name : Conventions::current().namesOf(R))
-    if (anyCandidate(M, Name, ParentComp, Equivalent))
+    if (!(RenamedIsKey && Name == Leaf) &&
+        anyCandidate(M, Name, ParentComp, Equivalent))
       return true;
   return false;
 }

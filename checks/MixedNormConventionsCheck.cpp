@@ -203,7 +203,7 @@ Pair majority(const std::vector<NormNames> &All) {
 /// class's own file (a fix edits one file; the loaders elsewhere follow in
 /// the next rounds as PL101/PL102 fixes).
 std::optional<Fix> unifyFix(const ParamGraph &Graph, const NormNames &N,
-                            const Pair &Want) {
+                            const Pair &Want, const SubclassIndex &Subclasses) {
   std::vector<ParamRename> Renames;
   if (!N.Scale.empty() && !Want.Scale.empty() && N.Scale != Want.Scale)
     Renames.push_back({N.Scale, Want.Scale});
@@ -211,7 +211,8 @@ std::optional<Fix> unifyFix(const ParamGraph &Graph, const NormNames &N,
     Renames.push_back({N.Shift, Want.Shift});
   if (Renames.empty())
     return std::nullopt;
-  auto Fixes = renameParamsFixes(Graph, N.ClassName, Renames, N.Node->File);
+  auto Fixes =
+      renameParamsFixes(Graph, N.ClassName, Renames, N.Node->File, &Subclasses);
   if (!Fixes) {
     llvm::consumeError(Fixes.takeError());
     return std::nullopt;
@@ -228,7 +229,7 @@ std::optional<Fix> unifyFix(const ParamGraph &Graph, const NormNames &N,
 
 /// Reports the classes of one project that disagree with its convention.
 void checkProject(const ParamGraph &Graph, std::vector<NormNames> All,
-                  DiagnosticSink &Out) {
+                  DiagnosticSink &Out, const SubclassIndex &Subclasses) {
   const std::optional<RequiredConvention> &Required = Graph.Context.NormConvention;
   bool Own = std::any_of(All.begin(), All.end(),
                          [](const NormNames &N) { return !N.Library; });
@@ -289,7 +290,7 @@ void checkProject(const ParamGraph &Graph, std::vector<NormNames> All,
         D.Notes.push_back(Note{fmt::format("`{}` uses {}", A->ClassName, Names),
                                A->ScaleAt ? A->ScaleAt : A->ShiftAt});
     }
-    D.TheFix = unifyFix(Graph, N, Want);
+    D.TheFix = unifyFix(Graph, N, Want, Subclasses);
     Out.report(std::move(D));
   }
 }
@@ -331,8 +332,10 @@ void MixedNormConventionsCheck::run(const ParamGraph &Graph,
                      [&](const NormNames &N) { return N.ClassName == L.ClassName; }))
       Add(*L.UsedAt->File, std::move(L));
   }
+  // The fixes search subclasses once per finding: index them once.
+  SubclassIndex Subclasses = subclassIndex(Graph);
   for (const std::string &P : Order)
-    checkProject(Graph, std::move(ByProject[P]), Out);
+    checkProject(Graph, std::move(ByProject[P]), Out, Subclasses);
 }
 
 } // namespace paramlint

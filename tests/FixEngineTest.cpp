@@ -13,6 +13,7 @@
 
 #include "fix/AtomicWrite.h"
 #include "fix/FixEngine.h"
+#include "fix/RenameParams.h"
 #include "fix/NotebookSplice.h"
 #include "fix/UnifiedDiff.h"
 #include "python/Notebook.h"
@@ -764,6 +765,49 @@ TEST(RenameParamsTest, RefusesWhatItCannotDoSafely) {
   RunResult R = runParamlint({"rename-params", "LayerNorm", "scale=weight", "--path", T.path()});
   EXPECT_EQ(R.ExitCode, 2) << describeRun(R);
   EXPECT_NE(R.Err.find("already overrides"), std::string::npos) << R.Err;
+}
+
+TEST(RenameParamsTest, OneFileWithTheSubclassIndexIsTheSameFix) {
+  // PL301 asks for one file's edits with a prebuilt subclass index; the
+  // edits must be those the whole-program search makes in that file,
+  // subclasses found through the index included (`Deep` reaches LayerNorm
+  // through `Mid`, named with a module prefix).
+  TempDir T;
+  T.write("norm.py", BookNorm);
+  T.write("sub.py", "import norm\n\nclass Mid(norm.LayerNorm):\n    pass\n\n"
+                    "class Deep(Mid):\n    def forward(self, x):\n"
+                    "        return self.scale * x\n");
+  AnalysisOptions O;
+  O.Jobs = 1;
+  auto A = analyze({T.path()}, O);
+  ASSERT_TRUE(static_cast<bool>(A)) << llvm::toString(A.takeError());
+  const ParamGraph &G = (*A)->Graph;
+  const SourceFile *Sub = nullptr;
+  for (size_t I = 0; I < G.InputCount; ++I)
+    if (G.Files[I]->path().find("sub.py") != std::string::npos)
+      Sub = G.Files[I];
+  ASSERT_NE(Sub, nullptr);
+  auto Edits = [](llvm::Expected<std::vector<Diagnostic>> Fixes,
+                  const SourceFile *File) {
+    std::vector<std::pair<uint32_t, std::string>> Out;
+    EXPECT_TRUE(static_cast<bool>(Fixes));
+    if (!Fixes) {
+      llvm::consumeError(Fixes.takeError());
+      return Out;
+    }
+    for (const Diagnostic &D : *Fixes)
+      if (D.Where.File == File && D.TheFix)
+        for (const Edit &E : D.TheFix->Edits)
+          Out.push_back({E.Where.Begin, E.Content});
+    return Out;
+  };
+  std::vector<ParamRename> Renames{{"scale", "weight"}};
+  auto Whole = Edits(renameParamsFixes(G, "LayerNorm", Renames), Sub);
+  SubclassIndex Index = subclassIndex(G);
+  auto One = Edits(renameParamsFixes(G, "LayerNorm", Renames, Sub, &Index), Sub);
+  ASSERT_EQ(Whole.size(), 1u) << "`self.scale` in Deep";
+  EXPECT_EQ(Whole[0].second, "weight");
+  EXPECT_EQ(One, Whole);
 }
 
 } // namespace

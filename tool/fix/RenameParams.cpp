@@ -163,10 +163,19 @@ renameParamsFixes(const Analysis &A, const std::string &ClassName,
   return renameParamsFixes(A.Graph, ClassName, Renames);
 }
 
+SubclassIndex subclassIndex(const ParamGraph &G) {
+  SubclassIndex Out;
+  for (size_t I = 0; I < G.Files.size(); ++I)
+    for (const ClassFact &C : G.Facts[I]->Classes)
+      for (const std::string &Base : C.Bases)
+        Out[lastComponent(Base)].push_back(C.Name);
+  return Out;
+}
+
 llvm::Expected<std::vector<Diagnostic>>
 renameParamsFixes(const ParamGraph &G, const std::string &ClassName,
                   const std::vector<ParamRename> &Renames,
-                  const SourceFile *Only) {
+                  const SourceFile *Only, const SubclassIndex *Subclasses) {
   std::map<std::string, std::string> NewName;
   for (const ParamRename &R : Renames)
     if (!NewName.emplace(R.From, R.To).second)
@@ -188,7 +197,19 @@ renameParamsFixes(const ParamGraph &G, const std::string &ClassName,
   if (Defs.empty())
     return renameError("no input defines a class `" + ClassName + "`");
   // Subclasses by name, to a fixed point (`class B(A)`, `class C(B)`).
-  for (bool Grew = true; Grew;) {
+  if (Subclasses) {
+    std::vector<std::string_view> Queue{ClassName};
+    while (!Queue.empty()) {
+      std::string_view Name = Queue.back();
+      Queue.pop_back();
+      auto It = Subclasses->find(Name);
+      if (It != Subclasses->end())
+        for (std::string_view Sub : It->second)
+          if (Family.emplace(Sub).second)
+            Queue.push_back(Sub);
+    }
+  }
+  for (bool Grew = !Subclasses; Grew;) {
     Grew = false;
     for (size_t I = 0; I < G.Files.size(); ++I)
       for (const ClassFact &C : G.Facts[I]->Classes)
@@ -258,7 +279,16 @@ renameParamsFixes(const ParamGraph &G, const std::string &ClassName,
 
   // Loader uses bound to a model: each segment naming `old` on a module of
   // the class or of a subclass (which inherits the parameter).
-  std::set<const SourceFile *> Inputs(G.Files.begin(), G.Files.begin() + G.InputCount);
+  // With Only, only it can be asked about: not a set of every input per
+  // finding.
+  std::set<const SourceFile *> Inputs;
+  if (Only) {
+    if (std::find(G.Files.begin(), G.Files.begin() + G.InputCount, Only) !=
+        G.Files.begin() + G.InputCount)
+      Inputs.insert(Only);
+  } else {
+    Inputs.insert(G.Files.begin(), G.Files.begin() + G.InputCount);
+  }
   for (const BoundAccess &B : G.Accesses) {
     if ((Only && B.File != Only) || !B.TheModel || !B.TheModel->Root || !B.File ||
         !Inputs.count(B.File))

@@ -23,6 +23,8 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace paramlint {
@@ -48,10 +50,21 @@ renameParamsFixes(const Analysis &A, const std::string &ClassName,
 /// definitions are still checked as above): a check that offers one file's
 /// edits per finding would otherwise scan every use of the program for
 /// each finding, quadratic in the size of the tree.
+/// Which classes name a class as a base, by the base's last component
+/// (`nn.Module` → `Module`), over every file of a graph: the subclass
+/// search of renameParamsFixes. Views into the graph's facts.
+using SubclassIndex =
+    std::unordered_map<std::string_view, std::vector<std::string_view>>;
+SubclassIndex subclassIndex(const ParamGraph &Graph);
+
+/// With Subclasses (subclassIndex of Graph), the subclass search is a walk
+/// of that index instead of passes over every class of the program: a
+/// check that asks once per finding builds it once.
 llvm::Expected<std::vector<Diagnostic>>
 renameParamsFixes(const ParamGraph &Graph, const std::string &ClassName,
                   const std::vector<ParamRename> &Renames,
-                  const SourceFile *Only = nullptr);
+                  const SourceFile *Only = nullptr,
+                  const SubclassIndex *Subclasses = nullptr);
 
 } // namespace paramlint
 

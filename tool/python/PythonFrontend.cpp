@@ -306,6 +306,8 @@ private:
   llvm::StringSet<> Imported;
   llvm::SmallVector<TSNode, 16> Scratch;
   std::vector<TSNode> ClassNodes; ///< Parallel to F.Classes.
+  /// Scopes where some local was ever given sources (collectSources).
+  std::vector<bool> SourcedScopes;
   uint32_t CurrentContext = 0; ///< Context of the frame being handled.
 };
 
@@ -784,6 +786,11 @@ void Extractor::recordLocal(const Ctx &Cx, TSNode Var, TSNode Value,
   }
   Local &L = setLocal(Cx.Scope, Name, Cx.Loop);
   L.Sources = Sources;
+  if (!Sources.empty()) {
+    if (Cx.Scope >= SourcedScopes.size())
+      SourcedScopes.resize(Cx.Scope + 1);
+    SourcedScopes[Cx.Scope] = true;
+  }
   if (!Interesting)
     return;
   L.HasExpr = true;
@@ -1241,6 +1248,13 @@ void Extractor::addAccess(AccessFact::Kind K, const Chain &C, size_t Drop,
 /// values can nest deeply). Skip is the target's own text.
 void Extractor::collectSources(TSNode Value, std::string_view Skip,
                                unsigned Scope, std::vector<SourceName> &Out) {
+  // Sources come only from locals that carry some and from subscripts: with
+  // neither possible (no such local in the scope, no `[` in the value's
+  // text) the walk below would find nothing, and it is one of the costlier
+  // parts of extraction (most assignments are `x = self.f(x)`).
+  if (!(Scope < SourcedScopes.size() && SourcedScopes[Scope]) &&
+      text(Value).find('[') == std::string_view::npos)
+    return;
   llvm::SmallVector<TSNode, 32> Work;
   Work.push_back(Value);
   bool HaveLocals = Scope < Locals.size() && !Locals[Scope].empty();

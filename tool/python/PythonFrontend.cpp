@@ -625,9 +625,11 @@ void Extractor::callArgs(TSNode Args, llvm::SmallVectorImpl<TSNode> &Positional,
     Positional.push_back(Args);
     return;
   }
-  Kids K;
-  Lister.list(Args, K);
-  for (TSNode C : K.Nodes) {
+  // Kinds only: no field ids, and the walk's own listing of the argument
+  // list when it walks in is the same one.
+  llvm::SmallVector<TSNode, 8> Named;
+  Lister.listNamed(Args, Named);
+  for (TSNode C : Named) {
     Sym S = kind(C);
     if (S == Sym::KeywordArgument)
       Keywords.push_back(C);

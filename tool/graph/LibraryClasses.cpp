@@ -184,7 +184,6 @@ LibraryTable::instantiate(const LibraryClass &Class,
   Node->ClassName = Class.Name;
   Node->Library = &Class;
   Node->IsNorm = Class.IsNorm;
-  Node->OtherNames = Class.Attributes;
 
   std::map<std::string, std::optional<bool>> Flags;
   for (const auto &F : Class.Flags)

@@ -464,6 +464,7 @@ Linker::buildClass(unsigned File, unsigned Class, unsigned Depth,
       for (auto &C : B->Children)
         Node->Children.push_back(std::move(C));
       Node->OtherNames.insert(B->OtherNames.begin(), B->OtherNames.end());
+      Node->OtherNames.insert(Lib->Attributes.begin(), Lib->Attributes.end());
       Node->IsNorm |= Lib->IsNorm;
       continue;
     }
@@ -859,13 +860,15 @@ void Linker::bindAccesses() {
 
 namespace {
 
-/// A hash of the names resolvePath reads in a tree: an open node's own
-/// names never matter, as resolution stops at it.
+/// A hash of the names resolvePath reads in a tree (a library node's
+/// attributes by its class): an open node's own names never matter, as
+/// resolution stops at it.
 size_t treeNamesHash(const ModuleNode &Node) {
   auto Mix = [](size_t H, size_t V) { return (H ^ V) * 1099511628211ull; };
   size_t H = Node.Open ? 1 : 2;
   if (Node.Open)
     return H;
+  H = Mix(H, std::hash<const void *>()(Node.Library));
   std::hash<std::string> Hash;
   for (const SlotDef &S : Node.Slots)
     H = Mix(H, Hash(S.Name));
@@ -885,7 +888,7 @@ bool sameTreeNames(const ModuleNode &A, const ModuleNode &B) {
   if (A.Open)
     return true;
   if (A.Slots.size() != B.Slots.size() || A.Children.size() != B.Children.size() ||
-      A.OtherNames != B.OtherNames)
+      A.Library != B.Library || A.OtherNames != B.OtherNames)
     return false;
   for (size_t I = 0; I < A.Slots.size(); ++I)
     if (A.Slots[I].Name != B.Slots[I].Name)

@@ -104,6 +104,10 @@ const SourceFile *ParamGraph::fileByPath(const std::string &Path) const {
   return nullptr;
 }
 
+bool ModuleNode::hasOtherName(const std::string &Name) const {
+  return OtherNames.count(Name) || (Library && Library->Attributes.count(Name));
+}
+
 namespace {
 void appendKey(std::string &Key, const std::string &Part) {
   if (!Key.empty())
@@ -153,7 +157,7 @@ Resolution resolvePath(const ModuleNode &Root,
       Node = Child;
       continue;
     }
-    if (Node->OtherNames.count(Seg.Name) || LibraryTable::isModuleApi(Seg.Name)) {
+    if (Node->hasOtherName(Seg.Name) || LibraryTable::isModuleApi(Seg.Name)) {
       R.K = Resolution::Kind::Other;
       return R;
     }

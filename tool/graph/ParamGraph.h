@@ -66,9 +66,13 @@ struct ModuleNode {
   std::vector<SlotDef> Slots;
   /// Children in definition order; "*" is any index of a repeated container.
   std::vector<std::pair<std::string, std::unique_ptr<ModuleNode>>> Children;
-  /// Names that exist but hold no state: plain attributes and methods.
+  /// Names that exist but hold no state: plain attributes and methods. A
+  /// library class's own attributes stay in Library->Attributes (one set
+  /// per class, not a copy per instance): ask hasOtherName().
   std::set<std::string> OtherNames;
 
+  /// Whether Name is one of OtherNames or an attribute of Library.
+  bool hasOtherName(const std::string &Name) const;
   const SlotDef *slot(const std::string &Name) const;
   const ModuleNode *child(const std::string &Name) const;
   /// The slots with role R (for "did you mean").

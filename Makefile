@@ -3,7 +3,7 @@
 PRESET ?= release
 BIN := build/$(PRESET)/paramlint
 
-.PHONY: all bootstrap bootstrap-test configure build demo test test-asan fuzz bench \
+.PHONY: all bootstrap bootstrap-test configure build demo test test-fast test-asan fuzz bench \
         install clean
 
 all: build
@@ -23,9 +23,14 @@ build: bootstrap configure
 demo: build
 	./scripts/demo.sh $(BIN)
 
-# Then each libFuzzer target runs 10 s on its seeds and replays the inputs
-# that once crashed it (clang build in build/fuzz; `make fuzz` runs longer).
-test: bootstrap-test configure
+# `make test` (what CI runs): the release suite; then each libFuzzer target
+# runs 10 s on its seeds and replays the inputs that once crashed it (clang
+# build in build/fuzz; `make fuzz` runs longer); then the whole suite again
+# under ASan + UBSan + LSan (`test-asan` below). `make test-fast` stops
+# after the fuzz targets (the developer's loop).
+test: test-fast test-asan
+
+test-fast: bootstrap-test configure
 	cmake --build --preset $(PRESET) -j2
 	ctest --preset $(PRESET)
 	@test -f build/fuzz/build.ninja || cmake --preset fuzz

@@ -1,5 +1,4 @@
-//===- DirectoryListings.h - Is it a file? One listing per directory -*- C++
-//-*-===//
+//===- DirectoryListings.h - One listing per directory ---------*- C++ -*-===//
 ///
 /// \file
 /// Finding the files a project imports asks, for every import of every

@@ -187,7 +187,7 @@ TEST(FixFaultTest, LinksOutOfTheCheckedTreeAreNotWrittenThrough) {
   }
   EXPECT_GT(OutsideFindings, 0u) << describeRun(C);
   EXPECT_GT(InsideFixable, 0u) << describeRun(C);
-  EXPECT_NE(C.Out.find("not fixable here: tree/out_link.py is a link to " +
+  EXPECT_NE(C.Out.find("not fixable here: tree/out_link.py: it is a link to " +
                        fs::canonical(Outside).string() + ", outside the checked paths"),
             std::string::npos)
       << describeRun(C);

@@ -32,10 +32,18 @@ std::optional<std::string> CheckedTree::outside(const std::string &Path) const {
   return Real;
 }
 
+std::string outsideTreeReason(const std::string &Path, const std::string &Target) {
+  // A finding can also sit in a file the inputs import from elsewhere (a
+  // checkpoint's model): not a link, just not asked for.
+  std::error_code EC;
+  if (std::filesystem::is_symlink(Path, EC))
+    return fmt::format("it is a link to {}, outside the checked paths", Target);
+  return "it is outside the checked paths";
+}
+
 std::string outsideTreeNote(const std::string &Path, const std::string &Target) {
-  return fmt::format("not fixable here: {} is a link to {}, outside the checked "
-                     "paths (check the link's target to fix it)",
-                     Path, Target);
+  return fmt::format("not fixable here: {}: {} (check {} to fix it)", Path,
+                     outsideTreeReason(Path, Target), Target);
 }
 
 std::vector<std::pair<std::string, std::string>>

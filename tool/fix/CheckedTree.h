@@ -35,6 +35,10 @@ private:
   std::set<std::string> Files, Dirs;
 };
 
+/// Why Path (resolving to Target) is not written: a link out of the tree,
+/// or a file outside it.
+std::string outsideTreeReason(const std::string &Path, const std::string &Target);
+
 /// The note a declined fix leaves on its diagnostic.
 std::string outsideTreeNote(const std::string &Path, const std::string &Target);
 

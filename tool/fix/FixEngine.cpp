@@ -282,9 +282,8 @@ llvm::Expected<FixResult> Engine::run() {
     // never snapshotted either): say so once.
     for (const auto &[Path, Target] : Last->DeclinedFixes)
       if (Warned.insert(Path).second)
-        Result.Warnings.push_back(fmt::format(
-            "{}: not fixed: it is a link to {}, outside the checked paths", Path,
-            Target));
+        Result.Warnings.push_back(
+            fmt::format("{}: not fixed: {}", Path, outsideTreeReason(Path, Target)));
     for (const Diagnostic &D : Last->Diagnostics)
       if (D.Code == "PL001")
         Broken.insert(D.Where.File);

@@ -1,6 +1,7 @@
 //===- KeyIndexTest.cpp - The fast key paths agree with the plain ones ----===//
 ///
-/// keyMatches has a one-pass path for literal uses, explainsKey looks only
+/// keyMatches compares the literal ends of two patterns before its general
+/// matcher and has a one-pass path for literal uses, explainsKey looks only
 /// at keys with the use's leaf and parent component, and RootKeyIndex
 /// counts candidate models. Each is checked here against the definition it
 /// shortcuts, on many seeded random keys built from a small alphabet so that
@@ -89,7 +90,58 @@ bool referenceExplains(const Model &M, const std::string &Use) {
   return false;
 }
 
+/// keyMatches as KeyPattern.h defines it, by plain recursion: a use's `*`
+/// takes any run of the model key (its `*`s too), a model key's `*` one or
+/// more digits of the use.
+bool referencePatternMatch(std::string_view U, std::string_view K) {
+  if (U.empty() && K.empty())
+    return true;
+  if (!U.empty() && U[0] == '*')
+    for (size_t Take = 0; Take <= K.size(); ++Take)
+      if (referencePatternMatch(U.substr(1), K.substr(Take)))
+        return true;
+  if (!K.empty() && K[0] == '*') {
+    for (size_t D = 0; D < U.size() && std::isdigit(static_cast<unsigned char>(U[D])); ++D)
+      if (referencePatternMatch(U.substr(D + 1), K.substr(1)))
+        return true;
+    return false;
+  }
+  return !U.empty() && !K.empty() && U[0] != '*' && U[0] == K[0] &&
+         referencePatternMatch(U.substr(1), K.substr(1));
+}
+
 } // namespace
+
+TEST(KeyIndexTest, PatternUsesAgreeWithDefinition) {
+  // Uses with `*`s against model keys: the literal ends are compared
+  // before the general matcher runs, which must change no answer.
+  std::mt19937 Rng(5);
+  size_t Matches = 0;
+  for (int I = 0; I < 20000; ++I) {
+    std::string Model = randomKey(Rng, /*ModelSide=*/true, false);
+    std::string Use = randomKey(Rng, false, /*AllowUseStar=*/true);
+    if (I % 2) { // Derived from the model key: indices and stars in its place.
+      Use.clear();
+      for (char C : Model)
+        Use += C != '*' ? std::string(1, C)
+               : Rng() % 3 ? std::to_string(Rng() % 20)
+                           : std::string("*");
+      if (Rng() % 3 == 0) // A use whose front is unknown: `f"{p}.{rest}"`.
+        Use = "*" + Use.substr(std::min<size_t>(Use.size(), Rng() % 6));
+    }
+    bool Expected = referencePatternMatch(Use, Model);
+    Matches += Expected;
+    ASSERT_EQ(keyMatches(Use, Model), Expected) << Use << " vs " << Model;
+  }
+  EXPECT_GT(Matches, 5000u);
+  // The ends around the stars, by hand.
+  EXPECT_TRUE(keyMatches("*.7", "h.*"));
+  EXPECT_FALSE(keyMatches("*.x", "h.*"));
+  EXPECT_TRUE(keyMatches("h.*5", "h.*5"));
+  EXPECT_FALSE(keyMatches("h.5", "h.*5"));
+  EXPECT_TRUE(keyMatches("h.55", "h.*5"));
+  EXPECT_FALSE(keyMatches("a.*.b", "b.*.b"));
+}
 
 TEST(KeyIndexTest, LiteralUseFastPathAgreesWithDefinition) {
   std::mt19937 Rng(7);

@@ -186,21 +186,37 @@ bool explainsKey(const Model &M, std::string_view Key) {
 }
 
 bool keyMatches(std::string_view Use, std::string_view ModelKey) {
-  // Most pairs differ in their leaf: decide those without the full match.
-  std::string_view UL = keyLeaf(Use), KL = keyLeaf(ModelKey);
-  if (!hasWildcard(UL) && !hasWildcard(KL) && UL != KL)
-    return false;
-  if (!hasWildcard(Use) && !hasWildcard(ModelKey))
-    return Use == ModelKey;
-  // Then by the component before the leaf (`norm1` in `...norm1.weight`).
-  std::string_view UP = keyLeaf(keyParent(Use)), KP = keyLeaf(keyParent(ModelKey));
-  if (!hasWildcard(UL) && !hasWildcard(KL) && !UP.empty() && !KP.empty() &&
-      !hasWildcard(UP) && !hasWildcard(KP) &&
-      UP != KP && UL.size() < Use.size() && KL.size() < ModelKey.size())
-    return false;
-  if (!hasWildcard(Use))
+  // After the last `*` of either pattern, and before the first, the two
+  // advance one character at a time (a `*` is the only way to take more or
+  // less than one), so those ends must be equal and only the middle needs
+  // the general matcher. Most pairs differ in their leaf, which is at the
+  // end: they are decided by the first loop.
+  while (!Use.empty() && !ModelKey.empty() && Use.back() != '*' &&
+         ModelKey.back() != '*') {
+    if (Use.back() != ModelKey.back())
+      return false;
+    Use.remove_suffix(1);
+    ModelKey.remove_suffix(1);
+  }
+  size_t Front = 0;
+  while (Front < Use.size() && Front < ModelKey.size() && Use[Front] != '*' &&
+         ModelKey[Front] != '*') {
+    if (Use[Front] != ModelKey[Front])
+      return false;
+    ++Front;
+  }
+  Use.remove_prefix(Front);
+  ModelKey.remove_prefix(Front);
+  // Without a `*` left in either, both ends met: equal only when nothing
+  // is left over.
+  if (Use.empty() && ModelKey.empty())
+    return true;
+  if (!hasWildcard(Use)) {
+    if (!hasWildcard(ModelKey))
+      return false;
     if (std::optional<bool> Direct = matchLiteralUse(Use, ModelKey))
       return *Direct;
+  }
   return Matcher(Use, ModelKey).match(0, 0);
 }
 

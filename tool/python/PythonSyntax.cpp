@@ -317,7 +317,7 @@ std::optional<uint32_t> findParserOverflowRisk(std::string_view Text) {
   return std::nullopt;
 }
 
-ChildLister::ChildLister() = default;
+ChildLister::ChildLister() : Reader(SubtreeReader::get()) {}
 
 ChildLister::~ChildLister() {
   if (Live)
@@ -342,45 +342,54 @@ const ChildLister::Listing &ChildLister::fetch(TSNode N, bool WithFields) {
     Next = (Next + 1) % Remembered;
   }
   Listing &L = *Into;
-  L.HasFields = WithFields;
   L.Id = N.id;
   L.Start = Start;
-  L.Nodes.clear();
-  L.Fields.clear();
-  L.Named.clear();
+  if (Reader) {
+    Reader->list(N, L.Kids);
+    L.HasFields = true;
+    return L;
+  }
+  L.HasFields = WithFields;
+  L.Kids.clear();
   const uint32_t Count = ts_node_child_count(N);
   if (Count == 0)
     return L;
   if (!WithFields && Count <= FewChildren) {
     for (uint32_t I = 0; I < Count; ++I) {
       TSNode C = ts_node_child(N, I);
-      L.Nodes.push_back(C);
-      L.Named.push_back(ts_node_is_named(C));
+      L.Kids.Nodes.push_back(C);
+      L.Kids.Named.push_back(ts_node_is_named(C));
     }
+    return L;
+  }
+  if (!WithFields) {
+    if (!Live) {
+      Cursor = ts_tree_cursor_new(N);
+      Live = true;
+    } else {
+      ts_tree_cursor_reset(&Cursor, N);
+    }
+    if (!ts_tree_cursor_goto_first_child(&Cursor))
+      return L;
+    do {
+      TSNode C = ts_tree_cursor_current_node(&Cursor);
+      L.Kids.Nodes.push_back(C);
+      L.Kids.Named.push_back(ts_node_is_named(C));
+    } while (ts_tree_cursor_goto_next_sibling(&Cursor));
     return L;
   }
   if (!Live) {
     Cursor = ts_tree_cursor_new(N);
     Live = true;
-  } else {
-    ts_tree_cursor_reset(&Cursor, N);
   }
-  if (!ts_tree_cursor_goto_first_child(&Cursor))
-    return L;
-  do {
-    TSNode C = ts_tree_cursor_current_node(&Cursor);
-    L.Nodes.push_back(C);
-    if (WithFields)
-      L.Fields.push_back(ts_tree_cursor_current_field_id(&Cursor));
-    L.Named.push_back(ts_node_is_named(C));
-  } while (ts_tree_cursor_goto_next_sibling(&Cursor));
+  SubtreeReader::listWithCursor(Cursor, N, L.Kids);
   return L;
 }
 
 void ChildLister::list(TSNode N, Kids &Out, bool NamedOnly) {
   Out.Nodes.clear();
   Out.Fields.clear();
-  const Listing &L = fetch(N, /*WithFields=*/true);
+  const ChildList &L = fetch(N, /*WithFields=*/true).Kids;
   for (size_t I = 0; I < L.Nodes.size(); ++I) {
     if (NamedOnly && !L.Named[I])
       continue;
@@ -390,7 +399,7 @@ void ChildLister::list(TSNode N, Kids &Out, bool NamedOnly) {
 }
 
 void ChildLister::listNamed(TSNode N, llvm::SmallVectorImpl<TSNode> &Out) {
-  const Listing &L = fetch(N, /*WithFields=*/false);
+  const ChildList &L = fetch(N, /*WithFields=*/false).Kids;
   for (size_t I = 0; I < L.Nodes.size(); ++I)
     if (L.Named[I])
       Out.push_back(L.Nodes[I]);
@@ -399,7 +408,7 @@ void ChildLister::listNamed(TSNode N, llvm::SmallVectorImpl<TSNode> &Out) {
 TSNode ChildLister::child(TSNode N, TSFieldId F) {
   if (isNull(N) || F == 0)
     return TSNode{};
-  const Listing &L = fetch(N, /*WithFields=*/true);
+  const ChildList &L = fetch(N, /*WithFields=*/true).Kids;
   for (size_t I = 0; I < L.Fields.size(); ++I)
     if (L.Fields[I] == F)
       return L.Nodes[I];

@@ -12,6 +12,7 @@
 #define PARAMLINT_PYTHON_PYTHONSYNTAX_H
 
 #include "graph/Facts.h"
+#include "python/SubtreeReader.h"
 
 #include "llvm/ADT/SmallVector.h"
 
@@ -164,8 +165,9 @@ struct Kids {
   }
 };
 
-/// A reusable cursor that lists children without ts_node_child's quadratic
-/// cost, and remembers the last few nodes it listed: the frontend's walk
+/// Lists children with the SubtreeReader (or, where the runtime's layout
+/// differs, a reusable cursor, without ts_node_child's quadratic cost), and
+/// remembers the last few nodes it listed: the frontend's walk
 /// lists a node, then looks up its fields, then lists it again when it
 /// walks into it (a call's arguments three times), and each listing is a
 /// tree-sitter cursor pass.
@@ -189,17 +191,18 @@ private:
   struct Listing {
     const void *Id = nullptr;
     uint32_t Start = 0;
-    llvm::SmallVector<TSNode, 8> Nodes;
-    llvm::SmallVector<TSFieldId, 8> Fields;
-    llvm::SmallVector<bool, 8> Named;
-    /// Whether Fields is filled: a field id costs a cursor walk up through
-    /// hidden parents, and most listings (the walk's) need none.
+    ChildList Kids;
+    /// Whether Kids.Fields is filled: through the cursor a field id costs a
+    /// walk up through hidden parents, and most listings (the walk's) need
+    /// none. The SubtreeReader always fills them.
     bool HasFields = false;
   };
   /// N's listing, from the remembered ones or made now; with field ids
   /// when WithFields.
   const Listing &fetch(TSNode N, bool WithFields);
 
+  /// Null when this runtime's trees cannot be read directly.
+  const SubtreeReader *Reader;
   TSTreeCursor Cursor;
   bool Live = false;
   static constexpr unsigned Remembered = 8;

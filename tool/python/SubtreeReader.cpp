@@ -1,0 +1,343 @@
+//===- python/SubtreeReader.cpp - A node's children, read directly --------===//
+
+#include "python/SubtreeReader.h"
+
+// The grammar's generated header: the layout of its TSLanguage (alias
+// sequences, field maps, symbol metadata), which the runtime reads too. It
+// takes TSStateId from a newer api.h than the runtime's 0.20.7.
+typedef uint16_t TSStateId;
+#include "tree_sitter/parser.h"
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+
+extern "C" const TSLanguage *tree_sitter_python(void);
+
+namespace paramlint {
+namespace py {
+
+namespace {
+
+/// A position in the text, as the runtime keeps it: bytes, then row and
+/// column.
+struct Length {
+  uint32_t Bytes;
+  uint32_t Row;
+  uint32_t Column;
+};
+
+/// The runtime's record of a subtree with children (and of the leaves that
+/// do not fit in a word), in the 0.20.7 layout. Only the members the reader
+/// reads are named; the self-check proves the offsets on the running
+/// library.
+struct HeapSubtree {
+  uint32_t RefCount;
+  Length Padding;
+  Length Size;
+  uint32_t LookaheadBytes;
+  uint32_t ErrorCost;
+  uint16_t ChildCount;
+  TSSymbol Symbol;
+  TSStateId ParseState;
+  /// Bit 0 visible, bit 1 named, bit 2 extra, then flags not read here.
+  uint16_t Flags;
+  /// A union in the runtime whose largest member holds a pointer, hence
+  /// the alignment; for a node with children it starts with these.
+  alignas(8) uint32_t VisibleChildCount;
+  uint32_t NamedChildCount;
+  uint32_t NodeCount;
+  int32_t DynamicPrecedence;
+  uint16_t RepeatDepth;
+  uint16_t ProductionId;
+};
+static_assert(offsetof(HeapSubtree, ChildCount) == 36, "0.20.7 layout");
+static_assert(offsetof(HeapSubtree, Flags) == 42, "0.20.7 layout");
+static_assert(offsetof(HeapSubtree, VisibleChildCount) == 48, "0.20.7 layout");
+static_assert(offsetof(HeapSubtree, ProductionId) == 66, "0.20.7 layout");
+
+constexpr uint16_t VisibleBit = 1, NamedBit = 2, ExtraBit = 4;
+
+/// One subtree slot of a children array: either a pointer to a HeapSubtree
+/// or, when its lowest bit is set, a small leaf packed into the word itself
+/// (byte 0: the inline bit, then visible, named, extra; byte 1 the symbol;
+/// bytes 4-7 padding columns, padding rows in the low nibble, padding
+/// bytes, size bytes; an inline leaf never spans a line).
+class Slot {
+public:
+  explicit Slot(const void *Where) { std::memcpy(&Word, Where, sizeof Word); }
+
+  bool isInline() const { return Word & 1; }
+  const HeapSubtree &heap() const {
+    return *reinterpret_cast<const HeapSubtree *>(static_cast<uintptr_t>(Word));
+  }
+  uint16_t flags() const {
+    return isInline() ? static_cast<uint16_t>((Word >> 1) & 7) : heap().Flags;
+  }
+  bool visible() const { return flags() & VisibleBit; }
+  bool named() const { return flags() & NamedBit; }
+  bool extra() const { return flags() & ExtraBit; }
+  uint32_t childCount() const { return isInline() ? 0 : heap().ChildCount; }
+  uint32_t visibleChildCount() const {
+    return childCount() ? heap().VisibleChildCount : 0;
+  }
+  /// The children array, which the runtime allocates right before the
+  /// record.
+  const uint64_t *children() const {
+    return reinterpret_cast<const uint64_t *>(&heap()) - heap().ChildCount;
+  }
+  Length padding() const {
+    if (!isInline())
+      return heap().Padding;
+    return Length{byte(6), static_cast<uint32_t>(byte(5) & 0xF), byte(4)};
+  }
+  Length size() const {
+    if (!isInline())
+      return heap().Size;
+    return Length{byte(7), 0, byte(7)};
+  }
+
+private:
+  uint32_t byte(unsigned I) const {
+    return static_cast<uint32_t>((Word >> (8 * I)) & 0xFF);
+  }
+  uint64_t Word;
+};
+
+/// Advances a position by a length, as the runtime adds them.
+inline void advance(Length &At, const Length &By) {
+  At.Bytes += By.Bytes;
+  if (By.Row > 0) {
+    At.Row += By.Row;
+    At.Column = By.Column;
+  } else {
+    At.Column += By.Column;
+  }
+}
+
+/// A probe for the self-check: every kind of child the frontend lists —
+/// fields reached through hidden nodes, aliases, extras (comments, line
+/// continuations), keywords used as names, and syntax errors.
+constexpr const char *ProbeText = R"PY(# a comment
+import os.path as p, sys
+from .. import (a as b, c)
+from x.y import *
+from __future__ import annotations
+@decorator(1)
+class A(B, metaclass=M):
+    """doc"""
+    x: int = 3
+    def f(self, a: int, b=2, *args, c: str = "s", **kw) -> None:
+        self.w = nn.Linear(a, b)  # trailing comment
+        if a is not None and b not in c:
+            return [i for i in range(3) if i]
+        elif x: pass
+        else:
+            y = lambda q: q + 1
+        for i, blk in enumerate(self.blocks): blk.x[i].y += 2; continue
+        while False: break
+        try:
+            z = {k: v for k, v in d.items()}
+        except (ValueError, KeyError) as e:
+            raise
+        finally:
+            del z
+        with open(p) as fh, ctx() as g:
+            print(f"{a!r:>{b}} and {c:{w}.{p}}" "more" 'x' b"\x00")
+        match cmd:
+            case [1, 2, *rest] as whole:
+                pass
+            case {"k": v, **other} | Point(x=0):
+                pass
+            case _:
+                pass
+        print >> sys.stderr, "x"
+        exec("code")
+        global G
+        v = (yield from gen)
+        return await foo(*args, **kw)
+type Alias = list[int]
+x = [*a, *b]; (*c,) = d; *e, f = g
+if x: y = 1 \
+  + 2
+async def g():
+    async for a in b: pass
+foo(*(a, b))
+[q for q in lambda: 1]
+m = sd["h.%d" % i].weight[0:2, ...]
+bad = (1 +
+def h(: pass
+)PY";
+
+} // namespace
+
+SubtreeReader::SubtreeReader(const TSLanguage *Language) : Language(Language) {}
+
+const SubtreeReader *SubtreeReader::get() {
+  static const std::unique_ptr<SubtreeReader> Reader =
+      []() -> std::unique_ptr<SubtreeReader> {
+    const TSLanguage *L = tree_sitter_python();
+    if (ts_language_version(L) != 14)
+      return nullptr;
+    std::unique_ptr<SubtreeReader> R(new SubtreeReader(L));
+    TSParser *Parser = ts_parser_new();
+    ts_parser_set_language(Parser, L);
+    TSTree *Tree = ts_parser_parse_string(
+        Parser, nullptr, ProbeText,
+        static_cast<uint32_t>(std::strlen(ProbeText)));
+    bool Agrees = Tree && R->agreesWithCursor(Tree);
+    ts_tree_delete(Tree);
+    ts_parser_delete(Parser);
+    return Agrees ? std::move(R) : nullptr;
+  }();
+  return Reader.get();
+}
+
+uint32_t SubtreeReader::childCount(TSNode N) const {
+  if (!N.id)
+    return 0;
+  return Slot(N.id).visibleChildCount();
+}
+
+void SubtreeReader::list(TSNode N, ChildList &Out) const {
+  Out.clear();
+  if (!N.id)
+    return;
+  const Slot Top(N.id);
+  if (Top.childCount() == 0)
+    return;
+  // One level per subtree being read: N, then the hidden subtrees the walk
+  // descends into (a hidden node's children are listed in its place, as the
+  // cursor does). A child's field is its own in its parent's production,
+  // else the field its hidden parent has in the level above. The level
+  // being read lives in locals; the ones above it wait on a stack.
+  struct Level {
+    const uint64_t *Kids;
+    uint32_t Count;
+    uint32_t Index;
+    uint32_t Structural; ///< Children so far that are not extras.
+    const TSSymbol *Aliases; ///< Null for production 0 (no aliases, no fields).
+    const TSFieldMapEntry *FieldsBegin, *FieldsEnd;
+    TSFieldId Inherited;
+    Length At; ///< Where the next child starts.
+  };
+  const TSLanguage &Lang = *Language;
+  auto Enter = [&Lang](const Slot &S, TSFieldId Inherited, Length At) {
+    Level L{S.children(), S.childCount(), 0, 0, nullptr, nullptr, nullptr,
+            Inherited, At};
+    if (const uint16_t Production = S.heap().ProductionId) {
+      L.Aliases = Lang.alias_sequences +
+                  static_cast<size_t>(Production) * Lang.max_alias_sequence_length;
+      const TSFieldMapSlice Slice = Lang.field_map_slices[Production];
+      L.FieldsBegin = Lang.field_map_entries + Slice.index;
+      L.FieldsEnd = L.FieldsBegin + Slice.length;
+    }
+    return L;
+  };
+  llvm::SmallVector<Level, 8> Above;
+  Level L = Enter(Top, 0, Length{N.context[0], N.context[1], N.context[2]});
+  while (true) {
+    if (L.Index == L.Count) {
+      if (Above.empty())
+        return;
+      L = Above.pop_back_val();
+      continue;
+    }
+    const uint64_t *Where = L.Kids + L.Index;
+    const Slot C(Where);
+    const Length At = L.At;
+    ++L.Index;
+    advance(L.At, C.size());
+    if (L.Index < L.Count)
+      advance(L.At, Slot(Where + 1).padding());
+    const uint16_t Flags = C.flags();
+    TSSymbol Alias = 0;
+    TSFieldId Field = 0;
+    if (!(Flags & ExtraBit)) {
+      const uint32_t Index = L.Structural++;
+      Field = L.Inherited;
+      if (L.Aliases) {
+        Alias = L.Aliases[Index];
+        for (const TSFieldMapEntry *E = L.FieldsBegin; E != L.FieldsEnd; ++E)
+          if (!E->inherited && E->child_index == Index) {
+            Field = E->field_id;
+            break;
+          }
+      }
+    }
+    if ((Flags & VisibleBit) || Alias) {
+      TSNode Child;
+      Child.context[0] = At.Bytes;
+      Child.context[1] = At.Row;
+      Child.context[2] = At.Column;
+      Child.context[3] = Alias;
+      Child.id = Where;
+      Child.tree = N.tree;
+      Out.Nodes.push_back(Child);
+      Out.Fields.push_back(Field);
+      Out.Named.push_back(Alias ? Lang.symbol_metadata[Alias].named
+                                : (Flags & NamedBit) != 0);
+      continue;
+    }
+    if (C.visibleChildCount() > 0) {
+      Above.push_back(L);
+      L = Enter(C, Field, At);
+    }
+  }
+}
+
+void SubtreeReader::listWithCursor(TSTreeCursor &Cursor, TSNode N,
+                                   ChildList &Out) {
+  Out.clear();
+  if (ts_node_is_null(N))
+    return;
+  ts_tree_cursor_reset(&Cursor, N);
+  if (!ts_tree_cursor_goto_first_child(&Cursor))
+    return;
+  do {
+    TSNode C = ts_tree_cursor_current_node(&Cursor);
+    Out.Nodes.push_back(C);
+    Out.Fields.push_back(ts_tree_cursor_current_field_id(&Cursor));
+    Out.Named.push_back(ts_node_is_named(C));
+  } while (ts_tree_cursor_goto_next_sibling(&Cursor));
+}
+
+bool SubtreeReader::agreesWithCursor(const TSTree *Tree) const {
+  TSNode Root = ts_tree_root_node(Tree);
+  TSTreeCursor Walk = ts_tree_cursor_new(Root);
+  TSTreeCursor Lister = ts_tree_cursor_new(Root);
+  ChildList Mine, Theirs;
+  auto Same = [](const TSNode &A, const TSNode &B) {
+    return A.id == B.id && A.tree == B.tree &&
+           std::memcmp(A.context, B.context, sizeof A.context) == 0;
+  };
+  bool Agrees = true;
+  while (Agrees) {
+    TSNode N = ts_tree_cursor_current_node(&Walk);
+    list(N, Mine);
+    listWithCursor(Lister, N, Theirs);
+    Agrees = Mine.Nodes.size() == Theirs.Nodes.size() &&
+             Mine.Fields == Theirs.Fields && Mine.Named == Theirs.Named &&
+             childCount(N) == ts_node_child_count(N);
+    for (size_t I = 0; Agrees && I < Mine.Nodes.size(); ++I)
+      Agrees = Same(Mine.Nodes[I], Theirs.Nodes[I]);
+    // The next node in pre-order.
+    if (ts_tree_cursor_goto_first_child(&Walk))
+      continue;
+    bool Moved = false;
+    while (!Moved && Agrees) {
+      if (ts_tree_cursor_goto_next_sibling(&Walk))
+        Moved = true;
+      else if (!ts_tree_cursor_goto_parent(&Walk))
+        break;
+    }
+    if (!Moved)
+      break;
+  }
+  ts_tree_cursor_delete(&Lister);
+  ts_tree_cursor_delete(&Walk);
+  return Agrees;
+}
+
+} // namespace py
+} // namespace paramlint

@@ -31,11 +31,6 @@ bool isOurCode(const std::string &Code) {
          std::isdigit(static_cast<unsigned char>(Code[4]));
 }
 
-/// The byte where the line holding Byte starts.
-uint32_t lineStart(const SourceFile &File, uint32_t Byte) {
-  return static_cast<uint32_t>(File.lineAt(Byte).data() - File.text().data());
-}
-
 bool isBlank(char C) { return C == ' ' || C == '\t'; }
 
 /// The fix for a directive whose codes Unused suppressed nothing: drop those
@@ -112,7 +107,7 @@ void applySuppressions(Analysis &A, const AnalysisOptions &Options) {
   for (size_t I = 0; I < A.Files.size() && I < A.Facts.size(); ++I)
     for (const SuppressionFact &S : A.Facts[I].Suppressions)
       ByLine[{A.Files[I].get(),
-              lineStart(*A.Files[I], S.AppliesAt.value_or(S.Where.Begin))}].push_back(
+              A.Files[I]->lineStart(S.AppliesAt.value_or(S.Where.Begin))}].push_back(
           Entry{A.Files[I].get(), &S, I < A.InputCount,
                 false, std::vector<bool>(S.Codes.size(), false)});
   if (ByLine.empty())
@@ -122,7 +117,7 @@ void applySuppressions(Analysis &A, const AnalysisOptions &Options) {
   for (Diagnostic &D : A.Diagnostics) {
     bool Suppressed = false;
     if (D.Where.File) {
-      auto It = ByLine.find({D.Where.File, lineStart(*D.Where.File, D.Where.Where.Begin)});
+      auto It = ByLine.find({D.Where.File, D.Where.File->lineStart(D.Where.Where.Begin)});
       if (It != ByLine.end())
         for (Entry &E : It->second) {
           if (E.Fact->Codes.empty()) {

@@ -56,7 +56,37 @@ struct Loaded {
   std::unique_ptr<SourceFile> File;
   std::optional<std::string> Problem; ///< PL001 message.
   Span ProblemAt;
+  /// The text came from AnalysisOptions::Contents, not the disk: it cannot
+  /// be read again (releaseText).
+  bool Given = false;
 };
+
+/// Reads a released text again as load() made it (SourceFile::releaseText):
+/// the file's bytes, or a notebook's joined code cells.
+std::optional<std::string> readTextAgain(const SourceFile &File) {
+  const bool IsNotebook = File.kind() == SourceKind::Notebook;
+  std::string Bytes;
+  if (readWholeFile(File.path(), IsNotebook ? MaxNotebookBytes : MaxSourceBytes,
+                    Bytes) != ReadResult::Ok)
+    return std::nullopt;
+  if (!IsNotebook)
+    return Bytes;
+  auto NB = readNotebook(File.path(), Bytes);
+  if (!NB) {
+    llvm::consumeError(NB.takeError());
+    return std::nullopt;
+  }
+  return (*NB)->text();
+}
+
+/// Drops a read file's text once its facts are extracted: only the files
+/// that findings quote or fixes edit need it again, and they read it back
+/// (SourceFile.h). A text with a load problem (cut before the bad byte) or
+/// given as contents stays.
+void releaseText(const Loaded &L) {
+  if (L.File && !L.Problem && !L.Given)
+    L.File->releaseText(readTextAgain);
+}
 
 Loaded load(const DiscoveredPath &Input,
             const std::map<std::string, std::string> &Contents) {
@@ -79,6 +109,7 @@ Loaded load(const DiscoveredPath &Input,
     if (Given->second.size() > MaxBytes)
       return Fail(fmt::format("skipped: larger than {} MiB", MaxBytes >> 20));
     Bytes = Given->second;
+    L.Given = true;
   } else {
     switch (readWholeFile(Input.Path, MaxBytes, Bytes)) {
     case ReadResult::Ok:
@@ -110,6 +141,35 @@ Loaded load(const DiscoveredPath &Input,
       Input.Path, std::move(Bytes),
       isCxxPath(Input.Path) ? SourceKind::Cxx : SourceKind::Python);
   return L;
+}
+
+/// Drops the fixes of the diagnostics in files that changed on disk after
+/// they were analysed (SourceFile::changed: a check read the text back and
+/// found other bytes), which would be made from text that is not there;
+/// each gets a note instead, each file one warning. Returns whether any
+/// file changed.
+bool declineFixesOfChanged(std::vector<Diagnostic> &Diags,
+                           std::vector<std::string> &Warnings) {
+  std::set<const SourceFile *> Warned;
+  bool Any = false;
+  for (Diagnostic &D : Diags) {
+    if (!D.Where.File || !D.Where.File->changed())
+      continue;
+    Any = true;
+    if (Warned.insert(D.Where.File).second)
+      Warnings.push_back(fmt::format(
+          "{}: changed on disk while it was checked; its findings describe the "
+          "text that was read, and its fixes are not offered",
+          D.Where.File->path()));
+    if (!D.TheFix)
+      continue;
+    D.TheFix.reset();
+    D.Notes.push_back(Note{fmt::format("not fixable now: `{}` changed on disk "
+                                       "while it was checked (run again)",
+                                       D.Where.File->path()),
+                           std::nullopt});
+  }
+  return Any;
 }
 
 /// Validates a list of codes or prefixes against the known rules.
@@ -254,6 +314,7 @@ void addImportedFiles(Analysis &A,
         if (L.Problem)
           break; // Not ours to report: the user did not ask for this file.
         A.Facts.push_back(Extract(*L.File));
+        releaseText(L);
         A.Files.push_back(std::move(L.File));
         break;
       }
@@ -295,7 +356,7 @@ void extractCxx(const std::vector<Loaded> &Read, std::vector<FileFacts> &Facts,
     if (It == IndexOf.end())
       continue;
     const SourceFile *File = Read[It->second].File.get();
-    uint32_t At = std::min<uint32_t>(P.Offset, File->text().size());
+    uint32_t At = std::min<uint32_t>(P.Offset, File->size());
     Sink.report(Diagnostic{"PL001", P.Message, Location{File, Span{At, At}}, {},
                            std::nullopt});
   }
@@ -348,8 +409,10 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   parallelFor(N, Jobs, [&](size_t I) {
     Read[I] = load(Inputs[I], Options.Contents);
     // C++ is parsed below, all units in one run.
-    if (!Read[I].Problem && Read[I].File->kind() != SourceKind::Cxx)
+    if (!Read[I].Problem && Read[I].File->kind() != SourceKind::Cxx) {
       Result->Facts[I] = Extract(*Read[I].File);
+      releaseText(Read[I]);
+    }
     if (Options.Progress)
       Options.Progress(++Done, N);
   });
@@ -358,6 +421,8 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   std::vector<std::string> LoadProblems; // For the run key.
   extractCxx(Read, Result->Facts, Options, Jobs, Cache.get(), Sink, Result->Notes);
   for (size_t I = 0; I < N; ++I) {
+    if (Read[I].File && Read[I].File->kind() == SourceKind::Cxx)
+      releaseText(Read[I]);
     LoadProblems.push_back(Read[I].Problem.value_or(""));
     Result->Files.push_back(std::move(Read[I].File));
     const SourceFile *File = Result->Files.back().get();
@@ -382,7 +447,8 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
     bool Reused = Result->Cache.ReusedRun;
     Result->Cache = Cache->stats();
     Result->Cache.ReusedRun = Reused;
-    Result->Warnings = Cache->takeWarnings();
+    for (std::string &W : Cache->takeWarnings())
+      Result->Warnings.push_back(std::move(W));
   };
 
   // Nothing the diagnostics depend on changed since an earlier run: take
@@ -463,8 +529,10 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
          !matchesAny(D.Code, Options.Ignore)))
       Result->Diagnostics.push_back(std::move(D));
   applySuppressions(*Result, Options);
+  // A run that saw a file change is not one to repeat.
+  bool Changed = declineFixesOfChanged(Result->Diagnostics, Result->Warnings);
   Result->Times.Checks = Since(Start);
-  if (RunKey)
+  if (RunKey && !Changed)
     if (std::optional<std::string> Bytes =
             serializeDiagnostics(Result->Diagnostics, Result->Files))
       Cache->storeRun(*RunKey, std::move(*Bytes));

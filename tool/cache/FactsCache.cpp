@@ -119,7 +119,7 @@ std::string FactsCache::entryPath(const Hash128 &Key) const {
 FileFacts FactsCache::extract(
     const SourceFile &File,
     const std::function<FileFacts(const SourceFile &)> &Extract) {
-  Hash128 Key = keyOf(File.text());
+  Hash128 Key = File.hash(); // keyOf(File.text()), hashed once at load
   if (std::optional<FileFacts> Cached = lookup(Key)) {
     ++Hits;
     return std::move(*Cached);

@@ -37,7 +37,7 @@ struct DiagnosticsSchema {
     if (File == 0)
       return;
     if (File > Files.size() || X.Where.Begin > X.Where.End ||
-        X.Where.End > Files[File - 1]->text().size()) {
+        X.Where.End > Files[File - 1]->size()) {
       A.fail();
       return;
     }
@@ -106,7 +106,7 @@ Hash128 runKey(const std::vector<std::unique_ptr<SourceFile>> &Files,
     const SourceFile &F = *Files[I];
     K.add(F.path());
     K.number(static_cast<uint64_t>(F.kind()));
-    Hash128 H = contentHash(F.text());
+    const Hash128 &H = F.hash();
     K.number(H.Lo);
     K.number(H.Hi);
     K.number(F.cells().size());

@@ -137,7 +137,7 @@ ConsistencyReport buildReport(const Analysis &A) {
     RuleFindings &F = ByRule[D.Code];
     F.Code = D.Code;
     std::string Snippet;
-    if (D.Where.File && !D.Where.File->text().empty())
+    if (D.Where.File && !D.Where.File->text().empty() && !D.Where.File->changed())
       Snippet = std::string(D.Where.File->lineAt(D.Where.Where.Begin));
     Snippet.erase(0, Snippet.find_first_not_of(" \t"));
     F.Items.push_back({formatLocation(D.Where), D.Message, Snippet});

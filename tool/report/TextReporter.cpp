@@ -49,8 +49,18 @@ void writeOne(std::ostream &OS, const Diagnostic &D, const Style &S,
      << D.Message << "\n";
   if (!File || File->text().empty())
     return;
+  if (File->changed()) {
+    // Its text was released after extraction and is not what was analysed
+    // now: no excerpt rather than a wrong one.
+    OS << S.blue("  =") << " source not shown: `" << File->path()
+       << "` changed on disk after it was checked\n";
+    for (const Note &N : D.Notes)
+      OS << S.blue("  =") << " " << N.Message << "\n";
+    OS << "\n";
+    return;
+  }
   std::string_view Line = File->lineAt(D.Where.Where.Begin);
-  uint32_t LineBegin = static_cast<uint32_t>(Line.data() - File->text().data());
+  uint32_t LineBegin = File->lineStart(D.Where.Where.Begin);
   uint32_t Begin = D.Where.Where.Begin - LineBegin;
   uint32_t End = std::min<uint32_t>(
       std::max(D.Where.Where.End, D.Where.Where.Begin + 1) - LineBegin,

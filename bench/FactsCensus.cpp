@@ -1,0 +1,222 @@
+//===- bench/FactsCensus.cpp - What the facts of a tree weigh -------------===//
+///
+/// \file
+/// `facts_census [-j N] PATH...`: runs `analyze()` without the checks over
+/// the paths and prints, per kind of fact, how many there are and the heap
+/// bytes they hold (vectors by capacity, strings beyond the small-string
+/// buffer by capacity), plus the source files' own tables. It is how the
+/// memory work of issue 8 measures each step (bench/README.md, run F):
+/// heap profilers see allocation sites, this sees what the linker keeps.
+///
+//===----------------------------------------------------------------------===//
+#include "Analysis.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace paramlint;
+
+namespace {
+
+/// Heap bytes and element counts per category.
+struct Census {
+  struct Row {
+    size_t Count = 0, Bytes = 0;
+  };
+  std::map<std::string, Row> Rows;
+  size_t Strings = 0, HeapStrings = 0;
+  std::set<std::string> Distinct; ///< Names (path segments, roots, callees).
+
+  void add(const std::string &Key, size_t Count, size_t Bytes) {
+    Rows[Key].Count += Count;
+    Rows[Key].Bytes += Bytes;
+  }
+  /// A string's heap buffer: libstdc++ keeps up to 15 bytes inline.
+  size_t str(const std::string &S, bool Name = false) {
+    ++Strings;
+    if (Name)
+      Distinct.insert(S);
+    if (S.capacity() <= 15)
+      return 0;
+    ++HeapStrings;
+    return S.capacity() + 1;
+  }
+  template <typename T> static size_t vec(const std::vector<T> &V) {
+    return V.capacity() * sizeof(T);
+  }
+  size_t path(const std::vector<PathSegment> &P) {
+    size_t B = vec(P);
+    for (const PathSegment &S : P)
+      B += str(S.Name, true);
+    return B;
+  }
+  size_t expr(const ModuleExpr &E) {
+    size_t B = str(E.Callee, true) + vec(E.Args.Positional) + vec(E.Args.Keyword) +
+               vec(E.Args.ConfigKeys) + vec(E.Children);
+    for (const auto &P : E.Args.Positional)
+      B += P ? str(*P) : 0;
+    for (const auto &[K, V] : E.Args.Keyword)
+      B += str(K) + (V ? str(*V) : 0);
+    for (const auto &[K, V] : E.Args.ConfigKeys)
+      B += str(K) + str(V);
+    for (const auto &[K, C] : E.Children)
+      B += str(K) + expr(C);
+    return B;
+  }
+
+  void file(const FileFacts &F) {
+    size_t B = vec(F.Accesses), Segments = 0, SourceBytes = 0, PathBytes = 0;
+    for (const AccessFact &A : F.Accesses) {
+      B += str(A.Root, true);
+      PathBytes += path(A.Path);
+      Segments += A.Path.size();
+      SourceBytes += vec(A.Sources);
+      for (const SourceName &S : A.Sources) {
+        SourceBytes += str(S.Root, true) + vec(S.Keys) + str(S.Table) + str(S.Selector);
+        for (const std::string &K : S.Keys)
+          SourceBytes += str(K);
+      }
+    }
+    add("accesses (structs, roots)", F.Accesses.size(), B);
+    add("accesses: path segments", Segments, PathBytes);
+    add("accesses: sources", 0, SourceBytes);
+
+    B = vec(F.Bindings);
+    for (const BindingFact &X : F.Bindings)
+      B += str(X.Var, true) + str(X.Callee, true) + str(X.Root, true) + path(X.Path);
+    add("bindings", F.Bindings.size(), B);
+
+    B = vec(F.Classes);
+    size_t MemberBytes = 0, Members = 0;
+    for (const ClassFact &C : F.Classes) {
+      B += str(C.Name, true) + vec(C.Bases) + vec(C.Methods);
+      for (const std::string &S : C.Bases)
+        B += str(S);
+      for (const std::string &S : C.Methods)
+        B += str(S, true);
+      if (C.Norm)
+        B += str(C.Norm->Reason) + str(C.Norm->EpsOrigin) + str(C.Norm->Via);
+      MemberBytes += vec(C.Members);
+      Members += C.Members.size();
+      for (const MemberFact &M : C.Members)
+        MemberBytes += str(M.Name, true) + str(M.RoleHint) + expr(M.Value);
+    }
+    add("classes", F.Classes.size(), B);
+    add("classes: members", Members, MemberBytes);
+
+    B = vec(F.Scopes);
+    for (const ScopeFact &S : F.Scopes) {
+      B += str(S.Name, true) + str(S.Class, true) + vec(S.Params);
+      for (const ParamFact &P : S.Params)
+        B += str(P.Name, true) + str(P.Annotation);
+    }
+    add("scopes", F.Scopes.size(), B);
+
+    B = vec(F.Calls);
+    for (const CallFact &C : F.Calls) {
+      B += str(C.Callee, true) + vec(C.Args) + vec(C.Keyword);
+      for (const std::string &S : C.Args)
+        B += str(S, true);
+      for (const auto &[K, V] : C.Keyword)
+        B += str(K, true) + str(V, true);
+    }
+    add("calls", F.Calls.size(), B);
+
+    B = vec(F.KeyUses);
+    for (const KeyUseFact &K : F.KeyUses) {
+      B += str(K.Pattern) + str(K.Dict, true) + vec(K.Pieces);
+      for (const KeyPiece &P : K.Pieces)
+        B += str(P.Text);
+    }
+    add("key uses", F.KeyUses.size(), B);
+
+    B = vec(F.Imports);
+    for (const ImportFact &I : F.Imports)
+      B += str(I.Module, true) + str(I.Name, true) + str(I.Alias, true);
+    add("imports", F.Imports.size(), B);
+
+    B = vec(F.Renames);
+    for (const RenameFact &R : F.Renames)
+      B += str(R.From) + str(R.To) + str(R.Map);
+    add("renames", F.Renames.size(), B);
+
+    B = vec(F.LoadStateDicts) + vec(F.StateDicts);
+    for (const LoadStateDictFact &L : F.LoadStateDicts)
+      B += str(L.Receiver) + path(L.Path) + str(L.Argument);
+    for (const StateDictFact &S : F.StateDicts)
+      B += str(S.Var) + str(S.Root) + path(S.Path);
+    add("state dicts, loads", F.LoadStateDicts.size() + F.StateDicts.size(), B);
+
+    B = vec(F.Suppressions) + vec(F.ConfigValues) + vec(F.NormUses) + vec(F.Problems);
+    for (const SuppressionFact &S : F.Suppressions) {
+      B += vec(S.Codes);
+      for (const auto &C : S.Codes)
+        B += str(C.Name);
+    }
+    for (const ConfigValueFact &C : F.ConfigValues)
+      B += str(C.Dict) + str(C.Key);
+    for (const ParseProblem &P : F.Problems)
+      B += str(P.Message);
+    add("suppressions, config values, other", F.Suppressions.size() +
+        F.ConfigValues.size() + F.NormUses.size() + F.Problems.size(), B);
+  }
+};
+
+} // namespace
+
+/// Entry point: prints the census of the facts of PATH... on stdout.
+int main(int Argc, char **Argv) {
+  AnalysisOptions Options;
+  Options.RunChecks = false;
+  std::vector<std::string> Paths;
+  for (int I = 1; I < Argc; ++I) {
+    if ((!std::strcmp(Argv[I], "-j") || !std::strcmp(Argv[I], "--jobs")) &&
+        I + 1 < Argc)
+      Options.Jobs = std::max(1, std::atoi(Argv[++I]));
+    else
+      Paths.push_back(Argv[I]);
+  }
+  if (Paths.empty()) {
+    std::fprintf(stderr, "usage: facts_census [-j N] PATH...\n");
+    return 2;
+  }
+  auto A = analyze(Paths, Options);
+  if (!A) {
+    std::fprintf(stderr, "facts_census: %s\n", llvm::toString(A.takeError()).c_str());
+    return 2;
+  }
+  Census C;
+  size_t TextBytes = 0, Released = 0;
+  for (const auto &F : (*A)->Files) {
+    TextBytes += F->size();
+    Released += F->released();
+  }
+  C.add("files (sizeof FileFacts)", (*A)->Facts.size(),
+        (*A)->Facts.capacity() * sizeof(FileFacts));
+  for (const FileFacts &F : (*A)->Facts)
+    C.file(F);
+  size_t Total = 0;
+  std::printf("%-40s %10s %10s\n", "what", "count", "MiB");
+  for (const auto &[Key, R] : C.Rows) {
+    std::printf("%-40s %10zu %10.2f\n", Key.c_str(), R.Count, R.Bytes / 1048576.0);
+    Total += R.Bytes;
+  }
+  std::printf("%-40s %10s %10.2f\n", "facts in all", "", Total / 1048576.0);
+  std::printf("texts: %zu files, %.2f MiB analysed, %zu released\n",
+              (*A)->Files.size(), TextBytes / 1048576.0, Released);
+  std::printf("strings: %zu, %zu beyond the inline buffer; %zu distinct names\n",
+              C.Strings, C.HeapStrings, C.Distinct.size());
+  std::printf("sizeof: AccessFact %zu, PathSegment %zu, BindingFact %zu, "
+              "MemberFact %zu, ScopeFact %zu, CallFact %zu, KeyUseFact %zu, "
+              "ImportFact %zu, std::string %zu\n",
+              sizeof(AccessFact), sizeof(PathSegment), sizeof(BindingFact),
+              sizeof(MemberFact), sizeof(ScopeFact), sizeof(CallFact),
+              sizeof(KeyUseFact), sizeof(ImportFact), sizeof(std::string));
+  return 0;
+}

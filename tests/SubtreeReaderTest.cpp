@@ -43,22 +43,27 @@ TEST(SubtreeReaderTest, ListsChildrenWithFieldsAndPositions) {
   ChildList Module;
   SubtreeReader::get()->list(ts_tree_root_node(Tree.get()), Module);
   // Two statements and the comment (an extra, without a field).
-  ASSERT_EQ(Module.Nodes.size(), 3u);
-  EXPECT_EQ(G.of(Module.Nodes[2]), Sym::Comment);
-  EXPECT_EQ(Module.Fields[2], 0);
+  ASSERT_EQ(Module.size(), 3u);
+  EXPECT_EQ(G.of(Module.Kids[2].Node), Sym::Comment);
+  EXPECT_EQ(Module.Kids[2].Field, 0);
+  EXPECT_FALSE(Module.Kids[2].HasKids);
   // `expression_statement` > `assignment`: left, `=`, right.
   ChildList Stmt, Assign;
-  SubtreeReader::get()->list(Module.Nodes[1], Stmt);
-  ASSERT_EQ(Stmt.Nodes.size(), 1u);
-  SubtreeReader::get()->list(Stmt.Nodes[0], Assign);
-  ASSERT_EQ(Assign.Nodes.size(), 3u);
-  EXPECT_EQ(Assign.Fields[0], G.Left);
-  EXPECT_FALSE(Assign.Named[1]); // `=`
-  EXPECT_EQ(Assign.Fields[2], G.Right);
-  EXPECT_EQ(ts_node_start_byte(Assign.Nodes[2]), Text.find("assign"));
-  EXPECT_EQ(ts_node_start_point(Assign.Nodes[2]).row, 1u);
-  EXPECT_EQ(ts_node_end_byte(Assign.Nodes[2]), Text.find("  #"));
-  EXPECT_EQ(SubtreeReader::get()->childCount(Assign.Nodes[2]), 2u);
+  SubtreeReader::get()->list(Module.Kids[1].Node, Stmt);
+  ASSERT_EQ(Stmt.size(), 1u);
+  SubtreeReader::get()->list(Stmt.Kids[0].Node, Assign);
+  ASSERT_EQ(Assign.size(), 3u);
+  EXPECT_EQ(Assign.Kids[0].Field, G.Left);
+  EXPECT_FALSE(Assign.Kids[1].Named); // `=`
+  EXPECT_EQ(Assign.Kids[2].Field, G.Right);
+  TSNode Call = Assign.Kids[2].Node;
+  EXPECT_EQ(G.of(Call), Sym::Call);
+  EXPECT_TRUE(Assign.Kids[2].HasKids);
+  EXPECT_EQ(ts_node_start_byte(Call), Text.find("assign"));
+  EXPECT_EQ(ts_node_start_point(Call).row, 1u);
+  EXPECT_EQ(ts_node_end_byte(Call), Text.find("  #"));
+  EXPECT_EQ(SubtreeReader::endByte(Call), Text.find("  #"));
+  EXPECT_EQ(SubtreeReader::get()->childCount(Call), 2u);
 }
 
 // Every fixture and example the project has, listed both ways.

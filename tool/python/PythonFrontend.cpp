@@ -37,6 +37,7 @@ namespace paramlint {
 
 using py::Grammar;
 using py::isNull;
+using py::endByte;
 using py::Kids;
 using py::spanOf;
 using py::Sym;
@@ -183,7 +184,7 @@ private:
   std::string_view text(TSNode N) const {
     if (isNull(N))
       return {};
-    uint32_t B = ts_node_start_byte(N), E = ts_node_end_byte(N);
+    uint32_t B = ts_node_start_byte(N), E = endByte(N);
     if (E > Text.size() || B > E)
       return {};
     return std::string_view(Text).substr(B, E - B);
@@ -304,7 +305,6 @@ private:
   std::vector<Ctx> Contexts;
   std::vector<llvm::StringMap<Local>> Locals; ///< By scope.
   llvm::StringSet<> Imported;
-  llvm::SmallVector<TSNode, 16> Scratch;
   std::vector<TSNode> ClassNodes; ///< Parallel to F.Classes.
   /// Scopes where some local was ever given sources (collectSources).
   std::vector<bool> SourcedScopes;
@@ -409,7 +409,7 @@ void Extractor::pathOf(const Chain &C, std::vector<PathSegment> &Path) {
       Seg.Name = indexName(L);
       // The brackets: from the end of the value to the end of the node.
       Seg.Where =
-          Span{ts_node_end_byte(field(L, G.Value)), ts_node_end_byte(L)};
+          Span{endByte(field(L, G.Value)), endByte(L)};
     }
     Path.push_back(std::move(Seg));
   }
@@ -435,13 +435,13 @@ bool Extractor::plainString(TSNode N, std::string &Out, Span *Content) {
   if (kind(N) != Sym::String)
     return false;
   Lister.list(N, K, /*NamedOnly=*/true);
-  uint32_t Begin = ts_node_start_byte(N), End = ts_node_end_byte(N);
+  uint32_t Begin = ts_node_start_byte(N), End = endByte(N);
   for (TSNode C : K.Nodes) {
     Sym S = kind(C);
     if (S == Sym::Interpolation)
       return false;
     if (S == Sym::StringStart)
-      Begin = ts_node_end_byte(C);
+      Begin = endByte(C);
     else if (S == Sym::StringEnd)
       End = ts_node_start_byte(C);
   }
@@ -466,11 +466,11 @@ bool Extractor::keyPattern(TSNode N, std::string &Out, unsigned Depth) {
   if (S == Sym::String) {
     Kids K;
     Lister.list(N, K, /*NamedOnly=*/true);
-    uint32_t Pos = ts_node_start_byte(N), End = ts_node_end_byte(N);
+    uint32_t Pos = ts_node_start_byte(N), End = endByte(N);
     for (TSNode C : K.Nodes) {
       Sym CS = kind(C);
       if (CS == Sym::StringStart) {
-        Pos = ts_node_end_byte(C);
+        Pos = endByte(C);
       } else if (CS == Sym::StringEnd) {
         End = ts_node_start_byte(C);
       } else if (CS == Sym::Interpolation) {
@@ -478,7 +478,7 @@ bool Extractor::keyPattern(TSNode N, std::string &Out, unsigned Depth) {
         if (B > Pos)
           Out.append(Text, Pos, B - Pos);
         Out += '*';
-        Pos = ts_node_end_byte(C);
+        Pos = endByte(C);
       }
     }
     if (End > Pos && End <= Text.size())
@@ -1345,12 +1345,13 @@ bool Extractor::valueIsParameter(TSNode Value) {
 // ------------------------------------------------------------------
 
 void Extractor::pushChildren(TSNode N, uint32_t Context, const Span *Stmt) {
-  Scratch.clear();
-  Lister.listNamed(N, Scratch);
-  for (auto It = Scratch.rbegin(); It != Scratch.rend(); ++It) {
-    if (ts_node_child_count(*It) == 0)
-      continue;
-    Stack.push_back(Frame{*It, Context, Stmt ? *Stmt : spanOf(*It)});
+  // Named children with children of their own, last first (the stack pops
+  // them in order); nothing below calls the lister, so the listing stays.
+  const py::ChildList &L = Lister.children(N);
+  for (size_t I = L.size(); I-- > 0;) {
+    const py::ChildList::Child &C = L.Kids[I];
+    if (C.Named && C.HasKids)
+      Stack.push_back(Frame{C.Node, Context, Stmt ? *Stmt : spanOf(C.Node)});
   }
 }
 
@@ -2209,13 +2210,13 @@ bool Extractor::stringSegs(TSNode Str, unsigned Scope, KeySegs &Out,
                            unsigned Depth) {
   Kids K;
   Lister.list(Str, K, /*NamedOnly=*/true);
-  uint32_t Pos = ts_node_start_byte(Str), End = ts_node_end_byte(Str);
+  uint32_t Pos = ts_node_start_byte(Str), End = endByte(Str);
   bool FString = false;
   llvm::SmallVector<TSNode, 4> Interps;
   for (TSNode C : K.Nodes) {
     Sym S = kind(C);
     if (S == Sym::StringStart) {
-      Pos = ts_node_end_byte(C);
+      Pos = endByte(C);
       std::string_view Prefix = text(C);
       FString = Prefix.find_first_of("fF") != std::string_view::npos;
       if (Prefix.find_first_of("bB") != std::string_view::npos)
@@ -2239,7 +2240,7 @@ bool Extractor::stringSegs(TSNode Str, unsigned Scope, KeySegs &Out,
       else
         addWild(Out);
     }
-    Pos = ts_node_end_byte(C);
+    Pos = endByte(C);
   }
   return constRun(Pos, End, FString, Out);
 }
@@ -2782,7 +2783,7 @@ void Extractor::assignedKeyFacts(TSNode Target, TSNode Value, const Ctx &Cx) {
   // A long string (a docstring, a message) cannot be a key.
   if (S != Sym::Dictionary && S != Sym::DictionaryComprehension &&
       S != Sym::List && S != Sym::Tuple && S != Sym::Call &&
-      ts_node_end_byte(V) - ts_node_start_byte(V) > MaxKeyPattern)
+      endByte(V) - ts_node_start_byte(V) > MaxKeyPattern)
     return;
   std::string Name;
   if (IsVar)

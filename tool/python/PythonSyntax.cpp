@@ -108,6 +108,14 @@ Grammar buildGrammar() {
         break;
       }
   }
+  G.Reader = SubtreeReader::get();
+  if (G.Reader) {
+    G.RawKinds.resize(G.Reader->symbolCount());
+    for (uint32_t S = 0; S < G.RawKinds.size(); ++S) {
+      TSSymbol P = G.Reader->publicSymbol(static_cast<TSSymbol>(S));
+      G.RawKinds[S] = P < G.Kinds.size() ? G.Kinds[P] : Sym::Other;
+    }
+  }
   auto Field = [&](const char *Name) {
     return ts_language_field_id_for_name(G.Language, Name,
                                          static_cast<uint32_t>(strlen(Name)));
@@ -324,58 +332,21 @@ ChildLister::~ChildLister() {
     ts_tree_cursor_delete(&Cursor);
 }
 
-const ChildLister::Listing &ChildLister::fetch(TSNode N, bool WithFields) {
+const ChildLister::Listing &ChildLister::fetch(TSNode N) {
   static const Listing None;
   if (isNull(N))
     return None;
   const uint32_t Start = ts_node_start_byte(N);
-  Listing *Into = nullptr;
-  for (Listing &L : Recent)
-    if (L.Id == N.id && L.Start == Start) {
-      if (L.HasFields || !WithFields)
-        return L;
-      Into = &L; // Listed without field ids: list again, with them.
-      break;
-    }
-  if (!Into) {
-    Into = &Recent[Next];
-    Next = (Next + 1) % Remembered;
-  }
-  Listing &L = *Into;
+  // Direct-mapped by the node's address (siblings' records are adjacent,
+  // so they fall in neighbouring entries).
+  Listing &L =
+      Recent[(reinterpret_cast<uintptr_t>(N.id) / sizeof(void *)) % Remembered];
+  if (L.Id == N.id && L.Start == Start)
+    return L;
   L.Id = N.id;
   L.Start = Start;
   if (Reader) {
     Reader->list(N, L.Kids);
-    L.HasFields = true;
-    return L;
-  }
-  L.HasFields = WithFields;
-  L.Kids.clear();
-  const uint32_t Count = ts_node_child_count(N);
-  if (Count == 0)
-    return L;
-  if (!WithFields && Count <= FewChildren) {
-    for (uint32_t I = 0; I < Count; ++I) {
-      TSNode C = ts_node_child(N, I);
-      L.Kids.Nodes.push_back(C);
-      L.Kids.Named.push_back(ts_node_is_named(C));
-    }
-    return L;
-  }
-  if (!WithFields) {
-    if (!Live) {
-      Cursor = ts_tree_cursor_new(N);
-      Live = true;
-    } else {
-      ts_tree_cursor_reset(&Cursor, N);
-    }
-    if (!ts_tree_cursor_goto_first_child(&Cursor))
-      return L;
-    do {
-      TSNode C = ts_tree_cursor_current_node(&Cursor);
-      L.Kids.Nodes.push_back(C);
-      L.Kids.Named.push_back(ts_node_is_named(C));
-    } while (ts_tree_cursor_goto_next_sibling(&Cursor));
     return L;
   }
   if (!Live) {
@@ -389,29 +360,26 @@ const ChildLister::Listing &ChildLister::fetch(TSNode N, bool WithFields) {
 void ChildLister::list(TSNode N, Kids &Out, bool NamedOnly) {
   Out.Nodes.clear();
   Out.Fields.clear();
-  const ChildList &L = fetch(N, /*WithFields=*/true).Kids;
-  for (size_t I = 0; I < L.Nodes.size(); ++I) {
-    if (NamedOnly && !L.Named[I])
+  for (const ChildList::Child &C : fetch(N).Kids.Kids) {
+    if (NamedOnly && !C.Named)
       continue;
-    Out.Nodes.push_back(L.Nodes[I]);
-    Out.Fields.push_back(L.Fields[I]);
+    Out.Nodes.push_back(C.Node);
+    Out.Fields.push_back(C.Field);
   }
 }
 
 void ChildLister::listNamed(TSNode N, llvm::SmallVectorImpl<TSNode> &Out) {
-  const ChildList &L = fetch(N, /*WithFields=*/false).Kids;
-  for (size_t I = 0; I < L.Nodes.size(); ++I)
-    if (L.Named[I])
-      Out.push_back(L.Nodes[I]);
+  for (const ChildList::Child &C : fetch(N).Kids.Kids)
+    if (C.Named)
+      Out.push_back(C.Node);
 }
 
 TSNode ChildLister::child(TSNode N, TSFieldId F) {
   if (isNull(N) || F == 0)
     return TSNode{};
-  const ChildList &L = fetch(N, /*WithFields=*/true).Kids;
-  for (size_t I = 0; I < L.Fields.size(); ++I)
-    if (L.Fields[I] == F)
-      return L.Nodes[I];
+  for (const ChildList::Child &C : fetch(N).Kids.Kids)
+    if (C.Field == F)
+      return C.Node;
   return TSNode{};
 }
 

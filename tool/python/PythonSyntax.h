@@ -114,10 +114,22 @@ struct Grammar {
             ParametersField = 0, Key = 0, Operator = 0, Definition = 0,
             Condition = 0, Consequence = 0, Alternative = 0;
 
+  /// The SubtreeReader, when this runtime passed its self-check; then
+  /// RawKinds, indexed by raw symbol (SubtreeReader::rawSymbol), answers
+  /// of() without a call into the runtime.
+  const SubtreeReader *Reader = nullptr;
+  std::vector<Sym> RawKinds;
+
   /// The frontend's kind of a node (Other for kinds it does not name).
   Sym of(TSNode N) const {
-    if (ts_node_is_null(N))
+    if (N.id == nullptr)
       return Sym::Other;
+    if (Reader) {
+      TSSymbol S = SubtreeReader::rawSymbol(N);
+      if (S < RawKinds.size())
+        return RawKinds[S];
+      return S == static_cast<TSSymbol>(-1) ? Sym::Error : Sym::Other;
+    }
     TSSymbol S = ts_node_symbol(N);
     if (S == static_cast<TSSymbol>(-1))
       return Sym::Error;
@@ -167,7 +179,7 @@ struct Kids {
 
 /// Lists children with the SubtreeReader (or, where the runtime's layout
 /// differs, a reusable cursor, without ts_node_child's quadratic cost), and
-/// remembers the last few nodes it listed: the frontend's walk
+/// remembers the last nodes it listed (64, direct-mapped): the frontend's walk
 /// lists a node, then looks up its fields, then lists it again when it
 /// walks into it (a call's arguments three times), and each listing is a
 /// tree-sitter cursor pass.
@@ -185,6 +197,8 @@ public:
   /// N's first child (named or not) with field F, or a null node: what
   /// ts_node_child_by_field_id finds, from the same listing.
   TSNode child(TSNode N, TSFieldId F);
+  /// N's listing itself: valid until the next call of this lister.
+  const ChildList &children(TSNode N) { return fetch(N).Kids; }
 
 private:
   /// All children of one node, as the cursor reports them.
@@ -192,33 +206,31 @@ private:
     const void *Id = nullptr;
     uint32_t Start = 0;
     ChildList Kids;
-    /// Whether Kids.Fields is filled: through the cursor a field id costs a
-    /// walk up through hidden parents, and most listings (the walk's) need
-    /// none. The SubtreeReader always fills them.
-    bool HasFields = false;
   };
-  /// N's listing, from the remembered ones or made now; with field ids
-  /// when WithFields.
-  const Listing &fetch(TSNode N, bool WithFields);
+  /// N's listing, from the remembered ones or made now.
+  const Listing &fetch(TSNode N);
 
-  /// Null when this runtime's trees cannot be read directly.
+  /// Null when this runtime's trees cannot be read directly; then a cursor
+  /// lists them.
   const SubtreeReader *Reader;
   TSTreeCursor Cursor;
   bool Live = false;
-  static constexpr unsigned Remembered = 8;
-  /// Up to this many children, ts_node_child (which walks from the first
-  /// child every time) costs less than moving the cursor from sibling to
-  /// sibling through the grammar's hidden nodes.
-  static constexpr uint32_t FewChildren = 4;
+  static constexpr unsigned Remembered = 64;
   Listing Recent[Remembered];
-  unsigned Next = 0; ///< The entry the next new listing replaces.
 };
+
+/// Where a (non-null) node's text ends: ts_node_end_byte, read directly
+/// where the SubtreeReader may.
+inline uint32_t endByte(TSNode N) {
+  static const bool Direct = SubtreeReader::get() != nullptr;
+  return Direct ? SubtreeReader::endByte(N) : ts_node_end_byte(N);
+}
 
 /// The byte span of a node.
 inline Span spanOf(TSNode N) {
-  if (ts_node_is_null(N))
+  if (N.id == nullptr)
     return Span{};
-  return Span{ts_node_start_byte(N), ts_node_end_byte(N)};
+  return Span{ts_node_start_byte(N), endByte(N)};
 }
 
 /// True for a node that is absent (a null TSNode). What ts_node_is_null

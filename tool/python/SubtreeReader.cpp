@@ -52,6 +52,10 @@ struct HeapSubtree {
   uint16_t ProductionId;
 };
 static_assert(offsetof(HeapSubtree, ChildCount) == 36, "0.20.7 layout");
+static_assert(offsetof(HeapSubtree, Size) == SubtreeReader::HeapSizeOffset,
+              "0.20.7 layout");
+static_assert(offsetof(HeapSubtree, Symbol) == SubtreeReader::HeapSymbolOffset,
+              "0.20.7 layout");
 static_assert(offsetof(HeapSubtree, Flags) == 42, "0.20.7 layout");
 static_assert(offsetof(HeapSubtree, VisibleChildCount) == 48, "0.20.7 layout");
 static_assert(offsetof(HeapSubtree, ProductionId) == 66, "0.20.7 layout");
@@ -193,6 +197,14 @@ const SubtreeReader *SubtreeReader::get() {
   return Reader.get();
 }
 
+TSSymbol SubtreeReader::publicSymbol(TSSymbol Raw) const {
+  if (Raw == ts_builtin_sym_error || Raw >= Language->symbol_count)
+    return Raw;
+  return Language->public_symbol_map[Raw];
+}
+
+uint32_t SubtreeReader::symbolCount() const { return Language->symbol_count; }
+
 uint32_t SubtreeReader::childCount(TSNode N) const {
   if (!N.id)
     return 0;
@@ -266,17 +278,16 @@ void SubtreeReader::list(TSNode N, ChildList &Out) const {
       }
     }
     if ((Flags & VisibleBit) || Alias) {
-      TSNode Child;
-      Child.context[0] = At.Bytes;
-      Child.context[1] = At.Row;
-      Child.context[2] = At.Column;
-      Child.context[3] = Alias;
-      Child.id = Where;
-      Child.tree = N.tree;
-      Out.Nodes.push_back(Child);
-      Out.Fields.push_back(Field);
-      Out.Named.push_back(Alias ? Lang.symbol_metadata[Alias].named
-                                : (Flags & NamedBit) != 0);
+      ChildList::Child &K = Out.Kids.emplace_back();
+      K.Node.context[0] = At.Bytes;
+      K.Node.context[1] = At.Row;
+      K.Node.context[2] = At.Column;
+      K.Node.context[3] = Alias;
+      K.Node.id = Where;
+      K.Node.tree = N.tree;
+      K.Field = Field;
+      K.Named = Alias ? Lang.symbol_metadata[Alias].named : (Flags & NamedBit) != 0;
+      K.HasKids = C.visibleChildCount() > 0;
       continue;
     }
     if (C.visibleChildCount() > 0) {
@@ -296,9 +307,9 @@ void SubtreeReader::listWithCursor(TSTreeCursor &Cursor, TSNode N,
     return;
   do {
     TSNode C = ts_tree_cursor_current_node(&Cursor);
-    Out.Nodes.push_back(C);
-    Out.Fields.push_back(ts_tree_cursor_current_field_id(&Cursor));
-    Out.Named.push_back(ts_node_is_named(C));
+    Out.Kids.push_back(ChildList::Child{
+        C, ts_tree_cursor_current_field_id(&Cursor), ts_node_is_named(C),
+        ts_node_child_count(C) != 0});
   } while (ts_tree_cursor_goto_next_sibling(&Cursor));
 }
 
@@ -316,11 +327,15 @@ bool SubtreeReader::agreesWithCursor(const TSTree *Tree) const {
     TSNode N = ts_tree_cursor_current_node(&Walk);
     list(N, Mine);
     listWithCursor(Lister, N, Theirs);
-    Agrees = Mine.Nodes.size() == Theirs.Nodes.size() &&
-             Mine.Fields == Theirs.Fields && Mine.Named == Theirs.Named &&
-             childCount(N) == ts_node_child_count(N);
-    for (size_t I = 0; Agrees && I < Mine.Nodes.size(); ++I)
-      Agrees = Same(Mine.Nodes[I], Theirs.Nodes[I]);
+    Agrees = Mine.size() == Theirs.size() &&
+             childCount(N) == ts_node_child_count(N) &&
+             publicSymbol(rawSymbol(N)) == ts_node_symbol(N) &&
+             endByte(N) == ts_node_end_byte(N);
+    for (size_t I = 0; Agrees && I < Mine.size(); ++I) {
+      const ChildList::Child &A = Mine.Kids[I], &B = Theirs.Kids[I];
+      Agrees = Same(A.Node, B.Node) && A.Field == B.Field &&
+               A.Named == B.Named && A.HasKids == B.HasKids;
+    }
     // The next node in pre-order.
     if (ts_tree_cursor_goto_first_child(&Walk))
       continue;

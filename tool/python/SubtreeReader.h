@@ -26,23 +26,24 @@
 #include <tree_sitter/api.h>
 
 #include <cstdint>
+#include <cstring>
 
 namespace paramlint {
 namespace py {
 
 /// One node's children as a cursor lists them (goto_first_child, then
-/// goto_next_sibling): the nodes, whether each is named, and each one's
-/// field id (0 for none).
+/// goto_next_sibling).
 struct ChildList {
-  llvm::SmallVector<TSNode, 8> Nodes;
-  llvm::SmallVector<TSFieldId, 8> Fields;
-  llvm::SmallVector<bool, 8> Named;
+  struct Child {
+    TSNode Node;
+    TSFieldId Field; ///< 0 for none.
+    bool Named;
+    bool HasKids; ///< ts_node_child_count(Node) != 0.
+  };
+  llvm::SmallVector<Child, 8> Kids;
 
-  void clear() {
-    Nodes.clear();
-    Fields.clear();
-    Named.clear();
-  }
+  size_t size() const { return Kids.size(); }
+  void clear() { Kids.clear(); }
 };
 
 /// Reads children straight from the tree-sitter runtime's subtree records.
@@ -59,6 +60,37 @@ public:
   /// N's number of visible children: what ts_node_child_count returns.
   uint32_t childCount(TSNode N) const;
 
+  /// N's symbol before the grammar's public mapping: its alias, else its
+  /// subtree's own symbol (ts_builtin_sym_error for an ERROR node).
+  /// publicSymbol() of it is what ts_node_symbol returns. Inline, because
+  /// the frontend asks for every node it looks at; valid only where get()
+  /// returned a reader.
+  static TSSymbol rawSymbol(TSNode N) {
+    if (N.context[3])
+      return static_cast<TSSymbol>(N.context[3]);
+    const uint64_t W = word(N);
+    if (W & 1)
+      return static_cast<TSSymbol>((W >> 8) & 0xFF);
+    TSSymbol S;
+    std::memcpy(&S, reinterpret_cast<const char *>(W) + HeapSymbolOffset,
+                sizeof S);
+    return S;
+  }
+  /// Where N's text ends: what ts_node_end_byte returns (same validity).
+  static uint32_t endByte(TSNode N) {
+    const uint64_t W = word(N);
+    if (W & 1)
+      return N.context[0] + static_cast<uint32_t>(W >> 56);
+    uint32_t Size;
+    std::memcpy(&Size, reinterpret_cast<const char *>(W) + HeapSizeOffset,
+                sizeof Size);
+    return N.context[0] + Size;
+  }
+  /// The grammar's public symbol of a raw one.
+  TSSymbol publicSymbol(TSSymbol Raw) const;
+  /// How many raw symbols the grammar has.
+  uint32_t symbolCount() const;
+
   /// The same listing through a cursor (reset to N): the reference the
   /// self-check and the tests compare list() with.
   static void listWithCursor(TSTreeCursor &Cursor, TSNode N, ChildList &Out);
@@ -67,8 +99,17 @@ public:
   /// (the self-check, over the probe text; tests run it over real files).
   bool agreesWithCursor(const TSTree *Tree) const;
 
+  /// Offsets in the runtime's record of a subtree (SubtreeReader.cpp
+  /// checks them against its layout).
+  static constexpr unsigned HeapSizeOffset = 16, HeapSymbolOffset = 38;
+
 private:
   explicit SubtreeReader(const TSLanguage *Language);
+  static uint64_t word(TSNode N) {
+    uint64_t W;
+    std::memcpy(&W, N.id, sizeof W);
+    return W;
+  }
 
   const TSLanguage *Language;
 };

@@ -30,7 +30,8 @@ struct Census {
     size_t Count = 0, Bytes = 0;
   };
   std::map<std::string, Row> Rows;
-  size_t Strings = 0, HeapStrings = 0;
+  size_t Strings = 0, HeapStrings = 0, Symbols = 0;
+  std::set<std::string> DistinctSymbols; ///< Texts of the interned names.
   std::set<std::string> Distinct; ///< Names (path segments, roots, callees).
 
   void add(const std::string &Key, size_t Count, size_t Bytes) {
@@ -46,6 +47,14 @@ struct Census {
       return 0;
     ++HeapStrings;
     return S.capacity() + 1;
+  }
+  /// An interned name: its text is stored once, in the table (a row of
+  /// its own), so a fact pays only the pointer, counted with the fact.
+  size_t str(const Symbol &S, bool Name = false) {
+    ++Symbols;
+    if (Name || !S.empty())
+      DistinctSymbols.insert(S.str());
+    return 0;
   }
   template <typename T> static size_t vec(const std::vector<T> &V) {
     return V.capacity() * sizeof(T);
@@ -201,6 +210,12 @@ int main(int Argc, char **Argv) {
         (*A)->Facts.capacity() * sizeof(FileFacts));
   for (const FileFacts &F : (*A)->Facts)
     C.file(F);
+  // The table's share: each distinct text once, as a std::string in a
+  // deque and an index entry (about 80 bytes of bookkeeping).
+  size_t Table = 0;
+  for (const std::string &T : C.DistinctSymbols)
+    Table += 80 + (T.size() > 15 ? T.size() + 1 : 0);
+  C.add("interned names (the table)", C.DistinctSymbols.size(), Table);
   size_t Total = 0;
   std::printf("%-40s %10s %10s\n", "what", "count", "MiB");
   for (const auto &[Key, R] : C.Rows) {
@@ -210,8 +225,9 @@ int main(int Argc, char **Argv) {
   std::printf("%-40s %10s %10.2f\n", "facts in all", "", Total / 1048576.0);
   std::printf("texts: %zu files, %.2f MiB analysed, %zu released\n",
               (*A)->Files.size(), TextBytes / 1048576.0, Released);
-  std::printf("strings: %zu, %zu beyond the inline buffer; %zu distinct names\n",
-              C.Strings, C.HeapStrings, C.Distinct.size());
+  std::printf("strings: %zu, %zu beyond the inline buffer; %zu distinct names; "
+              "%zu interned names (Symbol)\n",
+              C.Strings, C.HeapStrings, C.Distinct.size(), C.Symbols);
   std::printf("sizeof: AccessFact %zu, PathSegment %zu, BindingFact %zu, "
               "MemberFact %zu, ScopeFact %zu, CallFact %zu, KeyUseFact %zu, "
               "ImportFact %zu, std::string %zu\n",

@@ -363,7 +363,7 @@ TEST(CxxFrontendTest, TorchLoadAndWeightMapsBindToTheModel) {
   for (const BoundLoad &L : G.Loads)
     Loads.push_back(L.TheModel->Name + "<-" +
                     (L.Fact->Argument.empty() ? std::string(L.File->slice(L.Fact->Where))
-                                              : L.Fact->Argument));
+                                              : L.Fact->Argument.str()));
   std::sort(Loads.begin(), Loads.end());
   EXPECT_EQ(Loads, (std::vector<std::string>{"NetImpl<-load", "NetImpl<-weights"}));
   size_t Bound = 0;

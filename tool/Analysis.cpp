@@ -211,10 +211,10 @@ std::vector<std::pair<unsigned, std::string>> importedModules(const FileFacts &F
   for (const ImportFact &Imp : F.Imports) {
     if (Imp.IsAssignment)
       continue;
-    Modules.push_back({Imp.Level, Imp.Module});
+    Modules.push_back({Imp.Level, Imp.Module.str()});
     if (!Imp.Name.empty() && Imp.Name != "*")
       Modules.push_back({Imp.Level, Imp.Module.empty()
-                                        ? Imp.Name
+                                        ? Imp.Name.str()
                                         : Imp.Module + "." + Imp.Name});
   }
   return Modules;

@@ -17,6 +17,8 @@
 #ifndef PARAMLINT_CACHE_BINARYARCHIVE_H
 #define PARAMLINT_CACHE_BINARYARCHIVE_H
 
+#include "graph/Symbol.h"
+
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -53,6 +55,7 @@ private:
     number(X.size());
     Out.append(X);
   }
+  void io(const Symbol &X) { io(X.str()); }
   void io(bool B) { number(B ? 1 : 0); }
   void io(unsigned V) { number(V); }
   void io(int V) { number(static_cast<uint32_t>(V)); }
@@ -127,6 +130,15 @@ private:
       return;
     }
     X.assign(reinterpret_cast<const char *>(P), N);
+    P += N;
+  }
+  void io(Symbol &X) {
+    uint64_t N = number();
+    if (N > remaining()) {
+      fail();
+      return;
+    }
+    X = Symbol(std::string_view(reinterpret_cast<const char *>(P), N));
     P += N;
   }
   void io(bool &B) {

@@ -13,6 +13,8 @@
 #ifndef PARAMLINT_GRAPH_FACTS_H
 #define PARAMLINT_GRAPH_FACTS_H
 
+#include "graph/Symbol.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,9 +41,9 @@ struct Span {
 ///   LayerNorm = nn.LayerNorm       IsAssignment, Module "nn", Name "LayerNorm"
 ///                                  (the dotted target split at its last dot)
 struct ImportFact {
-  std::string Module;
-  std::string Name;
-  std::string Alias;
+  Symbol Module;
+  Symbol Name;
+  Symbol Alias;
   unsigned Level = 0; ///< Leading dots of a relative import.
   bool IsAssignment = false;
   Span Where;
@@ -70,7 +72,7 @@ struct ModuleExpr {
   };
   Kind K = Kind::Unknown;
   /// Dotted callee as written: `nn.LayerNorm`, `LayerNorm`, `nn.ModuleList`.
-  std::string Callee;
+  Symbol Callee;
   CallArgs Args;
   /// Children of a container: ("0", m), ("1", m) / ("*", m) / ("key", m).
   std::vector<std::pair<std::string, ModuleExpr>> Children;
@@ -91,7 +93,7 @@ enum class MemberKind {
 /// level. A name assigned several times yields several facts; the linker
 /// merges them into one slot with alternatives.
 struct MemberFact {
-  std::string Name;
+  Symbol Name;
   MemberKind Kind = MemberKind::Attribute;
   ModuleExpr Value;         ///< Meaningful when Kind == Module.
   bool Conditional = false; ///< Under `if`, or `x if c else None`.
@@ -162,10 +164,10 @@ struct NormSemanticsFact {
 
 /// A class definition (any class: the linker decides which are modules).
 struct ClassFact {
-  std::string Name;
-  std::vector<std::string> Bases; ///< Dotted, as written: `nn.Module`.
+  Symbol Name;
+  std::vector<Symbol> Bases; ///< Dotted, as written: `nn.Module`.
   std::vector<MemberFact> Members;
-  std::vector<std::string> Methods;
+  std::vector<Symbol> Methods;
   bool HasDynamicAttributes = false; ///< Defines `__getattr__`/`__setattr__`.
   Span Where;                        ///< The class name.
   /// Set for norm-like classes (python/NormSemantics.h).
@@ -189,14 +191,14 @@ struct ClassFact {
 
 /// A function parameter with its annotation as written (may be empty).
 struct ParamFact {
-  std::string Name;
-  std::string Annotation;
+  Symbol Name;
+  Symbol Annotation;
 };
 
 /// A scope: scope 0 is the module; every `def` (nested or method) is another.
 struct ScopeFact {
-  std::string Name;  ///< `<module>` for scope 0.
-  std::string Class; ///< Enclosing class of a method, else empty.
+  Symbol Name;  ///< `<module>` for scope 0.
+  Symbol Class; ///< Enclosing class of a method, else empty.
   unsigned Parent = 0;
   std::vector<ParamFact> Params;
   Span Where; ///< The function name.
@@ -207,7 +209,7 @@ struct PathSegment {
   enum class Kind { Attr, Index };
   Kind K = Kind::Attr;
   /// Attribute name, a literal index or key (`0`, `"k"` unquoted), or `*`.
-  std::string Name;
+  Symbol Name;
   Span Where;
 };
 
@@ -216,7 +218,7 @@ struct PathSegment {
 /// {"blocks", "*", "ln_1", "g"}; `sd["h.0.ln_1.bias"]` is Keys
 /// {"h.0.ln_1.bias"}. Checks split keys on `.` and `/` as they need.
 struct SourceName {
-  std::string Root;
+  Symbol Root;
   std::vector<std::string> Keys;
   Span Where;
   /// C++: a name that is a table entry (`{ASR_TENSOR_LN_WEIGHT,
@@ -238,9 +240,9 @@ struct BindingFact {
   };
   Kind K = Kind::Instance;
   unsigned Scope = 0;
-  std::string Var;
-  std::string Callee;             ///< Instance.
-  std::string Root;               ///< Alias: the chain's root variable.
+  Symbol Var;
+  Symbol Callee;                  ///< Instance.
+  Symbol Root;                    ///< Alias: the chain's root variable.
   std::vector<PathSegment> Path;  ///< Alias: the chain after the root.
   Span Where;                     ///< The bound variable.
 };
@@ -254,7 +256,7 @@ struct AccessFact {
   };
   Kind K = Kind::Read;
   unsigned Scope = 0;
-  std::string Root;
+  Symbol Root;
   Span RootWhere;
   /// Segments after the root. For Mutate, the tensor method or `.data`
   /// that made it a mutation is not part of the path.
@@ -276,10 +278,10 @@ struct AccessFact {
 /// calls of model code (`torch.cat([a, b])`, `self.proj(x)[0]`) are not.
 struct CallFact {
   unsigned Scope = 0;
-  std::string Callee; ///< Dotted: `load_weights_into_gpt`, `utils.load`.
+  Symbol Callee; ///< Dotted: `load_weights_into_gpt`, `utils.load`.
   /// Per positional argument: the identifier passed, or empty.
-  std::vector<std::string> Args;
-  std::vector<std::pair<std::string, std::string>> Keyword;
+  std::vector<Symbol> Args;
+  std::vector<std::pair<Symbol, Symbol>> Keyword;
   Span Where;
 };
 
@@ -305,7 +307,7 @@ struct KeyUseFact {
   unsigned Scope = 0;
   std::string Pattern;
   /// The variable holding the dict (`sd`, `new_state_dict`), or empty.
-  std::string Dict;
+  Symbol Dict;
   std::vector<KeyPiece> Pieces;
   Span Where; ///< The whole key expression.
 };
@@ -326,9 +328,9 @@ struct RenameFact {
 /// `x.load_state_dict(sd, strict=False)`.
 struct LoadStateDictFact {
   unsigned Scope = 0;
-  std::string Receiver;               ///< Root variable of the model chain.
+  Symbol Receiver;                    ///< Root variable of the model chain.
   std::vector<PathSegment> Path;      ///< After the root (usually empty).
-  std::string Argument;               ///< The dict passed, when an identifier.
+  Symbol Argument;                    ///< The dict passed, when an identifier.
   std::optional<bool> Strict;         ///< Literal `strict=`; nullopt if not literal.
   bool StrictGiven = false;           ///< False: torch's default (True).
   Span Where;                         ///< The `load_state_dict` name.
@@ -338,8 +340,8 @@ struct LoadStateDictFact {
 /// Root + Path.
 struct StateDictFact {
   unsigned Scope = 0;
-  std::string Var;
-  std::string Root;
+  Symbol Var;
+  Symbol Root;
   std::vector<PathSegment> Path;
   Span Where;
 };

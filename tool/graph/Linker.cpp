@@ -354,7 +354,7 @@ Entity Linker::resolveUncached(unsigned File, const std::string &Dotted,
       return resolveIn(File, Imp.Level, BindsTop ? Dotted : Imp.Module + Tail,
                        Depth + 1);
     }
-    std::string Base = Imp.Module.empty() ? Imp.Name : Imp.Module + "." + Imp.Name;
+    std::string Base = Imp.Module.empty() ? Imp.Name.str() : Imp.Module + "." + Imp.Name;
     return resolveIn(File, Imp.Level, Base + Tail, Depth + 1);
   }
   if (Files[File]->kind() == SourceKind::Cxx) {

@@ -196,6 +196,13 @@ private:
   TSNode unparen(TSNode N);
   bool isDotted(TSNode N);
   bool dotted(TSNode N, std::string &Out);
+  /// dotted() into a fact's name.
+  bool dotted(TSNode N, Symbol &Out) {
+    std::string S;
+    bool Ok = dotted(N, S);
+    Out = S;
+    return Ok;
+  }
   bool getChain(TSNode N, Chain &C);
   void pathOf(const Chain &C, std::vector<PathSegment> &Path);
   TSNode onlyIndex(TSNode Subscript);
@@ -819,7 +826,7 @@ ModuleExpr Extractor::buildExpr(TSNode Call, unsigned Depth) {
     return E;
   }
   TSNode Args = field(Call, G.Arguments);
-  Container C = containerOf(E.Callee);
+  Container C = containerOf(E.Callee.str());
   if (C == Container::None) {
     E.K = ModuleExpr::Kind::Instance;
     literalArgs(Args, E.Args);
@@ -1463,7 +1470,7 @@ void Extractor::run(TSNode Root) {
   if (!Imported.empty())
     F.Accesses.erase(std::remove_if(F.Accesses.begin(), F.Accesses.end(),
                                     [&](const AccessFact &A) {
-                                      return Imported.count(A.Root) != 0;
+                                      return Imported.count(A.Root.str()) != 0;
                                     }),
                      F.Accesses.end());
   // Chained renames in the order they apply; key uses in file order.
@@ -1497,16 +1504,17 @@ void Extractor::handleImport(TSNode N) {
       continue;
     }
     // Normalise `a . b` to `a.b`.
-    Imp.Module.erase(std::remove_if(Imp.Module.begin(), Imp.Module.end(),
-                                    [](char C) {
-                                      return C == ' ' || C == '\t' ||
-                                             C == '\\' || C == '\n' ||
-                                             C == '\r';
-                                    }),
-                     Imp.Module.end());
+    std::string Module = Imp.Module;
+    Module.erase(std::remove_if(Module.begin(), Module.end(),
+                                [](char C) {
+                                  return C == ' ' || C == '\t' || C == '\\' ||
+                                         C == '\n' || C == '\r';
+                                }),
+                 Module.end());
+    Imp.Module = Module;
     if (Imp.Alias.empty())
       continue;
-    Imported.insert(Imp.Alias);
+    Imported.insert(Imp.Alias.str());
     F.Imports.push_back(std::move(Imp));
   }
 }
@@ -1556,7 +1564,7 @@ void Extractor::handleImportFrom(TSNode N) {
     }
     if (Imp.Alias.empty())
       continue;
-    Imported.insert(Imp.Alias);
+    Imported.insert(Imp.Alias.str());
     F.Imports.push_back(std::move(Imp));
   }
 }
@@ -1893,7 +1901,9 @@ void Extractor::handleTarget(TSNode Target, TSNode Value, bool Augmented,
       TSNode Fn = field(V, G.Function);
       if (isDotted(Fn)) {
         B.K = BindingFact::Kind::Instance;
-        dotted(Fn, B.Callee);
+        std::string Callee;
+        dotted(Fn, Callee);
+        B.Callee = Callee;
         Bound = true;
       }
     } else if (VK == Sym::Identifier) {
@@ -2592,7 +2602,7 @@ bool Extractor::stateDictOf(TSNode Call, const Ctx &Cx, StateDictFact &Out) {
   } else {
     return false;
   }
-  if (Imported.count(Out.Root))
+  if (Imported.count(Out.Root.str()))
     return false;
   Out.Scope = Cx.Scope;
   Out.Where = spanOf(Call);
@@ -3078,7 +3088,7 @@ void Extractor::loadStateDict(TSNode Fn, TSNode Args, const Ctx &Cx) {
   } else {
     return;
   }
-  if (Imported.count(L.Receiver))
+  if (Imported.count(L.Receiver.str()))
     return;
   L.Scope = Cx.Scope;
   L.Where = spanOf(field(Fn, G.AttributeField));
@@ -3114,7 +3124,9 @@ void Extractor::loadStateDict(TSNode Fn, TSNode Args, const Ctx &Cx) {
         B.K = BindingFact::Kind::Instance;
         B.Scope = Cx.Scope;
         B.Var = L.Argument;
-        dotted(ArgFn, B.Callee);
+        std::string Callee;
+        dotted(ArgFn, Callee);
+        B.Callee = Callee;
         B.Where = spanOf(Arg);
         F.Bindings.push_back(std::move(B));
       }

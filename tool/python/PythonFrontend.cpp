@@ -1974,9 +1974,10 @@ void Extractor::handleCall(TSNode N, const Frame &Fr) {
   if (isNull(Fn))
     return;
   keyCall(Fn, Args, Cx);
-  if (isDotted(Fn) && looksLikeConfigClass(text(Fn)))
+  const bool Dotted = isDotted(Fn);
+  if (Dotted && looksLikeConfigClass(text(Fn)))
     configArguments(Fn, Args);
-  if (isDotted(Fn)) {
+  if (Dotted) {
     CallFact Call;
     Call.Scope = Cx.Scope;
     dotted(Fn, Call.Callee);

@@ -336,7 +336,9 @@ const ChildLister::Listing &ChildLister::fetch(TSNode N) {
   static const Listing None;
   if (isNull(N))
     return None;
-  const uint32_t Start = ts_node_start_byte(N);
+  // The reader's nodes carry their start byte first in the context (what
+  // ts_node_start_byte returns in 0.20.7).
+  const uint32_t Start = Reader ? N.context[0] : ts_node_start_byte(N);
   // Direct-mapped by the node's address (siblings' records are adjacent,
   // so they fall in neighbouring entries).
   Listing &L =

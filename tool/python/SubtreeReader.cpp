@@ -8,6 +8,7 @@
 typedef uint16_t TSStateId;
 #include "tree_sitter/parser.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -175,7 +176,24 @@ def h(: pass
 
 } // namespace
 
-SubtreeReader::SubtreeReader(const TSLanguage *Language) : Language(Language) {}
+SubtreeReader::SubtreeReader(const TSLanguage *Language) : Language(Language) {
+  const uint32_t Productions = Language->production_id_count;
+  auto Entries = [&](uint32_t P) {
+    const TSFieldMapSlice Slice = Language->field_map_slices[P];
+    const TSFieldMapEntry *B = Language->field_map_entries + Slice.index;
+    return std::make_pair(B, B + Slice.length);
+  };
+  for (uint32_t P = 1; P < Productions; ++P)
+    for (auto [E, End] = Entries(P); E != End; ++E)
+      FieldStride = std::max<uint32_t>(FieldStride, E->child_index + 1u);
+  FieldAt.assign(static_cast<size_t>(Productions) * FieldStride, 0);
+  for (uint32_t P = 1; P < Productions; ++P)
+    for (auto [E, End] = Entries(P); E != End; ++E) {
+      TSFieldId &F = FieldAt[P * FieldStride + E->child_index];
+      if (!E->inherited && F == 0)
+        F = E->field_id;
+    }
+}
 
 const SubtreeReader *SubtreeReader::get() {
   static const std::unique_ptr<SubtreeReader> Reader =
@@ -229,20 +247,18 @@ void SubtreeReader::list(TSNode N, ChildList &Out) const {
     uint32_t Index;
     uint32_t Structural; ///< Children so far that are not extras.
     const TSSymbol *Aliases; ///< Null for production 0 (no aliases, no fields).
-    const TSFieldMapEntry *FieldsBegin, *FieldsEnd;
+    const TSFieldId *Fields; ///< The production's row of FieldAt.
     TSFieldId Inherited;
-    Length At; ///< Where the next child starts.
+    Length At; ///< Where the last child ended (the first one starts).
   };
   const TSLanguage &Lang = *Language;
-  auto Enter = [&Lang](const Slot &S, TSFieldId Inherited, Length At) {
-    Level L{S.children(), S.childCount(), 0, 0, nullptr, nullptr, nullptr,
-            Inherited, At};
+  auto Enter = [&](const Slot &S, TSFieldId Inherited, Length At) {
+    Level L{S.children(), S.childCount(), 0, 0, nullptr, nullptr, Inherited,
+            At};
     if (const uint16_t Production = S.heap().ProductionId) {
       L.Aliases = Lang.alias_sequences +
                   static_cast<size_t>(Production) * Lang.max_alias_sequence_length;
-      const TSFieldMapSlice Slice = Lang.field_map_slices[Production];
-      L.FieldsBegin = Lang.field_map_entries + Slice.index;
-      L.FieldsEnd = L.FieldsBegin + Slice.length;
+      L.Fields = FieldAt.data() + static_cast<size_t>(Production) * FieldStride;
     }
     return L;
   };
@@ -257,11 +273,13 @@ void SubtreeReader::list(TSNode N, ChildList &Out) const {
     }
     const uint64_t *Where = L.Kids + L.Index;
     const Slot C(Where);
+    // A child starts after its padding, except the first, which starts
+    // where its parent does (the parent's padding is the first child's).
+    if (L.Index > 0)
+      advance(L.At, C.padding());
     const Length At = L.At;
     ++L.Index;
     advance(L.At, C.size());
-    if (L.Index < L.Count)
-      advance(L.At, Slot(Where + 1).padding());
     const uint16_t Flags = C.flags();
     TSSymbol Alias = 0;
     TSFieldId Field = 0;
@@ -270,15 +288,12 @@ void SubtreeReader::list(TSNode N, ChildList &Out) const {
       Field = L.Inherited;
       if (L.Aliases) {
         Alias = L.Aliases[Index];
-        for (const TSFieldMapEntry *E = L.FieldsBegin; E != L.FieldsEnd; ++E)
-          if (!E->inherited && E->child_index == Index) {
-            Field = E->field_id;
-            break;
-          }
+        if (Index < FieldStride && L.Fields[Index])
+          Field = L.Fields[Index];
       }
     }
     if ((Flags & VisibleBit) || Alias) {
-      ChildList::Child &K = Out.Kids.emplace_back();
+      ChildList::Child K;
       K.Node.context[0] = At.Bytes;
       K.Node.context[1] = At.Row;
       K.Node.context[2] = At.Column;
@@ -288,10 +303,14 @@ void SubtreeReader::list(TSNode N, ChildList &Out) const {
       K.Field = Field;
       K.Named = Alias ? Lang.symbol_metadata[Alias].named : (Flags & NamedBit) != 0;
       K.HasKids = C.visibleChildCount() > 0;
+      Out.Kids.push_back(K);
       continue;
     }
     if (C.visibleChildCount() > 0) {
-      Above.push_back(L);
+      // A level with nothing left after this child need not be resumed
+      // (hidden wrappers are mostly last children).
+      if (L.Index < L.Count)
+        Above.push_back(L);
       L = Enter(C, Field, At);
     }
   }

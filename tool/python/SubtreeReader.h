@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace paramlint {
 namespace py {
@@ -112,6 +113,11 @@ private:
   }
 
   const TSLanguage *Language;
+  /// The field of each structural child of each production (what the
+  /// grammar's field map says, first non-inherited entry), FieldStride
+  /// per production: one load per child instead of a search.
+  std::vector<TSFieldId> FieldAt;
+  uint32_t FieldStride = 0;
 };
 
 } // namespace py

@@ -10,6 +10,7 @@ typedef uint16_t TSStateId;
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -176,6 +177,11 @@ def h(: pass
 
 } // namespace
 
+bool SubtreeReader::switchedOff() {
+  const char *Value = std::getenv("PARAMLINT_SUBTREE_READER");
+  return Value && (std::strcmp(Value, "off") == 0 || std::strcmp(Value, "0") == 0);
+}
+
 SubtreeReader::SubtreeReader(const TSLanguage *Language) : Language(Language) {
   const uint32_t Productions = Language->production_id_count;
   auto Entries = [&](uint32_t P) {
@@ -199,7 +205,7 @@ const SubtreeReader *SubtreeReader::get() {
   static const std::unique_ptr<SubtreeReader> Reader =
       []() -> std::unique_ptr<SubtreeReader> {
     const TSLanguage *L = tree_sitter_python();
-    if (ts_language_version(L) != 14)
+    if (ts_language_version(L) != 14 || switchedOff())
       return nullptr;
     std::unique_ptr<SubtreeReader> R(new SubtreeReader(L));
     TSParser *Parser = ts_parser_new();

@@ -55,6 +55,12 @@ public:
   /// Thread-safe; the check runs once.
   static const SubtreeReader *get();
 
+  /// Whether the environment asks for the cursor instead
+  /// (`PARAMLINT_SUBTREE_READER=off`): the tests run the Python suites both
+  /// ways, so the fallback a runtime with another layout would take stays
+  /// tested.
+  static bool switchedOff();
+
   /// Replaces Out with N's children (nothing for a null node or a leaf).
   void list(TSNode N, ChildList &Out) const;
 

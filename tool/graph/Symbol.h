@@ -110,6 +110,12 @@ public:
   friend std::ostream &operator<<(std::ostream &OS, Symbol S) { return OS << *S.S; }
 
   void clear() { S = &emptyText(); }
+  /// Interns Text, without a std::string in between.
+  Symbol &assign(std::string_view Text) { return *this = Symbol(Text); }
+  /// Interns Text.substr(Pos, N).
+  Symbol &assign(std::string_view Text, size_t Pos, size_t N) {
+    return *this = Symbol(Text.substr(Pos, N));
+  }
   /// Interns the string std::string(A...) would make.
   template <class... Args> Symbol &assign(const Args &...A) {
     return *this = Symbol(std::string(A...));

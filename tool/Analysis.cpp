@@ -322,6 +322,26 @@ void addImportedFiles(Analysis &A,
   }
 }
 
+/// The time from the moment the first worker ran out of files to the last
+/// file's end, in milliseconds: how long the extraction ran on fewer workers
+/// than it had. Finished holds each file's end and its worker.
+template <typename TimePoint>
+double extractionTail(const std::vector<std::pair<TimePoint, std::thread::id>> &Finished) {
+  std::map<std::thread::id, TimePoint> LastOf;
+  for (const auto &[At, Worker] : Finished) {
+    TimePoint &Last = LastOf[Worker];
+    Last = std::max(Last, At);
+  }
+  if (LastOf.size() < 2)
+    return 0;
+  TimePoint First = LastOf.begin()->second, End = First;
+  for (const auto &[Worker, At] : LastOf) {
+    First = std::min(First, At);
+    End = std::max(End, At);
+  }
+  return std::chrono::duration<double, std::milli>(End - First).count();
+}
+
 /// Parses the C++ inputs that were read (one run over all units) and puts
 /// their facts, NOLINT directives and parse problems in place.
 void extractCxx(const std::vector<Loaded> &Read, std::vector<FileFacts> &Facts,
@@ -385,6 +405,8 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   Clock::time_point Start = Clock::now();
   std::vector<DiscoveredPath> Inputs = discoverInputs(Paths);
   dropExcluded(Inputs, Paths, Options);
+  Result->Times.Discover = Since(Start);
+  Clock::time_point Step = Clock::now();
   size_t N = Inputs.size();
   std::vector<Loaded> Read(N);
   Result->Facts.resize(N);
@@ -406,6 +428,9 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   // the workers, each taking the next index.
   std::atomic<size_t> Done{0};
   unsigned Jobs = workerCount(Options.Jobs, N);
+  // When each file was done and by which worker: the tail of the phase
+  // (one worker still busy, the others out of files) for `--timings`.
+  std::vector<std::pair<Clock::time_point, std::thread::id>> Finished(N);
   parallelFor(N, Jobs, [&](size_t I) {
     Read[I] = load(Inputs[I], Options.Contents);
     // C++ is parsed below, all units in one run.
@@ -413,9 +438,13 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
       Result->Facts[I] = Extract(*Read[I].File);
       releaseText(Read[I]);
     }
+    Finished[I] = {Clock::now(), std::this_thread::get_id()};
     if (Options.Progress)
       Options.Progress(++Done, N);
   });
+  Result->Times.ReadExtract = Since(Step);
+  Result->Times.ExtractTail = extractionTail(Finished);
+  Step = Clock::now();
 
   DiagnosticSink Sink;
   std::vector<std::string> LoadProblems; // For the run key.
@@ -438,9 +467,13 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
     }
   }
 
+  Result->Times.AfterExtract = Since(Step);
+  Step = Clock::now();
   Result->InputCount = N;
   addImportedFiles(*Result, Options.Contents, Extract, Jobs);
+  Result->Times.Imports = Since(Step);
   Result->Times.Extract = Since(Start);
+  Step = Clock::now();
   auto FinishCache = [&] {
     if (!Cache)
       return;
@@ -477,6 +510,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
         return Result;
       }
   }
+  Result->Times.RunKey = Since(Step);
   Start = Clock::now();
 
   std::vector<const SourceFile *> FilePtrs;
@@ -485,7 +519,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
     FilePtrs.push_back(Result->Files[I].get());
     FactPtrs.push_back(&Result->Facts[I]);
   }
-  Result->Graph = link(FilePtrs, FactPtrs, Jobs);
+  Result->Graph = link(FilePtrs, FactPtrs, Jobs, &Result->Times.LinkSteps);
   Result->Graph.Context = Options.Context;
   Result->Graph.Files = FilePtrs;
   Result->Graph.Facts = FactPtrs;

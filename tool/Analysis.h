@@ -14,6 +14,7 @@
 #include "SourceFile.h"
 #include "cache/FactsCache.h"
 #include "graph/Facts.h"
+#include "graph/Linker.h"
 #include "graph/ParamGraph.h"
 
 #include "llvm/Support/Error.h"
@@ -104,6 +105,16 @@ struct Analysis {
   /// with suppressions; the last two are 0 when the run was reused.
   struct PhaseTimes {
     double Extract = 0, Link = 0, Checks = 0;
+    /// Parts of Extract: discovering the inputs; reading and extracting
+    /// them on the workers (ExtractTail: of that, the time from the first
+    /// worker running out of files to the last one finishing); the serial
+    /// loop over them after it (C++ units, PL001s); reading the files they
+    /// import. RunKey: hashing the run for the run cache, between Extract
+    /// and Link.
+    double Discover = 0, ReadExtract = 0, ExtractTail = 0, AfterExtract = 0,
+           Imports = 0, RunKey = 0;
+    /// The steps of Link.
+    LinkStepTimes LinkSteps;
   } Times;
   /// Problems that did not stop the run (a cache that cannot be written),
   /// for the command to print.

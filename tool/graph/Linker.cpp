@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -81,11 +82,37 @@ bool containsNorm(const std::string &Name) {
   return Lower.find("norm") != std::string::npos;
 }
 
+/// Appends the time since the last lap to a LinkStepTimes, when there is
+/// one (`check --timings`).
+class StepClock {
+public:
+  explicit StepClock(LinkStepTimes *Steps) : Steps(Steps) {}
+  void lap(const char *Name) {
+    if (!Steps)
+      return;
+    auto Now = std::chrono::steady_clock::now();
+    Steps->emplace_back(Name,
+                        std::chrono::duration<double, std::milli>(Now - Last).count());
+    Last = Now;
+  }
+  /// Appends a part of the next lap measured apart (it is also in the lap).
+  void part(const char *Name, double Ms) {
+    if (Steps)
+      Steps->emplace_back(Name, Ms);
+  }
+  bool on() const { return Steps != nullptr; }
+
+private:
+  LinkStepTimes *Steps;
+  std::chrono::steady_clock::time_point Last = std::chrono::steady_clock::now();
+};
+
 class Linker {
 public:
   Linker(const std::vector<const SourceFile *> &Files,
-         const std::vector<const FileFacts *> &Facts, unsigned Jobs)
-      : Files(Files), Facts(Facts), Jobs(Jobs) {}
+         const std::vector<const FileFacts *> &Facts, unsigned Jobs,
+         LinkStepTimes *Steps)
+      : Files(Files), Facts(Facts), Jobs(Jobs), Clock(Steps) {}
 
   ParamGraph run();
 
@@ -93,6 +120,7 @@ private:
   const std::vector<const SourceFile *> &Files;
   const std::vector<const FileFacts *> &Facts;
   unsigned Jobs; ///< Workers for the independent steps (0: one per core).
+  StepClock Clock;
   ParamGraph Graph;
 
   // Per-file name tables.
@@ -181,6 +209,7 @@ private:
   unsigned enclosingClassScope(unsigned File, unsigned Scope) const;
   bool isImportedName(unsigned File, const std::string &Name) const;
   void bindAccesses();
+  double BestMatchMs = 0; ///< Of bindAccesses, for `--timings`.
   /// Root models (indices into Graph.Models) by the names on their root
   /// (children and slots). A best-match group is scored only against the
   /// models that can explain two of its paths; scanning every root for
@@ -853,9 +882,16 @@ void Linker::bindAccesses() {
       else if (Free)
         Unbound[{A.Scope, A.Root}].push_back(&A);
     }
+    auto Begin = Clock.on() ? std::chrono::steady_clock::now()
+                            : std::chrono::steady_clock::time_point();
     for (const auto &[Key, Group] : Unbound)
       bestMatch(F, Key.first, Group);
+    if (Clock.on())
+      BestMatchMs += std::chrono::duration<double, std::milli>(
+                         std::chrono::steady_clock::now() - Begin)
+                         .count();
   }
+  Clock.part("accesses.best-match", BestMatchMs);
 }
 
 namespace {
@@ -1231,6 +1267,7 @@ void Linker::bindKeys() {
         }
     }
   }
+  Clock.lap("keys.targets");
   // The other key uses, grouped by (scope, dict), are bound by best match.
   // The searches are the costly part of linking a large tree and each is
   // independent: prepared in file order (the key index is shared scratch),
@@ -1269,10 +1306,12 @@ void Linker::bindKeys() {
       PerFile[F].Groups.push_back(std::move(Group));
     }
   }
+  Clock.lap("keys.plan");
   std::vector<KeyGroupChoice> Choices(Plans.size());
   parallelFor(Plans.size(), Jobs,
               [&](size_t I) { Choices[I] = scoreKeyGroup(Plans[I]); });
   Plans.clear();
+  Clock.lap("keys.score");
   size_t NextChoice = 0;
   for (unsigned F = 0; F < Facts.size(); ++F) {
     const FileFacts &FF = *Facts[F];
@@ -1334,6 +1373,7 @@ void Linker::bindKeys() {
 
 ParamGraph Linker::run() {
   indexFiles();
+  Clock.lap("index");
   // Every module class becomes a model: its tree and key space.
   for (unsigned F = 0; F < Facts.size(); ++F)
     for (unsigned C = 0; C < Facts[F]->Classes.size(); ++C) {
@@ -1352,6 +1392,7 @@ ParamGraph Linker::run() {
   for (auto &[Key, M] : ModelOf)
     if (UsedAsSubmodule.count(Key))
       const_cast<Model *>(M)->IsRoot = false;
+  Clock.lap("models");
 
   for (unsigned F = 0; F < Facts.size(); ++F)
     for (const BindingFact &B : Facts[F]->Bindings)
@@ -1359,18 +1400,23 @@ ParamGraph Linker::run() {
         if (const Model *M = modelForCallee(F, B.Scope, B.Callee))
           Graph.Instances.push_back(
               Instance{B.Var, M, Location{Files[F], B.Where}, B.Scope});
+  Clock.lap("instances");
 
   bindAccesses();
+  Clock.lap("accesses");
   groupLoaders();
+  Clock.lap("loaders");
   bindKeys();
+  Clock.lap("keys.apply");
   return std::move(Graph);
 }
 
 } // namespace
 
 ParamGraph link(const std::vector<const SourceFile *> &Files,
-                const std::vector<const FileFacts *> &Facts, unsigned Jobs) {
-  return Linker(Files, Facts, Jobs).run();
+                const std::vector<const FileFacts *> &Facts, unsigned Jobs,
+                LinkStepTimes *Steps) {
+  return Linker(Files, Facts, Jobs, Steps).run();
 }
 
 } // namespace paramlint

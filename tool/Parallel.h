@@ -27,27 +27,37 @@ inline unsigned workerCount(unsigned Jobs, size_t N) {
   return std::max(1u, static_cast<unsigned>(std::min<size_t>(J ? J : 1, N)));
 }
 
+/// Calls Body(I, Worker) for every I in [0, N) on workerCount(Jobs, N)
+/// threads (the calling thread is one of them), Worker in [0, that count):
+/// no two calls with the same Worker run at once, so Body may keep scratch
+/// state per worker (a cache, a list to merge afterwards). Body must be
+/// safe to call concurrently for different indices; it must not throw.
+template <typename Fn>
+void parallelForWorkers(size_t N, unsigned Jobs, Fn &&Body) {
+  unsigned Workers = workerCount(Jobs, N);
+  if (Workers <= 1) {
+    for (size_t I = 0; I < N; ++I)
+      Body(I, 0u);
+    return;
+  }
+  std::atomic<size_t> Next{0};
+  auto Work = [&](unsigned Worker) {
+    for (size_t I = Next++; I < N; I = Next++)
+      Body(I, Worker);
+  };
+  std::vector<std::thread> Threads;
+  for (unsigned J = 1; J < Workers; ++J)
+    Threads.emplace_back(Work, J);
+  Work(0);
+  for (std::thread &T : Threads)
+    T.join();
+}
+
 /// Calls Body(I) for every I in [0, N) on workerCount(Jobs, N) threads (the
 /// calling thread is one of them). Body must be safe to call concurrently
 /// for different indices; it must not throw.
 template <typename Fn> void parallelFor(size_t N, unsigned Jobs, Fn &&Body) {
-  unsigned Workers = workerCount(Jobs, N);
-  if (Workers <= 1) {
-    for (size_t I = 0; I < N; ++I)
-      Body(I);
-    return;
-  }
-  std::atomic<size_t> Next{0};
-  auto Work = [&] {
-    for (size_t I = Next++; I < N; I = Next++)
-      Body(I);
-  };
-  std::vector<std::thread> Threads;
-  for (unsigned J = 1; J < Workers; ++J)
-    Threads.emplace_back(Work);
-  Work();
-  for (std::thread &T : Threads)
-    T.join();
+  parallelForWorkers(N, Jobs, [&Body](size_t I, unsigned) { Body(I); });
 }
 
 } // namespace paramlint

@@ -155,6 +155,7 @@ private:
   std::map<std::pair<unsigned, unsigned>, const Model *> ModelOf;
   std::set<std::pair<unsigned, unsigned>> UsedAsSubmodule;
 
+
   bool CallIndexBuilt = false;
   std::map<std::pair<unsigned, unsigned>,
            std::vector<std::pair<unsigned, const CallFact *>>>
@@ -199,6 +200,32 @@ private:
            std::pair<std::optional<Target>, bool>>
       BindMemo;
   size_t BindSteps = 0;
+  /// What one worker learns in a step that runs on the workers: the
+  /// answers resolve() and findModuleFile() compute there, and the classes
+  /// it finds used as submodules. The shared tables above are only read
+  /// while workers run; these are merged into them afterwards. The answers
+  /// are the same whichever worker computes them (a name's resolution
+  /// depends on the facts alone), so the graph does not depend on Jobs.
+  /// Binding questions are memoised per file (Bindings, cleared for each
+  /// file), so what a file's accesses bind to depends on that file's
+  /// questions alone, never on which files a worker did before.
+  struct WorkerTables {
+    decltype(ResolveCache) Resolved;
+    decltype(ModuleFiles) Modules;
+    std::set<std::pair<unsigned, unsigned>> Submodules;
+    decltype(BindMemo) Bindings;
+    size_t BindSteps = 0;
+    double BestMatchMs = 0; ///< CPU of best match, for `--timings`.
+  };
+  /// The calling thread's tables while it works on a parallel step, else
+  /// null (then the shared tables are written).
+  static thread_local WorkerTables *Local;
+  /// Runs Body(I) for I in [0, N) on the workers, each with its own
+  /// WorkerTables, then merges them.
+  template <typename Fn> void onWorkers(size_t N, Fn &&Body);
+  /// Builds every module class's model (tree, keys, key index) on the
+  /// workers and adds them to the graph in class order.
+  void buildModels();
   std::optional<Target> bindVarUncached(unsigned File, unsigned Scope,
                                         const std::string &Var, uint32_t Before,
                                         unsigned Depth, bool &IsFreeParameter);
@@ -209,7 +236,7 @@ private:
   unsigned enclosingClassScope(unsigned File, unsigned Scope) const;
   bool isImportedName(unsigned File, const std::string &Name) const;
   void bindAccesses();
-  double BestMatchMs = 0; ///< Of bindAccesses, for `--timings`.
+  double BestMatchMs = 0; ///< CPU of best match in bindAccesses (`--timings`).
   /// Root models (indices into Graph.Models) by the names on their root
   /// (children and slots). A best-match group is scored only against the
   /// models that can explain two of its paths; scanning every root for
@@ -225,9 +252,10 @@ private:
   bool RootNamesIndexed = false;
   void indexRootNames();
   void bestMatch(unsigned File, unsigned Scope,
-                 const std::vector<const AccessFact *> &Group);
+                 const std::vector<const AccessFact *> &Group,
+                 std::vector<BoundAccess> &Out) const;
   void addAccess(unsigned File, const AccessFact &A, const Target &T,
-                 double Confidence);
+                 double Confidence, std::vector<BoundAccess> &Out) const;
   void groupLoaders();
 
   /// Where the keys of a dict variable go.
@@ -322,10 +350,38 @@ void Linker::indexFiles() {
   BindingsByVar.shrink_to_fit();
 }
 
+thread_local Linker::WorkerTables *Linker::Local = nullptr;
+
+template <typename Fn> void Linker::onWorkers(size_t N, Fn &&Body) {
+  std::vector<WorkerTables> Tables(workerCount(Jobs, N));
+  parallelForWorkers(N, Jobs, [&](size_t I, unsigned W) {
+    Local = &Tables[W];
+    Body(I);
+    Local = nullptr;
+  });
+  for (WorkerTables &T : Tables) {
+    ResolveCache.merge(T.Resolved);
+    ModuleFiles.merge(T.Modules);
+    UsedAsSubmodule.merge(T.Submodules);
+    BestMatchMs += T.BestMatchMs;
+  }
+}
+
 std::optional<unsigned> Linker::findModuleFile(unsigned From, unsigned Level,
                                                const std::string &Module) {
+  auto ModuleKey = std::make_tuple(AbsoluteDir[From], Level, Module);
+  if (Local) {
+    // On a worker: the shared table is only read.
+    auto Shared = ModuleFiles.find(ModuleKey);
+    if (Shared != ModuleFiles.end()) {
+      for (unsigned F : Shared->second)
+        if (F != From)
+          return F;
+      return std::nullopt;
+    }
+  }
   auto [Cached, Inserted] =
-      ModuleFiles.try_emplace(std::make_tuple(AbsoluteDir[From], Level, Module));
+      (Local ? Local->Modules : ModuleFiles).try_emplace(std::move(ModuleKey));
   if (Inserted)
     for (const std::string &Key : moduleKeyCandidates(AbsoluteDir[From], Level, Module)) {
       auto It = FileByModuleKey.find(Key);
@@ -344,9 +400,14 @@ Entity Linker::resolve(unsigned File, const std::string &Dotted,
   auto It = ResolveCache.find(Key);
   if (It != ResolveCache.end())
     return It->second;
+  if (Local) { // On a worker: the shared cache is only read.
+    auto Mine = Local->Resolved.find(Key);
+    if (Mine != Local->Resolved.end())
+      return Mine->second;
+  }
   Entity E = resolveUncached(File, Dotted, Depth);
   if (Depth == 0)
-    ResolveCache.emplace(Key, E);
+    (Local ? Local->Resolved : ResolveCache).emplace(Key, E);
   return E;
 }
 
@@ -431,6 +492,9 @@ bool Linker::isModuleClass(unsigned File, unsigned Class, unsigned Depth) {
   auto It = IsModuleMemo.find(Key);
   if (It != IsModuleMemo.end())
     return It->second == 1;
+  // buildModels() answers every class before the workers start.
+  if (Local)
+    return false;
   if (Depth > MaxDepth)
     return false;
   IsModuleMemo[Key] = -1; // A cycle of bases is not a module.
@@ -618,7 +682,7 @@ Linker::buildExpr(unsigned File, const ModuleExpr &E, unsigned Depth,
   if (C.K == Entity::Kind::ProjectClass) {
     if (!isModuleClass(C.File, C.Index))
       return nullptr;
-    UsedAsSubmodule.insert({C.File, C.Index});
+    (Local ? Local->Submodules : UsedAsSubmodule).insert({C.File, C.Index});
     std::unique_ptr<ModuleNode> Node = buildClass(C.File, C.Index, Depth + 1, Stack);
     Node->Args = &E.Args;
     return Node;
@@ -696,12 +760,19 @@ const Model *Linker::modelForCallee(unsigned File, unsigned Scope,
 
 void Linker::buildCallIndex() {
   CallIndexBuilt = true;
-  for (unsigned F = 0; F < Facts.size(); ++F)
+  // Callees resolved on the workers, indexed in file order.
+  std::vector<std::vector<std::pair<std::pair<unsigned, unsigned>, const CallFact *>>>
+      Of(Facts.size());
+  onWorkers(Facts.size(), [&](size_t F) {
     for (const CallFact &C : Facts[F]->Calls) {
       Entity E = resolve(F, C.Callee);
       if (E.K == Entity::Kind::ProjectFunction)
-        CallsTo[{E.File, E.Index}].push_back({F, &C});
+        Of[F].push_back({{E.File, E.Index}, &C});
     }
+  });
+  for (unsigned F = 0; F < Facts.size(); ++F)
+    for (const auto &[Callee, Call] : Of[F])
+      CallsTo[Callee].push_back({F, Call});
 }
 
 std::optional<Target> Linker::bindVar(unsigned File, unsigned Scope,
@@ -709,27 +780,29 @@ std::optional<Target> Linker::bindVar(unsigned File, unsigned Scope,
                                       unsigned Depth, bool &IsFreeParameter) {
   // Call sites fan out (every caller of every caller...): memoise, cut
   // cycles, and bound the work one top-level question may cause.
+  auto &Memo = Local ? Local->Bindings : BindMemo;
+  size_t &Steps = Local ? Local->BindSteps : BindSteps;
   if (Depth == 0)
-    BindSteps = 0;
+    Steps = 0;
   IsFreeParameter = false;
-  if (Depth > MaxDepth || ++BindSteps > MaxBindSteps)
+  if (Depth > MaxDepth || ++Steps > MaxBindSteps)
     return std::nullopt;
   auto Key = std::make_tuple(File, Scope, Var, Before);
-  auto It = BindMemo.find(Key);
-  if (It != BindMemo.end()) {
+  auto It = Memo.find(Key);
+  if (It != Memo.end()) {
     IsFreeParameter = It->second.second;
     return It->second.first;
   }
-  BindMemo[Key] = {std::nullopt, false}; // In progress: a cycle binds nothing.
+  Memo[Key] = {std::nullopt, false}; // In progress: a cycle binds nothing.
   bool Free = false;
   std::optional<Target> T = bindVarUncached(File, Scope, Var, Before, Depth, Free);
   // A top-level question is one access's own (its position is in the key)
   // and is not asked again: keeping its answer for the whole link cost
   // ~40 MB on a 2,000-file tree. The fan-out below it is what repeats.
   if (Depth == 0)
-    BindMemo.erase(Key);
+    Memo.erase(Key);
   else
-    BindMemo[Key] = {T, Free};
+    Memo[Key] = {T, Free};
   IsFreeParameter = Free;
   return T;
 }
@@ -846,7 +919,7 @@ bool Linker::isImportedName(unsigned File, const std::string &Name) const {
 }
 
 void Linker::addAccess(unsigned File, const AccessFact &A, const Target &T,
-                       double Confidence) {
+                       double Confidence, std::vector<BoundAccess> &Out) const {
   BoundAccess B;
   B.Fact = &A;
   B.File = Files[File];
@@ -857,11 +930,22 @@ void Linker::addAccess(unsigned File, const AccessFact &A, const Target &T,
   B.Confidence = Confidence;
   B.InstanceWhere = T.InstanceWhere;
   B.Resolved = resolvePath(*T.TheModel->Root, B.Path);
-  Graph.Accesses.push_back(std::move(B));
+  Out.push_back(std::move(B));
 }
 
 void Linker::bindAccesses() {
-  for (unsigned F = 0; F < Facts.size(); ++F) {
+  // What the workers only read, built first.
+  if (!CallIndexBuilt)
+    buildCallIndex();
+  if (!RootNamesIndexed)
+    indexRootNames();
+  Clock.lap("accesses.indexes");
+  // Each file's accesses on a worker (binding questions memoised per file:
+  // WorkerTables), listed in file order.
+  std::vector<std::vector<BoundAccess>> Of(Facts.size());
+  onWorkers(Facts.size(), [&](size_t F) {
+    Local->Bindings.clear();
+    std::vector<BoundAccess> &Out = Of[F];
     // Unbound accesses rooted at a free function parameter, by scope and
     // root, for the best-match fallback.
     std::map<std::pair<unsigned, std::string>, std::vector<const AccessFact *>>
@@ -878,20 +962,23 @@ void Linker::bindAccesses() {
           A.Path.size() == 1 && A.K == AccessFact::Kind::Write)
         continue;
       if (T)
-        addAccess(F, A, *T, 1.0);
+        addAccess(F, A, *T, 1.0, Out);
       else if (Free)
         Unbound[{A.Scope, A.Root}].push_back(&A);
     }
     auto Begin = Clock.on() ? std::chrono::steady_clock::now()
                             : std::chrono::steady_clock::time_point();
     for (const auto &[Key, Group] : Unbound)
-      bestMatch(F, Key.first, Group);
+      bestMatch(F, Key.first, Group, Out);
     if (Clock.on())
-      BestMatchMs += std::chrono::duration<double, std::milli>(
-                         std::chrono::steady_clock::now() - Begin)
-                         .count();
-  }
-  Clock.part("accesses.best-match", BestMatchMs);
+      Local->BestMatchMs += std::chrono::duration<double, std::milli>(
+                                std::chrono::steady_clock::now() - Begin)
+                                .count();
+  });
+  for (std::vector<BoundAccess> &Bound : Of)
+    for (BoundAccess &B : Bound)
+      Graph.Accesses.push_back(std::move(B));
+  Clock.part("accesses.best-match (cpu)", BestMatchMs);
 }
 
 namespace {
@@ -966,7 +1053,8 @@ void Linker::indexRootNames() {
 }
 
 void Linker::bestMatch(unsigned File, unsigned Scope,
-                       const std::vector<const AccessFact *> &Group) {
+                       const std::vector<const AccessFact *> &Group,
+                       std::vector<BoundAccess> &Out) const {
   (void)Scope;
   // How well a model explains the paths: a path explained resolves to
   // something, or misses only at its last step (a wrong leaf name is
@@ -981,8 +1069,6 @@ void Linker::bestMatch(unsigned File, unsigned Scope,
   bool Tied = false;
   // A path whose first name the model lacks is not explained: a model that
   // can explain fewer than two cannot win, so only the others are scored.
-  if (!RootNamesIndexed)
-    indexRootNames();
   std::unordered_map<size_t, size_t> Possible;
   for (const AccessFact *A : Group) {
     auto It = RootsByTopName.find(A->Path.front().Name);
@@ -1030,7 +1116,7 @@ void Linker::bestMatch(unsigned File, unsigned Scope,
   T.TheModel = Best;
   T.How = BindingKind::BestMatch;
   for (const AccessFact *A : Group)
-    addAccess(File, *A, T, Confidence);
+    addAccess(File, *A, T, Confidence, Out);
 }
 
 void Linker::groupLoaders() {
@@ -1371,35 +1457,57 @@ void Linker::bindKeys() {
   }
 }
 
-ParamGraph Linker::run() {
-  indexFiles();
-  Clock.lap("index");
-  // Every module class becomes a model: its tree and key space.
+void Linker::buildModels() {
+  // Which classes are modules, asked in class order before any worker
+  // starts: a cycle of bases is cut where this order meets it, whatever
+  // the number of workers.
+  std::vector<std::pair<unsigned, unsigned>> Classes;
   for (unsigned F = 0; F < Facts.size(); ++F)
-    for (unsigned C = 0; C < Facts[F]->Classes.size(); ++C) {
-      if (!isModuleClass(F, C))
-        continue;
-      auto M = std::make_unique<Model>();
-      M->Name = Facts[F]->Classes[C].Name;
-      M->Where = Location{Files[F], Facts[F]->Classes[C].Where};
-      std::vector<std::pair<unsigned, unsigned>> Stack;
-      M->Root = buildClass(F, C, 0, Stack);
-      emitKeys(*M->Root, "", false, M->Keys);
-      M->indexKeys();
-      ModelOf[{F, C}] = M.get();
-      Graph.Models.push_back(std::move(M));
-    }
+    for (unsigned C = 0; C < Facts[F]->Classes.size(); ++C)
+      if (isModuleClass(F, C))
+        Classes.emplace_back(F, C);
+  // Every module class becomes a model: its tree and key space. A model's
+  // tree holds its submodules' trees (built again for each), so this is
+  // most of the link's work, and each model is built from the facts and
+  // the answers above alone.
+  std::vector<std::unique_ptr<Model>> Built(Classes.size());
+  onWorkers(Classes.size(), [&](size_t I) {
+    auto [F, C] = Classes[I];
+    auto M = std::make_unique<Model>();
+    M->Name = Facts[F]->Classes[C].Name;
+    M->Where = Location{Files[F], Facts[F]->Classes[C].Where};
+    std::vector<std::pair<unsigned, unsigned>> Stack;
+    M->Root = buildClass(F, C, 0, Stack);
+    emitKeys(*M->Root, "", false, M->Keys);
+    M->indexKeys();
+    Built[I] = std::move(M);
+  });
+  for (size_t I = 0; I < Classes.size(); ++I) {
+    ModelOf[Classes[I]] = Built[I].get();
+    Graph.Models.push_back(std::move(Built[I]));
+  }
   for (auto &[Key, M] : ModelOf)
     if (UsedAsSubmodule.count(Key))
       const_cast<Model *>(M)->IsRoot = false;
+}
+
+ParamGraph Linker::run() {
+  indexFiles();
+  Clock.lap("index");
+  buildModels();
   Clock.lap("models");
 
-  for (unsigned F = 0; F < Facts.size(); ++F)
+  // Instances per file on the workers, listed in file order.
+  std::vector<std::vector<Instance>> InstancesOf(Facts.size());
+  onWorkers(Facts.size(), [&](size_t F) {
     for (const BindingFact &B : Facts[F]->Bindings)
       if (B.K == BindingFact::Kind::Instance)
         if (const Model *M = modelForCallee(F, B.Scope, B.Callee))
-          Graph.Instances.push_back(
+          InstancesOf[F].push_back(
               Instance{B.Var, M, Location{Files[F], B.Where}, B.Scope});
+  });
+  for (std::vector<Instance> &Of : InstancesOf)
+    Graph.Instances.insert(Graph.Instances.end(), Of.begin(), Of.end());
   Clock.lap("instances");
 
   bindAccesses();

@@ -256,7 +256,9 @@ void addImportedFiles(Analysis &A,
                       const std::map<std::string, std::string> &Contents,
                       const std::function<FileFacts(const SourceFile &)> &Extract,
                       unsigned Jobs) {
-  using Lookup = std::tuple<std::string, unsigned, std::string>;
+  // (importing directory, level, module), the directory by its number in
+  // DirIds: tens of thousands of lookups compare numbers before names.
+  using Lookup = std::tuple<unsigned, unsigned, std::string>;
   std::vector<std::string> FromPath(A.Files.size()), FromDir(A.Files.size());
   std::vector<std::vector<std::pair<unsigned, std::string>>> Modules(A.Files.size());
   auto Locate = [&](size_t I) {
@@ -266,13 +268,20 @@ void addImportedFiles(Analysis &A,
     Modules[I] = importedModules(A.Facts[I]);
   };
   parallelFor(A.InputCount, Jobs, Locate);
+  std::unordered_map<std::string, unsigned> DirIds;
+  std::vector<unsigned> DirOf;
+  auto NumberDir = [&](size_t I) {
+    DirOf.push_back(DirIds.emplace(FromDir[I], DirIds.size()).first->second);
+  };
+  for (size_t I = 0; I < A.InputCount; ++I)
+    NumberDir(I);
   // The distinct lookups of the inputs, probed on the workers.
   std::map<Lookup, size_t> Probed;
   std::vector<std::pair<size_t, const std::pair<unsigned, std::string> *>> ToProbe;
   for (size_t I = 0; I < A.InputCount; ++I)
     for (const auto &LM : Modules[I])
       if (!LM.second.empty() &&
-          Probed.emplace(Lookup{FromDir[I], LM.first, LM.second}, ToProbe.size())
+          Probed.emplace(Lookup{DirOf[I], LM.first, LM.second}, ToProbe.size())
               .second)
         ToProbe.push_back({I, &LM});
   std::unordered_set<std::string> Known(FromPath.begin(),
@@ -293,9 +302,10 @@ void addImportedFiles(Analysis &A,
       FromDir.emplace_back();
       Modules.emplace_back();
       Locate(I);
+      NumberDir(I);
     }
     for (const auto &[Level, Module] : Modules[I]) {
-      Lookup Key{FromDir[I], Level, Module};
+      Lookup Key{DirOf[I], Level, Module};
       if (Module.empty() || !Tried.insert(Key).second)
         continue;
       auto It = Probed.find(Key);

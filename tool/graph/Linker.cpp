@@ -315,28 +315,24 @@ void Linker::indexFiles() {
   ModuleKey.resize(N);
   FileDir.resize(N);
   AbsoluteDir.resize(N);
-  for (unsigned F = 0; F < N; ++F) {
+  // Each file's own tables on the workers. Bindings are sorted by file
+  // first, so sorting each file's own is sorting them all.
+  std::vector<std::vector<BindingEntry>> BindingsOf(N);
+  parallelFor(N, Jobs, [&](size_t F) {
     const FileFacts &FF = *Facts[F];
     bool Cxx = Files[F]->kind() == SourceKind::Cxx;
-    for (unsigned C = 0; C < FF.Classes.size(); ++C) {
-      if (Cxx && FF.Classes[C].IsPartial) {
-        CxxPartials[FF.Classes[C].Name].push_back({F, C});
-        continue;
-      }
-      ClassByName[F][FF.Classes[C].Name] = C; // The last definition wins.
-      if (Cxx)
-        CxxClassByName.emplace(FF.Classes[C].Name, std::make_pair(F, C));
-    }
-
+    for (unsigned C = 0; C < FF.Classes.size(); ++C)
+      if (!Cxx || !FF.Classes[C].IsPartial)
+        ClassByName[F][FF.Classes[C].Name] = C; // The last definition wins.
     for (unsigned S = 1; S < FF.Scopes.size(); ++S)
       if (FF.Scopes[S].Parent == 0 && FF.Scopes[S].Class.empty())
         FunctionByName[F][FF.Scopes[S].Name] = S;
     for (const ImportFact &I : FF.Imports)
       ImportsByAlias[F][I.Alias].push_back(&I);
     for (const BindingFact &B : FF.Bindings)
-      BindingsByVar.push_back({F, B.Scope, B.Var, &B});
+      BindingsOf[F].push_back({static_cast<unsigned>(F), B.Scope, B.Var, &B});
+    std::stable_sort(BindingsOf[F].begin(), BindingsOf[F].end());
     FileDir[F] = fs::path(Files[F]->path()).parent_path().string();
-    IndexOfFile[Files[F]] = F;
     fs::path P = absolutePath(Files[F]->path());
     AbsoluteDir[F] = P.parent_path().string();
     if (P.filename() == "__init__.py")
@@ -344,10 +340,26 @@ void Linker::indexFiles() {
     else
       P.replace_extension();
     ModuleKey[F] = P.string();
+  });
+  // The tables across files, in file order.
+  size_t Bindings = 0;
+  for (const std::vector<BindingEntry> &Of : BindingsOf)
+    Bindings += Of.size();
+  BindingsByVar.reserve(Bindings);
+  for (unsigned F = 0; F < N; ++F) {
+    const FileFacts &FF = *Facts[F];
+    if (Files[F]->kind() == SourceKind::Cxx)
+      for (unsigned C = 0; C < FF.Classes.size(); ++C) {
+        if (FF.Classes[C].IsPartial)
+          CxxPartials[FF.Classes[C].Name].push_back({F, C});
+        else
+          CxxClassByName.emplace(FF.Classes[C].Name, std::make_pair(F, C));
+      }
+    BindingsByVar.insert(BindingsByVar.end(), BindingsOf[F].begin(),
+                         BindingsOf[F].end());
+    IndexOfFile[Files[F]] = F;
     FileByModuleKey.emplace(ModuleKey[F], F);
   }
-  std::stable_sort(BindingsByVar.begin(), BindingsByVar.end());
-  BindingsByVar.shrink_to_fit();
 }
 
 thread_local Linker::WorkerTables *Linker::Local = nullptr;

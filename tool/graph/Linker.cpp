@@ -949,9 +949,10 @@ void Linker::bindAccesses() {
   // What the workers only read, built first.
   if (!CallIndexBuilt)
     buildCallIndex();
+  Clock.lap("accesses.calls");
   if (!RootNamesIndexed)
     indexRootNames();
-  Clock.lap("accesses.indexes");
+  Clock.lap("accesses.roots");
   // Each file's accesses on a worker (binding questions memoised per file:
   // WorkerTables), listed in file order.
   std::vector<std::vector<BoundAccess>> Of(Facts.size());
@@ -1473,11 +1474,19 @@ void Linker::buildModels() {
   // Which classes are modules, asked in class order before any worker
   // starts: a cycle of bases is cut where this order meets it, whatever
   // the number of workers.
+  // The names of the bases, which that reads, resolved on the workers
+  // first (a name resolves alike whoever asks it first).
+  onWorkers(Facts.size(), [&](size_t F) {
+    for (const ClassFact &C : Facts[F]->Classes)
+      for (const std::string &Base : C.Bases)
+        resolve(F, Base);
+  });
   std::vector<std::pair<unsigned, unsigned>> Classes;
   for (unsigned F = 0; F < Facts.size(); ++F)
     for (unsigned C = 0; C < Facts[F]->Classes.size(); ++C)
       if (isModuleClass(F, C))
         Classes.emplace_back(F, C);
+  Clock.lap("models.which");
   // Every module class becomes a model: its tree and key space. A model's
   // tree holds its submodules' trees (built again for each), so this is
   // most of the link's work, and each model is built from the facts and

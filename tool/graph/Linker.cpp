@@ -203,7 +203,7 @@ private:
   /// What one worker learns in a step that runs on the workers: the
   /// answers resolve() and findModuleFile() compute there, and the classes
   /// it finds used as submodules. The shared tables above are only read
-  /// while workers run; these are merged into them afterwards. The answers
+  /// while workers run (see onWorkers for what is merged). The answers
   /// are the same whichever worker computes them (a name's resolution
   /// depends on the facts alone), so the graph does not depend on Jobs.
   /// Binding questions are memoised per file (Bindings, cleared for each
@@ -220,9 +220,18 @@ private:
   /// The calling thread's tables while it works on a parallel step, else
   /// null (then the shared tables are written).
   static thread_local WorkerTables *Local;
+  /// The tables of each worker (by its index), kept for the whole link: a
+  /// worker finds the names it resolved in an earlier step. Merging them
+  /// into the shared tables after every step cost more (tens of thousands
+  /// of tree insertions, 30 ms on one thread on the benchmark corpus) than
+  /// the few names the serial steps ask again.
+  std::vector<WorkerTables> Workers;
   /// Runs Body(I) for I in [0, N) on the workers, each with its own
-  /// WorkerTables, then merges them.
-  template <typename Fn> void onWorkers(size_t N, Fn &&Body);
+  /// WorkerTables, then takes the classes they found used as submodules;
+  /// with ShareNames, also the names they resolved (a serial step follows
+  /// that asks them).
+  template <typename Fn>
+  void onWorkers(size_t N, Fn &&Body, bool ShareNames = false);
   /// Builds every module class's model (tree, keys, key index) on the
   /// workers and adds them to the graph in class order.
   void buildModels();
@@ -364,18 +373,23 @@ void Linker::indexFiles() {
 
 thread_local Linker::WorkerTables *Linker::Local = nullptr;
 
-template <typename Fn> void Linker::onWorkers(size_t N, Fn &&Body) {
-  std::vector<WorkerTables> Tables(workerCount(Jobs, N));
+template <typename Fn>
+void Linker::onWorkers(size_t N, Fn &&Body, bool ShareNames) {
+  if (Workers.size() < workerCount(Jobs, N))
+    Workers.resize(workerCount(Jobs, N));
   parallelForWorkers(N, Jobs, [&](size_t I, unsigned W) {
-    Local = &Tables[W];
+    Local = &Workers[W];
     Body(I);
     Local = nullptr;
   });
-  for (WorkerTables &T : Tables) {
-    ResolveCache.merge(T.Resolved);
-    ModuleFiles.merge(T.Modules);
+  for (WorkerTables &T : Workers) {
+    if (ShareNames) {
+      ResolveCache.merge(T.Resolved);
+      ModuleFiles.merge(T.Modules);
+    }
     UsedAsSubmodule.merge(T.Submodules);
     BestMatchMs += T.BestMatchMs;
+    T.BestMatchMs = 0;
   }
 }
 
@@ -1476,11 +1490,14 @@ void Linker::buildModels() {
   // the number of workers.
   // The names of the bases, which that reads, resolved on the workers
   // first (a name resolves alike whoever asks it first).
-  onWorkers(Facts.size(), [&](size_t F) {
-    for (const ClassFact &C : Facts[F]->Classes)
-      for (const std::string &Base : C.Bases)
-        resolve(F, Base);
-  });
+  onWorkers(
+      Facts.size(),
+      [&](size_t F) {
+        for (const ClassFact &C : Facts[F]->Classes)
+          for (const std::string &Base : C.Bases)
+            resolve(F, Base);
+      },
+      /*ShareNames=*/true);
   std::vector<std::pair<unsigned, unsigned>> Classes;
   for (unsigned F = 0; F < Facts.size(); ++F)
     for (unsigned C = 0; C < Facts[F]->Classes.size(); ++C)

@@ -4,7 +4,9 @@
 /// `facts_census [-j N] PATH...`: runs `analyze()` without the checks over
 /// the paths and prints, per kind of fact, how many there are and the heap
 /// bytes they hold (vectors by capacity, strings beyond the small-string
-/// buffer by capacity), plus the source files' own tables. It is how the
+/// buffer by capacity), plus the source files' own tables, then the same
+/// for what the link leaves in the graph (models and their trees, key
+/// strings and index, bound accesses and their paths). It is how the
 /// memory work of issue 8 measures each step (bench/README.md, run F):
 /// heap profilers see allocation sites, this sees what the linker keeps.
 ///
@@ -175,6 +177,65 @@ struct Census {
     add("suppressions, config values, other", F.Suppressions.size() +
         F.ConfigValues.size() + F.NormUses.size() + F.Problems.size(), B);
   }
+
+  /// A module tree: its nodes, their slots, children and other names.
+  void node(const ModuleNode &N) {
+    add("graph: module nodes", 1, sizeof(ModuleNode) + str(N.ClassName));
+    size_t B = vec(N.Slots);
+    for (const SlotDef &S : N.Slots)
+      B += str(S.Name);
+    add("graph: slots", N.Slots.size(), B);
+    B = vec(N.Children);
+    for (const auto &[Name, Child] : N.Children)
+      B += str(Name);
+    add("graph: children", N.Children.size(), B);
+    // A sorted array of interned names (graph/NameSet.h).
+    add("graph: other names", N.OtherNames.size(), N.OtherNames.size() * sizeof(Symbol));
+    for (const auto &[Name, Child] : N.Children)
+      node(*Child);
+  }
+
+  /// What the linker leaves in the graph: models with their trees, keys and
+  /// key index; bound accesses with their full paths; key uses.
+  void graph(const ParamGraph &G) {
+    for (const auto &M : G.Models) {
+      add("graph: models", 1, sizeof(Model) + str(M->Name) + vec(M->Keys));
+      node(*M->Root);
+      size_t B = 0;
+      for (const KeySlot &K : M->Keys)
+        B += str(K.Key);
+      add("graph: key strings", M->Keys.size(), B);
+      // An unordered_map node: the next pointer, the value, the hash.
+      B = M->ByLeaf.bucket_count() * sizeof(void *) + vec(M->WildcardLeaf);
+      for (const auto &[Leaf, L] : M->ByLeaf) {
+        B += 16 + sizeof(std::pair<const std::string, Model::LeafKeys>) + str(Leaf) +
+             vec(L.All) + vec(L.OpenParent) + L.ByParent.bucket_count() * sizeof(void *);
+        for (const auto &[Parent, Keys] : L.ByParent)
+          B += 16 + sizeof(std::pair<const std::string, std::vector<const KeySlot *>>) +
+               str(Parent) + vec(Keys);
+      }
+      add("graph: key index (ByLeaf)", M->ByLeaf.size(), B);
+    }
+    size_t B = vec(G.Accesses), PathBytes = 0, Segments = 0;
+    for (const BoundAccess &A : G.Accesses) {
+      B += str(A.Resolved.Key);
+      PathBytes += vec(A.Path);
+      Segments += A.Path.size();
+    }
+    add("graph: bound accesses", G.Accesses.size(), B);
+    add("graph: bound access paths", Segments, PathBytes);
+    B = vec(G.KeyUses);
+    for (const BoundKeyUse &K : G.KeyUses)
+      B += str(K.Prefix) + vec(K.Matches);
+    add("graph: bound key uses", G.KeyUses.size(), B);
+    B = vec(G.Loaders) + vec(G.Instances) + vec(G.Loads) + vec(G.Renames) +
+        vec(G.LooseKeyUses);
+    for (const Loader &L : G.Loaders)
+      B += str(L.Function) + vec(L.Accesses);
+    for (const Instance &I : G.Instances)
+      B += str(I.Variable);
+    add("graph: loaders, instances, loads, other", G.Loaders.size() + G.Instances.size(), B);
+  }
 };
 
 } // namespace
@@ -210,6 +271,8 @@ int main(int Argc, char **Argv) {
         (*A)->Facts.capacity() * sizeof(FileFacts));
   for (const FileFacts &F : (*A)->Facts)
     C.file(F);
+  Census G;
+  G.graph((*A)->Graph);
   // The table's share: each distinct text once, as a std::string in a
   // deque and an index entry (about 80 bytes of bookkeeping).
   size_t Table = 0;
@@ -223,6 +286,12 @@ int main(int Argc, char **Argv) {
     Total += R.Bytes;
   }
   std::printf("%-40s %10s %10.2f\n", "facts in all", "", Total / 1048576.0);
+  Total = 0;
+  for (const auto &[Key, R] : G.Rows) {
+    std::printf("%-40s %10zu %10.2f\n", Key.c_str(), R.Count, R.Bytes / 1048576.0);
+    Total += R.Bytes;
+  }
+  std::printf("%-40s %10s %10.2f\n", "graph in all", "", Total / 1048576.0);
   std::printf("texts: %zu files, %.2f MiB analysed, %zu released\n",
               (*A)->Files.size(), TextBytes / 1048576.0, Released);
   std::printf("strings: %zu, %zu beyond the inline buffer; %zu distinct names; "
@@ -234,5 +303,9 @@ int main(int Argc, char **Argv) {
               sizeof(AccessFact), sizeof(PathSegment), sizeof(BindingFact),
               sizeof(MemberFact), sizeof(ScopeFact), sizeof(CallFact),
               sizeof(KeyUseFact), sizeof(ImportFact), sizeof(std::string));
+  std::printf("sizeof: ModuleNode %zu, SlotDef %zu, KeySlot %zu, BoundAccess %zu, "
+              "Resolution %zu\n",
+              sizeof(ModuleNode), sizeof(SlotDef), sizeof(KeySlot),
+              sizeof(BoundAccess), sizeof(Resolution));
   return 0;
 }

@@ -251,6 +251,7 @@ LibraryTable::instantiate(const LibraryClass &Class,
         Child->Slots.push_back(Def);
       }
   }
+  Node->OtherNames.shrinkToFit();
   return Node;
 }
 

@@ -661,8 +661,9 @@ Linker::buildClass(unsigned File, unsigned Class, unsigned Depth,
       break;
     }
   }
-  for (const std::string &Method : CF.Methods)
+  for (Symbol Method : CF.Methods)
     Node->OtherNames.insert(Method);
+  Node->OtherNames.shrinkToFit();
   Stack.pop_back();
   return Node;
 }
@@ -1002,6 +1003,11 @@ void Linker::bindAccesses() {
                                 std::chrono::steady_clock::now() - Begin)
                                 .count();
   });
+  // Held to the end of the run: sized once, no doubling slack (up to half).
+  size_t Total = 0;
+  for (const std::vector<BoundAccess> &Bound : Of)
+    Total += Bound.size();
+  Graph.Accesses.reserve(Total);
   for (std::vector<BoundAccess> &Bound : Of)
     for (BoundAccess &B : Bound)
       Graph.Accesses.push_back(std::move(B));
@@ -1517,6 +1523,7 @@ void Linker::buildModels() {
     std::vector<std::pair<unsigned, unsigned>> Stack;
     M->Root = buildClass(F, C, 0, Stack);
     emitKeys(*M->Root, "", false, M->Keys);
+    M->Keys.shrink_to_fit(); // Before indexKeys points into it.
     M->indexKeys();
     Built[I] = std::move(M);
   });

@@ -13,6 +13,7 @@
 #include "Diagnostic.h"
 #include "checkpoint/Checkpoint.h"
 #include "graph/Facts.h"
+#include "graph/NameSet.h"
 
 #include <memory>
 #include <optional>
@@ -69,7 +70,7 @@ struct ModuleNode {
   /// Names that exist but hold no state: plain attributes and methods. A
   /// library class's own attributes stay in Library->Attributes (one set
   /// per class, not a copy per instance): ask hasOtherName().
-  std::set<std::string> OtherNames;
+  NameSet OtherNames;
 
   /// Whether Name is one of OtherNames or an attribute of Library.
   bool hasOtherName(const std::string &Name) const;

@@ -12,6 +12,7 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -28,8 +29,69 @@ struct Entity {
   enum class Kind { None, ProjectClass, ProjectFunction, ProjectModule, External };
   Kind K = Kind::None;
   unsigned File = 0;
-  unsigned Index = 0;    ///< Class index or scope index.
-  std::string Qualified; ///< External: the dotted name it resolves to.
+  unsigned Index = 0; ///< Class index or scope index.
+  Symbol Qualified;   ///< External: the dotted name it resolves to.
+};
+
+/// A file's names sorted by text, equal names in fact order: one array per
+/// file where a hash map per file cost a node, a bucket and a copy of the
+/// name per entry (the import, class and function tables of the benchmark
+/// corpus were ~5 MiB as maps).
+template <class T> using NamesOfFile = std::vector<std::pair<Symbol, T>>;
+
+template <class T> void sortNames(NamesOfFile<T> &Names) {
+  std::stable_sort(Names.begin(), Names.end(), [](const auto &A, const auto &B) {
+    return A.first.view() < B.first.view();
+  });
+  Names.shrink_to_fit();
+}
+
+/// The entries named Name, in fact order.
+template <class T>
+std::pair<typename NamesOfFile<T>::const_iterator, typename NamesOfFile<T>::const_iterator>
+entriesNamed(const NamesOfFile<T> &Names, std::string_view Name) {
+  struct Less {
+    bool operator()(const std::pair<Symbol, T> &E, std::string_view N) const {
+      return E.first.view() < N;
+    }
+    bool operator()(std::string_view N, const std::pair<Symbol, T> &E) const {
+      return N < E.first.view();
+    }
+  };
+  return std::equal_range(Names.begin(), Names.end(), Name, Less());
+}
+
+/// A name asked about in one file. The text is a view: of the caller's
+/// string for a lookup, of its interned copy (which lives as long as the
+/// process) in a key a table keeps.
+struct NameInFile {
+  unsigned File;
+  std::string_view Name;
+  bool operator==(const NameInFile &O) const {
+    return File == O.File && Name == O.Name;
+  }
+};
+struct NameInFileHash {
+  size_t operator()(const NameInFile &K) const {
+    return std::hash<std::string_view>()(K.Name) * 31 + K.File;
+  }
+};
+
+/// An import lookup: (importing directory, level, module), both texts
+/// viewed as in NameInFile.
+struct ModuleQuery {
+  std::string_view Dir;
+  unsigned Level;
+  std::string_view Module;
+  bool operator==(const ModuleQuery &O) const {
+    return Level == O.Level && Dir == O.Dir && Module == O.Module;
+  }
+};
+struct ModuleQueryHash {
+  size_t operator()(const ModuleQuery &K) const {
+    std::hash<std::string_view> H;
+    return (H(K.Dir) * 31 + H(K.Module)) * 31 + K.Level;
+  }
 };
 
 /// A variable tied to a model, with the path from the model's root.
@@ -124,10 +186,9 @@ private:
   ParamGraph Graph;
 
   // Per-file name tables.
-  std::vector<std::unordered_map<std::string, unsigned>> ClassByName;
-  std::vector<std::unordered_map<std::string, unsigned>> FunctionByName;
-  std::vector<std::unordered_map<std::string, std::vector<const ImportFact *>>>
-      ImportsByAlias;
+  std::vector<NamesOfFile<unsigned>> ClassByName;    ///< The last one counts.
+  std::vector<NamesOfFile<unsigned>> FunctionByName; ///< The last one counts.
+  std::vector<NamesOfFile<const ImportFact *>> ImportsByAlias;
   std::vector<std::string> ModuleKey; ///< Absolute path without `.py`.
   std::vector<std::string> FileDir;   ///< Directory of each file, as given.
   std::unordered_map<const SourceFile *, unsigned> IndexOfFile;
@@ -135,14 +196,13 @@ private:
     return FileDir[IndexOfFile.at(F)];
   }
   std::unordered_map<std::string, unsigned> FileByModuleKey;
-  std::vector<std::string> AbsoluteDir; ///< Absolute directory of each file.
+  std::vector<Symbol> AbsoluteDir; ///< Absolute directory of each file.
   /// The files an import may name, in the order Python would try them, by
   /// (importing directory, level, module): files of one directory share
   /// them, and finding them means path arithmetic the linker would
   /// otherwise redo for every lookup. Files, not the candidate paths: the
   /// paths of a large tree took ~15 MB.
-  std::map<std::tuple<std::string, unsigned, std::string>, std::vector<unsigned>>
-      ModuleFiles;
+  std::unordered_map<ModuleQuery, std::vector<unsigned>, ModuleQueryHash> ModuleFiles;
   /// C++ has no imports to follow: a class is named by its qualified name
   /// (`gpt::BlockImpl`) in every translation unit, so C++ files share one
   /// table. Partials are members defined outside the class body.
@@ -150,7 +210,10 @@ private:
   std::unordered_map<std::string, std::vector<std::pair<unsigned, unsigned>>>
       CxxPartials;
 
-  std::map<std::pair<unsigned, std::string>, Entity> ResolveCache;
+  /// What a dotted name denotes in a file, for the names asked at the top
+  /// (a std::map keyed by (file, std::string) and an Entity holding a
+  /// std::string took 7.7 MiB on the benchmark corpus).
+  std::unordered_map<NameInFile, Entity, NameInFileHash> ResolveCache;
   std::map<std::pair<unsigned, unsigned>, int> IsModuleMemo; ///< -1: visiting.
   std::map<std::pair<unsigned, unsigned>, const Model *> ModelOf;
   std::set<std::pair<unsigned, unsigned>> UsedAsSubmodule;
@@ -332,12 +395,15 @@ void Linker::indexFiles() {
     bool Cxx = Files[F]->kind() == SourceKind::Cxx;
     for (unsigned C = 0; C < FF.Classes.size(); ++C)
       if (!Cxx || !FF.Classes[C].IsPartial)
-        ClassByName[F][FF.Classes[C].Name] = C; // The last definition wins.
+        ClassByName[F].emplace_back(FF.Classes[C].Name, C);
     for (unsigned S = 1; S < FF.Scopes.size(); ++S)
       if (FF.Scopes[S].Parent == 0 && FF.Scopes[S].Class.empty())
-        FunctionByName[F][FF.Scopes[S].Name] = S;
+        FunctionByName[F].emplace_back(FF.Scopes[S].Name, S);
     for (const ImportFact &I : FF.Imports)
-      ImportsByAlias[F][I.Alias].push_back(&I);
+      ImportsByAlias[F].emplace_back(I.Alias, &I);
+    sortNames(ClassByName[F]);
+    sortNames(FunctionByName[F]);
+    sortNames(ImportsByAlias[F]);
     for (const BindingFact &B : FF.Bindings)
       BindingsOf[F].push_back({static_cast<unsigned>(F), B.Scope, B.Var, &B});
     std::stable_sort(BindingsOf[F].begin(), BindingsOf[F].end());
@@ -395,7 +461,7 @@ void Linker::onWorkers(size_t N, Fn &&Body, bool ShareNames) {
 
 std::optional<unsigned> Linker::findModuleFile(unsigned From, unsigned Level,
                                                const std::string &Module) {
-  auto ModuleKey = std::make_tuple(AbsoluteDir[From], Level, Module);
+  ModuleQuery ModuleKey{AbsoluteDir[From].view(), Level, Module};
   if (Local) {
     // On a worker: the shared table is only read.
     auto Shared = ModuleFiles.find(ModuleKey);
@@ -406,14 +472,18 @@ std::optional<unsigned> Linker::findModuleFile(unsigned From, unsigned Level,
       return std::nullopt;
     }
   }
-  auto [Cached, Inserted] =
-      (Local ? Local->Modules : ModuleFiles).try_emplace(std::move(ModuleKey));
-  if (Inserted)
+  auto &Table = Local ? Local->Modules : ModuleFiles;
+  auto Cached = Table.find(ModuleKey);
+  if (Cached == Table.end()) {
+    // The key keeps views: of the interned copy of the module's text.
+    ModuleKey.Module = Symbol(Module).view();
+    Cached = Table.emplace(ModuleKey, std::vector<unsigned>()).first;
     for (const std::string &Key : moduleKeyCandidates(AbsoluteDir[From], Level, Module)) {
       auto It = FileByModuleKey.find(Key);
       if (It != FileByModuleKey.end())
         Cached->second.push_back(It->second);
     }
+  }
   for (unsigned F : Cached->second)
     if (F != From)
       return F;
@@ -422,7 +492,7 @@ std::optional<unsigned> Linker::findModuleFile(unsigned From, unsigned Level,
 
 Entity Linker::resolve(unsigned File, const std::string &Dotted,
                        unsigned Depth) {
-  auto Key = std::make_pair(File, Dotted);
+  NameInFile Key{File, Dotted};
   auto It = ResolveCache.find(Key);
   if (It != ResolveCache.end())
     return It->second;
@@ -432,8 +502,11 @@ Entity Linker::resolve(unsigned File, const std::string &Dotted,
       return Mine->second;
   }
   Entity E = resolveUncached(File, Dotted, Depth);
-  if (Depth == 0)
+  if (Depth == 0) {
+    // The key keeps a view of the interned copy of the name's text.
+    Key.Name = Symbol(Dotted).view();
     (Local ? Local->Resolved : ResolveCache).emplace(Key, E);
+  }
   return E;
 }
 
@@ -446,19 +519,18 @@ Entity Linker::resolveUncached(unsigned File, const std::string &Dotted,
   std::string Head = Dotted.substr(0, Dot);
   std::string Rest = Dot == std::string::npos ? "" : Dotted.substr(Dot + 1);
 
-  if (auto C = ClassByName[File].find(Head); C != ClassByName[File].end()) {
+  if (auto [C, CEnd] = entriesNamed(ClassByName[File], Head); C != CEnd) {
     if (!Rest.empty())
       return None;
-    return {Entity::Kind::ProjectClass, File, C->second, Dotted};
+    return {Entity::Kind::ProjectClass, File, std::prev(CEnd)->second, Dotted};
   }
-  if (auto F = FunctionByName[File].find(Head);
-      F != FunctionByName[File].end()) {
+  if (auto [F, FEnd] = entriesNamed(FunctionByName[File], Head); F != FEnd) {
     if (!Rest.empty())
       return None;
-    return {Entity::Kind::ProjectFunction, File, F->second, Dotted};
+    return {Entity::Kind::ProjectFunction, File, std::prev(FEnd)->second, Dotted};
   }
-  if (auto I = ImportsByAlias[File].find(Head); I != ImportsByAlias[File].end()) {
-    const ImportFact &Imp = *I->second.back();
+  if (auto [I, IEnd] = entriesNamed(ImportsByAlias[File], Head); I != IEnd) {
+    const ImportFact &Imp = *std::prev(IEnd)->second;
     std::string Tail = Rest.empty() ? "" : "." + Rest;
     if (Imp.IsAssignment)
       return resolve(File, Imp.Module + "." + Imp.Name + Tail, Depth + 1);
@@ -481,9 +553,9 @@ Entity Linker::resolveUncached(unsigned File, const std::string &Dotted,
     return {Entity::Kind::External, File, 0, Dotted};
   }
   // `from model import *`: look through the star-imported modules.
-  if (auto Star = ImportsByAlias[File].find("*");
-      Star != ImportsByAlias[File].end())
-    for (const ImportFact *Imp : Star->second)
+  for (auto [Star, StarEnd] = entriesNamed(ImportsByAlias[File], "*"); Star != StarEnd;
+       ++Star)
+    if (const ImportFact *Imp = Star->second)
       if (auto Target = findModuleFile(File, Imp->Level, Imp->Module)) {
         Entity E = resolve(*Target, Dotted, Depth + 1);
         if (E.K != Entity::Kind::None && E.K != Entity::Kind::External)
@@ -942,7 +1014,8 @@ std::optional<Target> Linker::bindVarUncached(unsigned File, unsigned Scope,
 }
 
 bool Linker::isImportedName(unsigned File, const std::string &Name) const {
-  return ImportsByAlias[File].count(Name) != 0;
+  auto [First, Last] = entriesNamed(ImportsByAlias[File], Name);
+  return First != Last;
 }
 
 void Linker::addAccess(unsigned File, const AccessFact &A, const Target &T,
@@ -1393,7 +1466,10 @@ void Linker::bindKeys() {
   // scored on the workers, and applied in file order, so Graph.KeyUses
   // comes out as a serial run would leave it.
   struct FileKeys {
-    std::vector<std::optional<DictTarget>> Direct; ///< Per KeyUses entry.
+    /// Per KeyUses entry, the dict target it has (in DictTargets, whose
+    /// nodes stay put), or null: 8 bytes a key use, where a copy of the
+    /// target took 56 (1.9 MiB on the benchmark corpus, held to the end).
+    std::vector<const DictTarget *> Direct;
     std::vector<std::vector<const KeyUseFact *>> Groups;
   };
   std::vector<FileKeys> PerFile(Facts.size());
@@ -1401,24 +1477,25 @@ void Linker::bindKeys() {
   for (unsigned F = 0; F < Facts.size(); ++F) {
     const FileFacts &FF = *Facts[F];
     std::map<std::pair<unsigned, std::string>, std::vector<const KeyUseFact *>> Unbound;
+    PerFile[F].Direct.reserve(FF.KeyUses.size());
     for (const KeyUseFact &K : FF.KeyUses) {
-      std::optional<DictTarget> T;
+      const DictTarget *T = nullptr;
       for (unsigned S = K.Scope, Steps = 0; S < FF.Scopes.size() && Steps < MaxDepth && !T;
            S = FF.Scopes[S].Parent, ++Steps) {
         auto It = DictTargets.find(std::make_tuple(F, S, K.Dict));
         if (It != DictTargets.end())
-          T = It->second;
+          T = &It->second;
         if (S == 0)
           break;
       }
       if (!T && K.K != KeyUseFact::Kind::Load) {
         auto It = DictTargets.find(std::make_tuple(F, K.Scope, std::string("*")));
         if (It != DictTargets.end())
-          T = It->second;
+          T = &It->second;
       }
       if (!T)
         Unbound[{K.Scope, K.Dict}].push_back(&K);
-      PerFile[F].Direct.push_back(std::move(T));
+      PerFile[F].Direct.push_back(T);
     }
     for (auto &[Key, Group] : Unbound) {
       Plans.push_back(planKeyGroup(Group));
@@ -1435,7 +1512,7 @@ void Linker::bindKeys() {
   for (unsigned F = 0; F < Facts.size(); ++F) {
     const FileFacts &FF = *Facts[F];
     for (size_t I = 0; I < FF.KeyUses.size(); ++I)
-      if (const std::optional<DictTarget> &T = PerFile[F].Direct[I])
+      if (const DictTarget *T = PerFile[F].Direct[I])
         addKeyUse(F, FF.KeyUses[I], *T, 1.0, T->How);
     for (const std::vector<const KeyUseFact *> &Group : PerFile[F].Groups) {
       const KeyGroupChoice &C = Choices[NextChoice++];

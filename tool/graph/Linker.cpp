@@ -349,8 +349,8 @@ private:
   /// A best-match search for one group of unbound key uses, prepared with
   /// the key index: the literal keys that vote, the exact index's answer
   /// for each, and the candidate models ordered by how many keys they may
-  /// explain. The index keeps scratch state, so preparing is serial;
-  /// scoring a plan (scoreKeyGroup) reads only the models and is not.
+  /// explain. Planning marks models in a RootKeyIndex::Scratch of the
+  /// worker's; scoring a plan (scoreKeyGroup) reads only the models.
   struct KeyGroupPlan {
     size_t GroupSize = 0;
     std::vector<const KeyUseFact *> Keys;
@@ -363,7 +363,14 @@ private:
     const Model *Best = nullptr;
     double Confidence = 0;
   };
-  KeyGroupPlan planKeyGroup(const std::vector<const KeyUseFact *> &Group);
+  /// The keys of a group that vote in a best match (see planKeyGroup).
+  static std::vector<const KeyUseFact *>
+  votingKeys(const std::vector<const KeyUseFact *> &Group);
+  /// The plan for Group; the key index's marks go to S, so that workers
+  /// with a Scratch each plan at once. KeyIndex must be built when Group
+  /// has two voting keys.
+  KeyGroupPlan planKeyGroup(const std::vector<const KeyUseFact *> &Group,
+                            RootKeyIndex::Scratch &S) const;
   KeyGroupChoice scoreKeyGroup(const KeyGroupPlan &Plan) const;
   /// Built on the first best-match search for keys, once models are final.
   std::optional<RootKeyIndex> KeyIndex;
@@ -1322,27 +1329,31 @@ void Linker::classifyKeySpaces() {
   }
 }
 
-Linker::KeyGroupPlan
-Linker::planKeyGroup(const std::vector<const KeyUseFact *> &Group) {
-  KeyGroupPlan P;
-  P.GroupSize = Group.size();
+std::vector<const KeyUseFact *>
+Linker::votingKeys(const std::vector<const KeyUseFact *> &Group) {
   // State-dict keys are dotted (or `/`-separated) paths; `cfg["hidden"]`
   // is a dict of another kind and never a reason to pick a model.
   // A key whose leaf is not known (`f"{p}.{name}"`) fits every model: it
   // cannot tell them apart, so only keys with a literal leaf vote.
-  std::vector<const KeyUseFact *> &Keys = P.Keys;
+  std::vector<const KeyUseFact *> Keys;
   for (const KeyUseFact *K : Group)
     if (K->Pattern.find_first_of("./") != std::string::npos &&
         keyLeaf(K->Pattern).find('*') == std::string_view::npos)
       Keys.push_back(K);
+  return Keys;
+}
+
+Linker::KeyGroupPlan
+Linker::planKeyGroup(const std::vector<const KeyUseFact *> &Group,
+                     RootKeyIndex::Scratch &S) const {
+  KeyGroupPlan P;
+  P.GroupSize = Group.size();
+  P.Keys = votingKeys(Group);
+  std::vector<const KeyUseFact *> &Keys = P.Keys;
   if (Keys.size() < 2) {
     Keys.clear();
     return P;
   }
-  if (SameKeysAs.empty())
-    classifyKeySpaces();
-  if (!KeyIndex)
-    KeyIndex.emplace(Graph.Models, SameKeysAs);
   // A model's score is the number of keys it explains. Literal keys are
   // answered by the exact index for most models; the rest are asked of
   // candidate models only. Each model's bound (exact answers plus the keys
@@ -1359,18 +1370,24 @@ Linker::planKeyGroup(const std::vector<const KeyUseFact *> &Group) {
       Open.push_back(Keys[I]->Pattern);
       continue;
     }
-    P.Exact[I] = KeyIndex->exactExplainers(Keys[I]->Pattern);
+    P.Exact[I] = KeyIndex->exactExplainers(Keys[I]->Pattern, S);
     for (unsigned M : P.Exact[I])
       ++Bound[M];
   }
-  KeyIndex->countCandidates(Open, 1, [&](unsigned M, size_t N) {
-    if (KeyIndex->isExactModel(M))
-      Bound[M] += N;
-  });
-  KeyIndex->countCandidates(All, 1, [&](unsigned M, size_t N) {
-    if (!KeyIndex->isExactModel(M))
-      Bound[M] += N;
-  });
+  KeyIndex->countCandidates(
+      Open, 1,
+      [&](unsigned M, size_t N) {
+        if (KeyIndex->isExactModel(M))
+          Bound[M] += N;
+      },
+      S);
+  KeyIndex->countCandidates(
+      All, 1,
+      [&](unsigned M, size_t N) {
+        if (!KeyIndex->isExactModel(M))
+          Bound[M] += N;
+      },
+      S);
   for (const auto &[M, B] : Bound)
     if (B >= 2)
       P.Order.emplace_back(B, M);
@@ -1462,8 +1479,8 @@ void Linker::bindKeys() {
   Clock.lap("keys.targets");
   // The other key uses, grouped by (scope, dict), are bound by best match.
   // The searches are the costly part of linking a large tree and each is
-  // independent: prepared in file order (the key index is shared scratch),
-  // scored on the workers, and applied in file order, so Graph.KeyUses
+  // independent: planned and scored on the workers (each with its own
+  // marks in the key index) and applied in file order, so Graph.KeyUses
   // comes out as a serial run would leave it.
   struct FileKeys {
     /// Per KeyUses entry, the dict target it has (in DictTargets, whose
@@ -1473,7 +1490,7 @@ void Linker::bindKeys() {
     std::vector<std::vector<const KeyUseFact *>> Groups;
   };
   std::vector<FileKeys> PerFile(Facts.size());
-  std::vector<KeyGroupPlan> Plans;
+  bool AnyVotes = false; // Some group has two voting keys: build the index.
   for (unsigned F = 0; F < Facts.size(); ++F) {
     const FileFacts &FF = *Facts[F];
     std::map<std::pair<unsigned, std::string>, std::vector<const KeyUseFact *>> Unbound;
@@ -1498,16 +1515,27 @@ void Linker::bindKeys() {
       PerFile[F].Direct.push_back(T);
     }
     for (auto &[Key, Group] : Unbound) {
-      Plans.push_back(planKeyGroup(Group));
+      AnyVotes = AnyVotes || votingKeys(Group).size() >= 2;
       PerFile[F].Groups.push_back(std::move(Group));
     }
   }
-  Clock.lap("keys.plan");
-  std::vector<KeyGroupChoice> Choices(Plans.size());
-  parallelFor(Plans.size(), Jobs,
-              [&](size_t I) { Choices[I] = scoreKeyGroup(Plans[I]); });
-  Plans.clear();
-  Clock.lap("keys.score");
+  if (AnyVotes) {
+    if (SameKeysAs.empty())
+      classifyKeySpaces();
+    if (!KeyIndex)
+      KeyIndex.emplace(Graph.Models, SameKeysAs);
+  }
+  std::vector<const std::vector<const KeyUseFact *> *> Groups;
+  for (const FileKeys &Of : PerFile)
+    for (const auto &Group : Of.Groups)
+      Groups.push_back(&Group);
+  Clock.lap("keys.groups");
+  std::vector<KeyGroupChoice> Choices(Groups.size());
+  std::vector<RootKeyIndex::Scratch> Marks(workerCount(Jobs, Groups.size()));
+  parallelForWorkers(Groups.size(), Jobs, [&](size_t I, unsigned W) {
+    Choices[I] = scoreKeyGroup(planKeyGroup(*Groups[I], Marks[W]));
+  });
+  Clock.lap("keys.plan+score");
   size_t NextChoice = 0;
   for (unsigned F = 0; F < Facts.size(); ++F) {
     const FileFacts &FF = *Facts[F];

@@ -61,19 +61,26 @@ RootKeyIndex::RootKeyIndex(const std::vector<std::unique_ptr<Model>> &Models,
     }
   }
   ExactModel.resize(Models.size());
-  Count.assign(Models.size(), 0);
-  LastKey.assign(Models.size(), 0);
-  ExplainedFor.assign(Models.size(), 0);
+  prepare(Own);
 }
 
-void RootKeyIndex::addExplainer(unsigned M) {
-  if (ExplainedFor[M] == ExplainQuery)
+void RootKeyIndex::prepare(Scratch &S) const {
+  if (S.Count.size() == Models.size())
     return;
-  ExplainedFor[M] = ExplainQuery;
-  Explainers.push_back(M);
+  S.Count.assign(Models.size(), 0);
+  S.LastKey.assign(Models.size(), 0);
+  S.ExplainedFor.assign(Models.size(), 0);
 }
 
-void RootKeyIndex::lookupExact(const std::string &Key, int RequiredRole) {
+void RootKeyIndex::addExplainer(unsigned M, Scratch &S) const {
+  if (S.ExplainedFor[M] == S.ExplainQuery)
+    return;
+  S.ExplainedFor[M] = S.ExplainQuery;
+  S.Explainers.push_back(M);
+}
+
+void RootKeyIndex::lookupExact(const std::string &Key, int RequiredRole,
+                               Scratch &S) const {
   // The components a model's `*` could stand for: runs of digits.
   std::vector<std::pair<size_t, size_t>> Digits; // (begin, length)
   for (size_t Begin = 0; Begin <= Key.size();) {
@@ -103,32 +110,35 @@ void RootKeyIndex::lookupExact(const std::string &Key, int RequiredRole) {
       continue;
     for (const Holder &H : It->second)
       if (RequiredRole < 0 || H.TheRole == RequiredRole)
-        addExplainer(H.Model);
+        addExplainer(H.Model, S);
   }
 }
 
-void RootKeyIndex::add(const std::vector<unsigned> *Models, unsigned Stamp) {
+void RootKeyIndex::add(const std::vector<unsigned> *Models, unsigned Stamp,
+                       Scratch &S) const {
   if (!Models)
     return;
   for (unsigned M : *Models) {
-    if (LastKey[M] == Stamp)
+    if (S.LastKey[M] == Stamp)
       continue; // Counted for this key already.
-    LastKey[M] = Stamp;
-    if (Count[M]++ == 0)
-      Touched.push_back(M);
+    S.LastKey[M] = Stamp;
+    if (S.Count[M]++ == 0)
+      S.Touched.push_back(M);
   }
 }
 
-void RootKeyIndex::collect(const std::vector<std::string_view> &Keys) {
-  for (unsigned M : Touched)
-    Count[M] = 0;
-  Touched.clear();
+void RootKeyIndex::collect(const std::vector<std::string_view> &Keys,
+                           Scratch &S) const {
+  prepare(S);
+  for (unsigned M : S.Touched)
+    S.Count[M] = 0;
+  S.Touched.clear();
   auto Find = [](const auto &Map, const std::string &K) {
     auto It = Map.find(K);
     return It == Map.end() ? nullptr : &It->second;
   };
   for (std::string_view Key : Keys) {
-    unsigned Stamp = ++Query;
+    unsigned Stamp = ++S.Query;
     std::string_view Leaf = keyLeaf(Key);
     std::string_view Parent = keyLeaf(keyParent(Key));
     // The leaf itself, and the names of its role under other conventions.
@@ -141,15 +151,15 @@ void RootKeyIndex::collect(const std::vector<std::string_view> &Keys) {
     for (std::string_view L : Leaves) {
       std::string LeafKey(L);
       if (OpenUse) {
-        add(Find(ByLeaf, LeafKey), Stamp);
+        add(Find(ByLeaf, LeafKey), Stamp, S);
         continue;
       }
-      add(Find(ByParentLeaf, pairKey(Parent, L)), Stamp);
-      add(Find(OpenParentByLeaf, LeafKey), Stamp);
+      add(Find(ByParentLeaf, pairKey(Parent, L)), Stamp, S);
+      add(Find(OpenParentByLeaf, LeafKey), Stamp, S);
     }
-    add(&WildcardLeaf, Stamp);
+    add(&WildcardLeaf, Stamp, S);
   }
-  std::sort(Touched.begin(), Touched.end());
+  std::sort(S.Touched.begin(), S.Touched.end());
 }
 
 bool RootKeyIndex::isLiteral(std::string_view Key) {
@@ -160,48 +170,52 @@ bool RootKeyIndex::isLiteral(std::string_view Key) {
   return Key.find('*') == std::string_view::npos && DigitComponents <= 8;
 }
 
-std::vector<unsigned> RootKeyIndex::exactExplainers(std::string_view Key) {
-  ++ExplainQuery;
-  Explainers.clear();
-  lookupExact(std::string(Key), -1);
+std::vector<unsigned> RootKeyIndex::exactExplainers(std::string_view Key,
+                                                    Scratch &S) const {
+  prepare(S);
+  ++S.ExplainQuery;
+  S.Explainers.clear();
+  lookupExact(std::string(Key), -1, S);
   // The same role under another convention's name, as explainsKey has it.
   Role R = Conventions::current().roleOf(keyLeaf(Key));
   if (R == Role::Scale || R == Role::Shift) {
     std::string Parent(keyParent(Key));
     for (const std::string &Name : Conventions::current().namesOf(R))
       lookupExact(Parent.empty() ? Name : Parent + "." + Name,
-                  static_cast<int>(R));
+                  static_cast<int>(R), S);
   }
-  std::vector<unsigned> Out = Explainers;
+  std::vector<unsigned> Out = S.Explainers;
   std::sort(Out.begin(), Out.end());
   return Out;
 }
 
-const std::vector<unsigned> &RootKeyIndex::explainers(std::string_view Key) {
+const std::vector<unsigned> &RootKeyIndex::explainers(std::string_view Key,
+                                                     Scratch &S) const {
   if (isLiteral(Key)) {
-    std::vector<unsigned> Found = exactExplainers(Key);
-    ++ExplainQuery;
-    Explainers.clear();
+    std::vector<unsigned> Found = exactExplainers(Key, S);
+    ++S.ExplainQuery;
+    S.Explainers.clear();
     for (unsigned M : Found)
-      addExplainer(M);
+      addExplainer(M, S);
     for (unsigned M : NotExact)
       if (explainsKey(*Models[M], Key))
-        addExplainer(M);
-    return Explainers;
+        addExplainer(M, S);
+    return S.Explainers;
   }
   // The candidates (a superset of the explainers), each asked; a key whose
   // leaf is open may be explained by any model.
   std::vector<unsigned> Asked = Roots;
   if (keyLeaf(Key).find('*') == std::string_view::npos) {
-    collect({Key});
-    Asked = Touched;
+    collect({Key}, S);
+    Asked = S.Touched;
   }
-  ++ExplainQuery;
-  Explainers.clear();
+  prepare(S);
+  ++S.ExplainQuery;
+  S.Explainers.clear();
   for (unsigned M : Asked)
     if (explainsKey(*Models[M], Key))
-      addExplainer(M);
-  return Explainers;
+      addExplainer(M, S);
+  return S.Explainers;
 }
 
 } // namespace paramlint

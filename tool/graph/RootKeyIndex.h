@@ -28,6 +28,20 @@ struct Model;
 
 class RootKeyIndex {
 public:
+  /// What one query marks and counts per model. Queries only read the
+  /// index itself, so threads that each bring a Scratch may ask at once;
+  /// the overloads without one use the index's own.
+  class Scratch {
+    friend class RootKeyIndex;
+    std::vector<unsigned> Explainers;
+    std::vector<unsigned> ExplainedFor; ///< Per model: the last key stamp.
+    unsigned ExplainQuery = 0;
+    std::vector<size_t> Count;     ///< Per model, for the current query.
+    std::vector<unsigned> LastKey; ///< Per model: the key it was last counted for.
+    std::vector<unsigned> Touched; ///< Models with Count > 0, sorted at the end.
+    unsigned Query = 0;
+  };
+
   /// Indexes the root models among Models (positions in Models), which
   /// must outlive the index and not change while it is used. With
   /// FirstOfSpace (per model, the first model with the same key space),
@@ -42,7 +56,11 @@ public:
   /// as written and as a `*` index, and its role-equivalent names the same
   /// way. Other keys, and models whose keys the exact index cannot hold,
   /// are asked explainsKey().
-  const std::vector<unsigned> &explainers(std::string_view Key);
+  const std::vector<unsigned> &explainers(std::string_view Key) {
+    return explainers(Key, Own);
+  }
+  /// The same with S's marks; valid until S's next query.
+  const std::vector<unsigned> &explainers(std::string_view Key, Scratch &S) const;
 
   /// Whether the exact index can answer for Key: no `*`, and few enough
   /// all-digit components to try each both ways.
@@ -50,7 +68,10 @@ public:
   /// Whether model M's keys are all in the exact index.
   bool isExactModel(unsigned M) const { return ExactModel[M]; }
   /// The exactly indexed models that explain a literal Key, sorted.
-  std::vector<unsigned> exactExplainers(std::string_view Key);
+  std::vector<unsigned> exactExplainers(std::string_view Key) {
+    return exactExplainers(Key, Own);
+  }
+  std::vector<unsigned> exactExplainers(std::string_view Key, Scratch &S) const;
 
   /// For each key pattern (its leaf literal), how many of the patterns
   /// each root model is a candidate for (a candidate may explain the key;
@@ -59,17 +80,24 @@ public:
   template <typename Fn>
   void countCandidates(const std::vector<std::string_view> &Keys,
                        size_t MinCount, Fn &&F) {
-    collect(Keys);
-    for (unsigned M : Touched)
-      if (Count[M] >= MinCount)
-        F(M, Count[M]);
+    countCandidates(Keys, MinCount, F, Own);
+  }
+  template <typename Fn>
+  void countCandidates(const std::vector<std::string_view> &Keys,
+                       size_t MinCount, Fn &&F, Scratch &S) const {
+    collect(Keys, S);
+    for (unsigned M : S.Touched)
+      if (S.Count[M] >= MinCount)
+        F(M, S.Count[M]);
   }
 
 private:
   /// Joins a parent component and a leaf into one lookup key.
   static std::string pairKey(std::string_view Parent, std::string_view Leaf);
-  void collect(const std::vector<std::string_view> &Keys);
-  void add(const std::vector<unsigned> *Models, unsigned Stamp);
+  void collect(const std::vector<std::string_view> &Keys, Scratch &S) const;
+  void add(const std::vector<unsigned> *Models, unsigned Stamp, Scratch &S) const;
+  /// Sizes S's per-model vectors for this index.
+  void prepare(Scratch &S) const;
 
   std::unordered_map<std::string, std::vector<unsigned>> ByParentLeaf;
   std::unordered_map<std::string, std::vector<unsigned>> OpenParentByLeaf;
@@ -90,16 +118,9 @@ private:
   std::vector<unsigned> NotExact;
   std::vector<bool> ExactModel; ///< Per position in Models.
 
-  void addExplainer(unsigned M);
-  void lookupExact(const std::string &Key, int RequiredRole);
-  std::vector<unsigned> Explainers;
-  std::vector<unsigned> ExplainedFor; ///< Per model: the last key stamp.
-  unsigned ExplainQuery = 0;
-
-  std::vector<size_t> Count;    ///< Per model, for the current query.
-  std::vector<unsigned> LastKey; ///< Per model: the key it was last counted for.
-  std::vector<unsigned> Touched; ///< Models with Count > 0, sorted at the end.
-  unsigned Query = 0;
+  void addExplainer(unsigned M, Scratch &S) const;
+  void lookupExact(const std::string &Key, int RequiredRole, Scratch &S) const;
+  Scratch Own;
 };
 
 } // namespace paramlint

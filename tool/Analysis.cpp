@@ -248,10 +248,14 @@ CandidateFiles candidateFiles(const std::string &FromDir, unsigned Level,
 /// imports), transitively, so that names resolve as Python would.
 ///
 /// Looking the inputs' imports up is a file-system probe per candidate
-/// path, on a tree the size of diffusers thousands: they are probed on the
-/// workers first (each distinct (directory, level, module) once, each
-/// directory listed once: DirectoryListings.h), and the serial walk below,
-/// which decides in input order what is read, takes their answers.
+/// path, on a tree the size of diffusers thousands: they are probed first
+/// (each distinct (directory, level, module) once, each directory listed
+/// once: DirectoryListings.h), and the walk below, which decides in input
+/// order what is read, takes their answers. The probes run on one thread:
+/// on two workers they took longer than on one (110-130 ms against 70-90
+/// ms for the 24,336 lookups of the benchmark corpus, each worker busy all
+/// along), the directory reads and path lookups of neighbouring files
+/// contending in the kernel.
 void addImportedFiles(Analysis &A,
                       const std::map<std::string, std::string> &Contents,
                       const std::function<FileFacts(const SourceFile &)> &Extract,
@@ -275,7 +279,7 @@ void addImportedFiles(Analysis &A,
   };
   for (size_t I = 0; I < A.InputCount; ++I)
     NumberDir(I);
-  // The distinct lookups of the inputs, probed on the workers.
+  // The distinct lookups of the inputs.
   std::map<Lookup, size_t> Probed;
   std::vector<std::pair<size_t, const std::pair<unsigned, std::string> *>> ToProbe;
   for (size_t I = 0; I < A.InputCount; ++I)
@@ -288,10 +292,9 @@ void addImportedFiles(Analysis &A,
                                         FromPath.begin() + A.InputCount);
   DirectoryListings Dirs;
   std::vector<CandidateFiles> Answers(ToProbe.size());
-  parallelFor(ToProbe.size(), Jobs, [&](size_t K) {
+  for (size_t K = 0; K < ToProbe.size(); ++K)
     Answers[K] = candidateFiles(FromDir[ToProbe[K].first], ToProbe[K].second->first,
                                 ToProbe[K].second->second, Known, Dirs);
-  });
   // (directory, level, module) → already looked up.
   std::set<Lookup> Tried;
   for (size_t I = 0; I < A.Files.size(); ++I) {

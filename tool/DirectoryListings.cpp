@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -21,12 +20,7 @@ struct DirectoryListings::Listing {
   std::unordered_map<std::string, unsigned char> Types;
 };
 
-namespace {
-/// Numbers the caches, so a thread's index never outlives its cache.
-std::atomic<uint64_t> NextId{1};
-} // namespace
-
-DirectoryListings::DirectoryListings() : Id(NextId++) {}
+DirectoryListings::DirectoryListings() = default;
 DirectoryListings::~DirectoryListings() = default;
 
 namespace {
@@ -41,26 +35,6 @@ bool mustFollow(unsigned char Type) {
 
 const DirectoryListings::Listing &
 DirectoryListings::listing(const std::string &Dir) {
-  // Each thread keeps its own index of the listings it has asked for: the
-  // probes of a run ask a few hundred directories a hundred thousand times,
-  // and with two workers the shared lock moved between the cores (and made
-  // one wait) on nearly every probe. A listing never changes once stored.
-  thread_local uint64_t Owner = 0;
-  thread_local std::unordered_map<std::string, const Listing *> Mine;
-  if (Owner != Id) {
-    Mine.clear();
-    Owner = Id;
-  }
-  auto Seen = Mine.find(Dir);
-  if (Seen != Mine.end())
-    return *Seen->second;
-  const Listing &L = sharedListing(Dir);
-  Mine.emplace(Dir, &L);
-  return L;
-}
-
-const DirectoryListings::Listing &
-DirectoryListings::sharedListing(const std::string &Dir) {
   {
     std::lock_guard<std::mutex> Guard(Lock);
     auto It = Listings.find(Dir);

@@ -21,7 +21,6 @@
 #ifndef PARAMLINT_DIRECTORYLISTINGS_H
 #define PARAMLINT_DIRECTORYLISTINGS_H
 
-#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,13 +42,8 @@ private:
   struct Listing;
   /// The listing of Dir (absolute, normal), read on first use.
   const Listing &listing(const std::string &Dir);
-  /// listing() behind the lock.
-  const Listing &sharedListing(const std::string &Dir);
   std::mutex Lock;
   std::unordered_map<std::string, std::unique_ptr<Listing>> Listings;
-  /// Tells this cache from an earlier one at the same address, for the
-  /// threads' own indexes of it (listing()).
-  uint64_t Id;
 };
 
 } // namespace paramlint

@@ -3,7 +3,7 @@
 PRESET ?= release
 BIN := build/$(PRESET)/paramlint
 
-.PHONY: all bootstrap bootstrap-test configure build demo test test-fast test-asan fuzz bench \
+.PHONY: all bootstrap bootstrap-test configure build demo test test-fast test-asan test-tsan fuzz bench \
         install clean
 
 all: build
@@ -63,6 +63,15 @@ test-asan: bootstrap-test
 	  $(ASAN_ENV) ctest --preset asan; \
 	fi
 
+# The suites that run work on several threads in one process (the parallel
+# link, interning, directory listings, the caches, analyze()), built with
+# ThreadSanitizer; a reported race fails its test. Not part of `make test`
+# (a third full build): run it after changing what runs on the workers.
+test-tsan: bootstrap-test
+	@test -f build/tsan/build.ninja || cmake --preset tsan
+	cmake --build --preset tsan -j2
+	ctest --preset tsan
+
 # `make fuzz FUZZ_SECONDS=N`: every fuzz target for N seconds, one after the
 # other, growing its corpus in build/fuzz/corpus (fuzz/run.sh); a target
 # that crashes leaves its input in build/fuzz/artifacts and fails the run
@@ -83,4 +92,4 @@ bench: build
 	./bench/run.sh
 
 clean:
-	rm -rf build/dev build/release build/asan
+	rm -rf build/dev build/release build/asan build/tsan

@@ -1599,14 +1599,27 @@ void Linker::buildModels() {
   // Which classes are modules, asked in class order before any worker
   // starts: a cycle of bases is cut where this order meets it, whatever
   // the number of workers.
-  // The names of the bases, which that reads, resolved on the workers
-  // first (a name resolves alike whoever asks it first).
+  // The names of the bases, which that reads, and of the classes members
+  // are built from, which the trees read, resolved on the workers first
+  // and shared (a name resolves alike whoever asks it first): a tree holds
+  // its submodules' trees, so otherwise every worker resolved the names of
+  // the files that many models build from again.
+  auto Callees = [&](unsigned F, const ModuleExpr &E, const auto &Self) -> void {
+    if (!E.Callee.empty())
+      resolve(F, E.Callee);
+    for (const auto &Child : E.Children)
+      Self(F, Child.second, Self);
+  };
   onWorkers(
       Facts.size(),
       [&](size_t F) {
-        for (const ClassFact &C : Facts[F]->Classes)
+        for (const ClassFact &C : Facts[F]->Classes) {
           for (const std::string &Base : C.Bases)
             resolve(F, Base);
+          for (const MemberFact &M : C.Members)
+            if (M.Kind == MemberKind::Module)
+              Callees(F, M.Value, Callees);
+        }
       },
       /*ShareNames=*/true);
   std::vector<std::pair<unsigned, unsigned>> Classes;

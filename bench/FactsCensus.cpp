@@ -61,6 +61,10 @@ struct Census {
   template <typename T> static size_t vec(const std::vector<T> &V) {
     return V.capacity() * sizeof(T);
   }
+  /// A boxed list: the box (a std::vector) and its elements.
+  template <typename T> static size_t vec(const BoxedVector<T> &V) {
+    return V.empty() ? 0 : sizeof(std::vector<T>) + V.capacity() * sizeof(T);
+  }
   size_t path(const std::vector<PathSegment> &P) {
     size_t B = vec(P);
     for (const PathSegment &S : P)

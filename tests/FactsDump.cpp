@@ -29,7 +29,9 @@ public:
     value(*O);
     OS << ")";
   }
-  template <class T> void value(const std::vector<T> &V) {
+  template <class T> void value(const std::vector<T> &V) { list(V); }
+  template <class T> void value(const BoxedVector<T> &V) { list(V); }
+  template <class List> void list(const List &V) {
     OS << "[";
     for (size_t I = 0; I < V.size(); ++I) {
       if (I)
@@ -127,8 +129,8 @@ public:
            "Root", Root, "Path", Path, "Where", Where);
   }
   void value(const AccessFact &X) {
-    const auto &[K, Scope, Root, RootWhere, Path, Called, Sources,
-                 ValueIsParameter, Statement] = X;
+    const auto &[K, Called, ValueIsParameter, Scope, Root, RootWhere, Path,
+                 Sources, Statement] = X;
     fields("Access", "K", K, "Scope", Scope, "Root", Root, "RootWhere",
            RootWhere, "Path", Path, "Called", Called, "Sources", Sources,
            "ValueIsParameter", ValueIsParameter, "Statement", Statement);

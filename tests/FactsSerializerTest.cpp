@@ -195,13 +195,13 @@ FileFacts richFacts() {
   F.Bindings.push_back(
       {BindingFact::Kind::Instance, 0, "gpt", "GPT", "", {}, {44, 47}});
   F.Accesses.push_back({AccessFact::Kind::Mutate,
+                        true,
+                        true,
                         1,
                         "gpt",
                         {50, 53},
                         {Attr, Index},
-                        true,
-                        {{"params", {"blocks", "*", "g"}, {60, 66}}},
-                        true,
+                        std::vector<SourceName>{{"params", {"blocks", "*", "g"}, {60, 66}}},
                         {50, 90}});
   F.Calls.push_back(
       {1, "utils.load", {"gpt", ""}, {{"strict", "s"}}, {91, 95}});

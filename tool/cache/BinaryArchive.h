@@ -17,6 +17,7 @@
 #ifndef PARAMLINT_CACHE_BINARYARCHIVE_H
 #define PARAMLINT_CACHE_BINARYARCHIVE_H
 
+#include "graph/BoxedVector.h"
 #include "graph/Symbol.h"
 
 #include <cstdint>
@@ -73,6 +74,12 @@ private:
       io(*O);
   }
   template <class T> void io(const std::vector<T> &V) {
+    number(V.size());
+    for (const T &X : V)
+      io(X);
+  }
+  /// As a std::vector: the box is not part of the format.
+  template <class T> void io(const BoxedVector<T> &V) {
     number(V.size());
     for (const T &X : V)
       io(X);
@@ -193,6 +200,11 @@ private:
       if (!Ok)
         return;
     }
+  }
+  template <class T> void io(BoxedVector<T> &V) {
+    std::vector<T> Items;
+    io(Items);
+    V = std::move(Items);
   }
   template <class A, class B> void io(std::pair<A, B> &Pair) {
     io(Pair.first);

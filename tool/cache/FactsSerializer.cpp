@@ -106,7 +106,8 @@ struct FactsSchema {
 
   template <class Ar, class T>
   static std::enable_if_t<IsField<T, AccessFact>> fields(Ar &A, T &X) {
-    auto &[K, Scope, Root, RootWhere, Path, Called, Sources, ValueIsParameter,
+    // Declared packed (Facts.h), written in the order of before.
+    auto &[K, Called, ValueIsParameter, Scope, Root, RootWhere, Path, Sources,
            Statement] = X;
     A(K, Scope, Root, RootWhere, Path, Called, Sources, ValueIsParameter,
       Statement);

@@ -13,6 +13,7 @@
 #ifndef PARAMLINT_GRAPH_FACTS_H
 #define PARAMLINT_GRAPH_FACTS_H
 
+#include "graph/BoxedVector.h"
 #include "graph/Symbol.h"
 
 #include <cstdint>
@@ -248,29 +249,34 @@ struct BindingFact {
 };
 
 /// An attribute chain rooted at a plain variable, as a loader uses it.
+/// The most numerous fact (212 thousand on the benchmark corpus), so its
+/// fields are packed into 64 bytes: the small ones first, and the sources,
+/// which only writes have, in a box (graph/BoxedVector.h).
 struct AccessFact {
-  enum class Kind {
+  enum class Kind : uint8_t {
     Read,   ///< `assign(gpt.norm.scale, ...)`, `x = m.a.b`.
     Write,  ///< `gpt.norm.scale = ...` (the chain is the target).
     Mutate, ///< `m.a.weight.copy_(t)`, `m.a.weight.data = t`.
   };
   Kind K = Kind::Read;
+  /// The chain is the callee of a call: `m.eval()` reads method `eval`.
+  bool Called = false;
+  /// The written value constructs a parameter (`nn.Parameter(...)`) or goes
+  /// through a helper that does (`assign(...)`); a plain write of such a
+  /// value registers a new parameter.
+  bool ValueIsParameter = false;
   unsigned Scope = 0;
   Symbol Root;
   Span RootWhere;
   /// Segments after the root. For Mutate, the tensor method or `.data`
   /// that made it a mutation is not part of the path.
   std::vector<PathSegment> Path;
-  /// The chain is the callee of a call: `m.eval()` reads method `eval`.
-  bool Called = false;
   /// Names the written value comes from (Write and Mutate only).
-  std::vector<SourceName> Sources;
-  /// The written value constructs a parameter (`nn.Parameter(...)`) or goes
-  /// through a helper that does (`assign(...)`); a plain write of such a
-  /// value registers a new parameter.
-  bool ValueIsParameter = false;
+  BoxedVector<SourceName> Sources;
   Span Statement; ///< The whole statement, for messages and fixes.
 };
+static_assert(sizeof(void *) != 8 || sizeof(AccessFact) == 64,
+              "AccessFact is packed into 64 bytes; keep it so");
 
 /// A call to a named function: enough to bind function parameters to the
 /// variables passed at call sites. Only calls that pass at least one plain

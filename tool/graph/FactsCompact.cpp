@@ -16,6 +16,9 @@ template <typename T> void shrink(std::vector<T> &V) {
   V.swap(Exact);
 }
 
+/// A boxed list: no box when empty, else no spare capacity.
+template <typename T> void shrink(BoxedVector<T> &V) { V.shrink_to_fit(); }
+
 } // namespace
 
 void compactFacts(FileFacts &F) {

@@ -1,7 +1,7 @@
 //===- bench/BareParse.cpp - The parse floor as a command -----------------===//
 ///
 /// \file
-/// `bare_parse [-j N] PATH...`: discovers the inputs exactly as `paramlint
+/// `bare_parse [-j N] [--arena] PATH...`: discovers the inputs exactly as `paramlint
 /// check` does, reads them (notebooks joined into their code cells), and
 /// parses each with tree-sitter-python and walks its tree once, on N threads
 /// that take the next file as `analyze()` does — and nothing else. It is the
@@ -16,6 +16,7 @@
 #include "SourceFile.h"
 #include "cxx/CxxFrontend.h"
 #include "python/Notebook.h"
+#include "python/ParseArena.h"
 #include "python/PythonFrontend.h"
 
 #include <llvm/Support/Error.h>
@@ -31,6 +32,11 @@
 using namespace paramlint;
 
 namespace {
+
+/// `--arena`: parse each file in a ParseArenaScope, as `check` does, so
+/// that the floor can be timed with the runtime's allocations in the arena
+/// too (bench/compare.sh prints it as a row of its own).
+bool UseArena = false;
 
 /// The same limit as `analyze()`'s: larger files are skipped.
 constexpr size_t MaxFileBytes = 32u << 20;
@@ -58,6 +64,9 @@ size_t parseOne(const DiscoveredPath &In, size_t &Bytes) {
     return 0;
   }
   Bytes += Text.size();
+  if (!UseArena)
+    return parsePythonOnly(Text);
+  py::ParseArenaScope Arena;
   return parsePythonOnly(Text);
 }
 
@@ -68,14 +77,16 @@ int main(int Argc, char **Argv) {
   unsigned Jobs = 0; // One worker per core, as `check` has it.
   std::vector<std::string> Paths;
   for (int I = 1; I < Argc; ++I) {
-    if ((!std::strcmp(Argv[I], "-j") || !std::strcmp(Argv[I], "--jobs")) &&
+    if (!std::strcmp(Argv[I], "--arena"))
+      UseArena = true;
+    else if ((!std::strcmp(Argv[I], "-j") || !std::strcmp(Argv[I], "--jobs")) &&
         I + 1 < Argc)
       Jobs = std::max(1, std::atoi(Argv[++I]));
     else
       Paths.push_back(Argv[I]);
   }
   if (Paths.empty()) {
-    std::fprintf(stderr, "usage: bare_parse [-j N] PATH...\n");
+    std::fprintf(stderr, "usage: bare_parse [-j N] [--arena] PATH...\n");
     return 2;
   }
   std::vector<DiscoveredPath> Inputs = discoverInputs(Paths);

@@ -19,8 +19,11 @@
 #                     node_modules/.bin/ast-grep under /tmp/astgrep); when none
 #                     is found its rows are skipped
 # paramlint is linked with jemalloc (PARAMLINT_JEMALLOC), bare_parse with
-# glibc's malloc; so that the floor stays honest, bare_parse is timed with
-# both, and the ratios are printed against each.
+# glibc's malloc; and paramlint parses each file in an arena
+# (python/ParseArena.h). So that the floor stays honest, bare_parse is timed
+# three ways (glibc, jemalloc, jemalloc with the arena: `bare_parse_arena`,
+# the same allocation as paramlint's), and the ratios are printed against
+# each.
 # On a shared machine wall time is inflated by other processes; CPU time
 # (what the process itself spent) and peak RSS are the figures to compare.
 set -euo pipefail
@@ -67,6 +70,9 @@ for ((R = 0; R < RUNS; R++)); do
           "bare_parse|$BUILD/bench/bare_parse -j $J $CORPUS")
     [[ -n $JEMALLOC ]] &&
       CMDS+=("bare_parse_je|env LD_PRELOAD=$JEMALLOC $BUILD/bench/bare_parse -j $J $CORPUS")
+    # The floor with tree-sitter's allocations in the parse arena, as
+    # `check` makes them (python/ParseArena.h), and the rest in jemalloc.
+    CMDS+=("bare_parse_arena|env ${JEMALLOC:+LD_PRELOAD=$JEMALLOC} $BUILD/bench/bare_parse --arena -j $J $CORPUS")
     [[ -n $SG ]] && CMDS+=("ast-grep|$SG scan -j $J $CORPUS")
     for C in "${CMDS[@]}"; do
       NAME=${C%%|*} CMD=${C#*|}
@@ -86,14 +92,18 @@ for line in open(sys.argv[1]):
     rows.setdefault((name, int(jobs)), []).append((float(wall), float(cpu), int(rss)))
 med = {k: tuple(statistics.median(r[i] for r in v) for i in range(3)) for k, v in rows.items()}
 # Ratios to the bare parse with glibc's malloc and, when timed, with jemalloc.
-print(f"{'tool':14s} {'jobs':>4s} {'wall s':>8s} {'cpu s':>8s} {'RSS MiB':>8s} {'cpu/parse':>10s} "
-      f"{'wall/parse':>10s} {'cpu/parse_je':>12s} {'wall/parse_je':>13s}")
+print(f"{'tool':16s} {'jobs':>4s} {'wall s':>8s} {'cpu s':>8s} {'RSS MiB':>8s} {'cpu/parse':>10s} "
+      f"{'wall/parse':>10s} {'cpu/parse_je':>12s} {'wall/parse_je':>13s} "
+      f"{'cpu/parse_arena':>15s} {'wall/parse_arena':>16s}")
 for (name, jobs), (w, c, m) in sorted(med.items(), key=lambda kv: (kv[0][1], kv[0][0])):
     pw, pc, _ = med.get(("bare_parse", jobs), (w, c, 0))
-    line = f"{name:14s} {jobs:4d} {w:8.2f} {c:8.2f} {m / 1024:8.1f} {c / pc:9.2f}x {w / pw:9.2f}x"
-    if ("bare_parse_je", jobs) in med:
-        jw, jc, _ = med[("bare_parse_je", jobs)]
-        line += f" {c / jc:11.2f}x {w / jw:12.2f}x"
+    line = f"{name:16s} {jobs:4d} {w:8.2f} {c:8.2f} {m / 1024:8.1f} {c / pc:9.2f}x {w / pw:9.2f}x"
+    for floor, width in (("bare_parse_je", 12), ("bare_parse_arena", 15)):
+        if (floor, jobs) in med:
+            fw, fc, _ = med[(floor, jobs)]
+            line += f" {c / fc:{width - 1}.2f}x {w / fw:{width}.2f}x"
+        else:
+            line += f" {'-':>{width}s} {'-':>{width + 1}s}"
     print(line)
 jobs = sorted({j for _, j in med})
 if len(jobs) > 1:

@@ -3256,6 +3256,9 @@ FileFacts extractPythonFactsWithin(const SourceFile &File, double TimeoutSeconds
     return Facts;
   }
   bool TimedOut = false;
+  // The tree and everything the extraction keeps of it die before the
+  // arena: nothing in the facts points into the tree.
+  py::ParseArenaScope Arena;
   py::TreePtr Tree = py::parseWithThreadParser(
       File.text(), static_cast<uint64_t>(std::max(0.0, TimeoutSeconds) * 1e6),
       &TimedOut);

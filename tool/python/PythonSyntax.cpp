@@ -169,13 +169,20 @@ TreePtr parseWithThreadParser(const std::string &Text, uint64_t TimeoutMicros,
     *TimedOut = false;
   if (Text.size() > std::numeric_limits<uint32_t>::max())
     return nullptr;
-  thread_local ThreadParser TP;
-  ts_parser_set_timeout_micros(TP.Parser, TimeoutMicros);
-  TreePtr Tree(ts_parser_parse_string(TP.Parser, nullptr, Text.data(),
+  // Inside an arena scope its own parser, made in the arena; the thread's
+  // heap parser is first made outside any scope (else it would be made in
+  // an arena and dropped with it).
+  TSParser *Parser = ParseArenaScope::parser();
+  if (!Parser) {
+    thread_local ThreadParser TP;
+    Parser = TP.Parser;
+  }
+  ts_parser_set_timeout_micros(Parser, TimeoutMicros);
+  TreePtr Tree(ts_parser_parse_string(Parser, nullptr, Text.data(),
                                       static_cast<uint32_t>(Text.size())));
   if (!Tree && TimeoutMicros) {
     // A halted parse would resume on the next call: start afresh instead.
-    ts_parser_reset(TP.Parser);
+    ts_parser_reset(Parser);
     if (TimedOut)
       *TimedOut = true;
   }

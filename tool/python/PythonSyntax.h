@@ -12,6 +12,7 @@
 #define PARAMLINT_PYTHON_PYTHONSYNTAX_H
 
 #include "graph/Facts.h"
+#include "python/ParseArena.h"
 #include "python/SubtreeReader.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -140,13 +141,18 @@ struct Grammar {
   static const Grammar &get();
 };
 
-/// Deletes a tree on scope exit.
+/// Deletes a tree on scope exit; a tree parsed inside a ParseArenaScope is
+/// left to the arena, which drops it whole when the scope ends.
 struct TreeDeleter {
-  void operator()(TSTree *T) const { ts_tree_delete(T); }
+  void operator()(TSTree *T) const {
+    if (!ParseArenaScope::owns(T))
+      ts_tree_delete(T);
+  }
 };
 using TreePtr = std::unique_ptr<TSTree, TreeDeleter>;
 
-/// Parses Text with this thread's parser; null if tree-sitter refuses (a
+/// Parses Text with this thread's parser (the ParseArenaScope's, when one
+/// is alive on the thread); null if tree-sitter refuses (a
 /// text longer than 4 GiB) or the parse ran past TimeoutMicros (0: no
 /// limit), which TimedOut then says.
 TreePtr parseWithThreadParser(const std::string &Text, uint64_t TimeoutMicros = 0,

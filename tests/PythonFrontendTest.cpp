@@ -1,6 +1,7 @@
 //===- PythonFrontendTest.cpp - Facts from Python source ------------------===//
 
 #include "python/PythonFrontend.h"
+#include "python/PythonSyntax.h"
 
 #include <gtest/gtest.h>
 
@@ -776,6 +777,19 @@ TEST(PythonFrontendTest, DeepNestingDoesNotCrash) {
   EXPECT_EQ(E.Scopes.size(), 1u);
   EXPECT_EQ(E.Problems.size(), 1u);
   EXPECT_GT(parsePythonOnly(Ifs), 5000u);
+}
+
+// The guard counts at most one stack entry per byte: its limit is first
+// passed by the byte after it, and texts within it are not scanned.
+TEST(PythonFrontendTest, OverflowGuardBoundary) {
+  EXPECT_EQ(py::findParserOverflowRisk(std::string(50000, '(')), std::nullopt);
+  EXPECT_EQ(py::findParserOverflowRisk(std::string(50001, '(')),
+            std::optional<uint32_t>(50000));
+  // `x`, `=` and one entry per `-`: the 50,001st entry is the last `-`.
+  EXPECT_EQ(py::findParserOverflowRisk("x = " + std::string(49998, '-')),
+            std::nullopt);
+  EXPECT_EQ(py::findParserOverflowRisk("x = " + std::string(49999, '-')),
+            std::optional<uint32_t>(50002));
 }
 
 TEST(PythonFrontendTest, RandomBytesDoNotCrash) {

@@ -193,6 +193,11 @@ std::optional<uint32_t> findParserOverflowRisk(std::string_view Text) {
   // Far below 65536, since reductions and error recovery add entries.
   constexpr uint32_t Limit = 50000;
   const size_t N = Text.size();
+  // Every entry counted below is a token of at least one byte, and nothing
+  // else raises the total: a text of at most Limit bytes cannot pass it.
+  // (Most files are that small, so most never pay for the scan.)
+  if (N <= Limit)
+    return std::nullopt;
   uint32_t Total = 0; // Estimated stack entries.
   uint32_t Level = 0; // Of which pending at the innermost bracket level.
   // Per open bracket: the enclosing level's count, and whether the bracket

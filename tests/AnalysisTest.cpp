@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <mutex>
 #include <set>
 #include <thread>
@@ -112,4 +114,45 @@ TEST(AnalysisTest, JobsBoundTheWorkerThreads) {
     if (Jobs == 1)
       EXPECT_EQ(Threads, std::set<std::thread::id>{std::this_thread::get_id()});
   }
+}
+
+TEST(AnalysisTest, ImportsFindPackagesSymlinksAndAncestors) {
+  // The files the import walk reads: a dotted module in a package, a
+  // relative import, a module in a linked directory, a sibling of an
+  // ancestor; and none for modules outside the tree.
+  TempDir T;
+  T.write("proj/pkg/__init__.py", "");
+  T.write("proj/pkg/sub/__init__.py", "from .blocks import Block\n");
+  T.write("proj/pkg/sub/blocks.py", "import torch.nn as nn\nclass Block(nn.Module):\n    pass\n");
+  T.write("real/linked.py", "import numpy\n");
+  T.write("shared.py", "import os\n");
+  std::string L = T.write("proj/app/load.py",
+                          "import torch\nfrom pkg.sub import Block\nimport lib.linked\n"
+                          "import shared\nimport numpy.linalg\n");
+  std::filesystem::create_directory_symlink(T.file("real"), T.file("proj/app/lib"));
+  auto A = analyze({L}, {});
+  ASSERT_TRUE(static_cast<bool>(A)) << llvm::toString(A.takeError());
+  std::vector<std::string> Read;
+  for (const auto &F : (*A)->Files)
+    Read.push_back(std::filesystem::path(F->path())
+                       .lexically_relative(std::filesystem::path(T.file("")).parent_path())
+                       .string());
+  EXPECT_EQ(Read, (std::vector<std::string>{"proj/app/load.py", "proj/pkg/sub/__init__.py",
+                                            "proj/app/lib/linked.py", "shared.py",
+                                            "proj/pkg/sub/blocks.py"}));
+}
+
+TEST(AnalysisTest, AnInputNotOnDiskStopsTheImportSearch) {
+  // `model` from proj/ is first looked for as proj/model.py: an input of
+  // the run even though it does not exist (a PL001), so the search stops
+  // there and the ancestor's model.py is not read.
+  TempDir T;
+  T.write("model.py", ModelPy);
+  std::string L = T.write("proj/load.py", LoaderPy);
+  auto A = analyze({L, T.file("proj/model.py")}, {});
+  ASSERT_TRUE(static_cast<bool>(A)) << llvm::toString(A.takeError());
+  EXPECT_EQ((*A)->Files.size(), 2u);
+  auto B = analyze({L}, {});
+  ASSERT_TRUE(static_cast<bool>(B)) << llvm::toString(B.takeError());
+  EXPECT_EQ((*B)->Files.size(), 2u) << "the ancestor's model.py is read";
 }

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 using namespace paramlint;
 using paramlint::test::TempDir;
@@ -51,4 +53,64 @@ TEST(DirectoryListingsTest, ListingIsTakenOnce) {
   EXPECT_FALSE(Dirs.isRegularFile(T.file("pkg/b.py")));
   DirectoryListings Fresh;
   EXPECT_TRUE(Fresh.isRegularFile(T.file("pkg/b.py")));
+}
+
+TEST(DirectoryListingsTest, WalkingComponentsAnswersAsPaths) {
+  // A caller walking a candidate component by component (the import
+  // probes) gets isRegularFile's answer for the whole path.
+  TempDir T;
+  T.write("pkg/model.py", "x = 1\n");
+  T.write("pkg/sub/__init__.py", "");
+  T.write("pkg/sub/deep/mod.py", "");
+  fs::create_directory_symlink(T.file("pkg/sub"), T.file("pkg/linkdir"));
+  fs::create_symlink(T.file("pkg/model.py"), T.file("pkg/link.py"));
+  const std::vector<std::vector<std::string>> Walks = {
+      {"pkg", "model.py"},          {"pkg", "sub", "__init__.py"},
+      {"pkg", "sub", "deep", "mod.py"}, {"pkg", "linkdir", "deep", "mod.py"},
+      {"pkg", "link.py"},           {"pkg", "model.py", "x.py"},
+      {"pkg", "missing", "a.py"},   {"nope", "sub", "__init__.py"},
+      {"pkg", "sub"}};
+  DirectoryListings Dirs;
+  const DirectoryListings::Directory &Top = Dirs.directory(T.file(""));
+  for (const auto &W : Walks) {
+    const DirectoryListings::Directory *D = &Top;
+    std::string Rel;
+    for (size_t I = 0; I + 1 < W.size(); ++I) {
+      D = &Dirs.subdirectory(*D, W[I]);
+      Rel += W[I] + "/";
+    }
+    Rel += W.back();
+    std::error_code EC;
+    bool Expected = fs::is_regular_file(T.file(Rel), EC);
+    EXPECT_EQ(Dirs.isRegularFile(*D, W.back()), Expected) << Rel;
+    EXPECT_EQ(Dirs.isRegularFile(T.file(Rel)), Expected) << Rel << " (as a path)";
+  }
+  // A directory that does not exist, asked by its path, has no entries.
+  EXPECT_FALSE(Dirs.isRegularFile(Dirs.directory(T.file("nope/a")), "b.py"));
+}
+
+TEST(DirectoryListingsTest, ThreadsShareOneListing) {
+  // Several threads asking at once see one listing per directory (run
+  // under ThreadSanitizer by `make test-tsan`).
+  TempDir T;
+  for (int I = 0; I < 8; ++I)
+    T.write("d" + std::to_string(I) + "/m.py", "");
+  DirectoryListings Dirs;
+  std::vector<std::thread> Threads;
+  std::atomic<int> Wrong{0};
+  for (int W = 0; W < 4; ++W)
+    Threads.emplace_back([&, W] {
+      for (int I = 0; I < 8; ++I) {
+        int J = (I + W) % 8;
+        std::string Dir = "d" + std::to_string(J);
+        if (!Dirs.isRegularFile(T.file(Dir + "/m.py")) ||
+            Dirs.isRegularFile(T.file(Dir + "/n.py")) ||
+            !Dirs.isRegularFile(Dirs.subdirectory(Dirs.directory(T.file("")), Dir),
+                                "m.py"))
+          ++Wrong;
+      }
+    });
+  for (std::thread &Th : Threads)
+    Th.join();
+  EXPECT_EQ(Wrong.load(), 0);
 }

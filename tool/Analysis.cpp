@@ -30,6 +30,8 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 
@@ -243,80 +245,161 @@ CandidateFiles candidateFiles(const std::string &FromDir, unsigned Level,
   return Out;
 }
 
+/// candidateFiles for a run whose every known file exists, walking the
+/// listings' tree instead of building and splitting candidate paths:
+/// nearly every import names a module that is not in the project
+/// (`torch`), and was tens of path strings, each split and hashed again,
+/// for one answer (candidateFiles took 60% of the import phase). Each
+/// importing directory's base directories are found once. Only a
+/// candidate that exists is spelled out, as candidateFiles spells it.
+class ImportProbe {
+public:
+  explicit ImportProbe(DirectoryListings &Dirs) : Dirs(Dirs) {}
+
+  /// candidateFiles(FromDir, Level, Module, Known, Dirs) for a Known set
+  /// whose files all exist; Dir numbers FromDir.
+  CandidateFiles find(unsigned Dir, const std::string &FromDir, unsigned Level,
+                      const std::string &Module) {
+    if (Module.find('/') != std::string::npos) // Not a dotted name: as it reads.
+      return candidateFiles(FromDir, Level, Module, {}, Dirs);
+    std::vector<std::string_view> Parts;
+    for (size_t Begin = 0; Begin <= Module.size();) {
+      size_t Dot = std::min(Module.find('.', Begin), Module.size());
+      if (Dot > Begin)
+        Parts.push_back(std::string_view(Module).substr(Begin, Dot - Begin));
+      Begin = Dot + 1;
+    }
+    // K counts the candidates as moduleCandidatePaths lists them.
+    size_t K = 0;
+    auto Found = [&] {
+      return CandidateFiles{
+          {std::move(moduleCandidatePaths(FromDir, Level, Module)[K]), true}};
+    };
+    for (const DirectoryListings::Directory *Base : bases(Dir, FromDir, Level)) {
+      if (Parts.empty()) {
+        if (Dirs.isRegularFile(*Base, "__init__.py"))
+          return Found();
+        ++K;
+        continue;
+      }
+      const DirectoryListings::Directory *D = Base;
+      for (size_t I = 0; I + 1 < Parts.size(); ++I)
+        D = &Dirs.subdirectory(*D, Parts[I]);
+      Name.assign(Parts.back());
+      Name += ".py";
+      if (Dirs.isRegularFile(*D, Name))
+        return Found();
+      ++K;
+      if (Dirs.isRegularFile(Dirs.subdirectory(*D, Parts.back()), "__init__.py"))
+        return Found();
+      ++K;
+    }
+    return {};
+  }
+
+private:
+  DirectoryListings &Dirs;
+  /// (directory number, level) → moduleBaseDirectories as listings.
+  std::map<std::pair<unsigned, unsigned>,
+           std::vector<const DirectoryListings::Directory *>>
+      Bases;
+  std::string Name; ///< `<leaf>.py`, one buffer for every probe.
+
+  const std::vector<const DirectoryListings::Directory *> &
+  bases(unsigned Dir, const std::string &FromDir, unsigned Level) {
+    auto [It, New] = Bases.try_emplace({Dir, Level});
+    if (New)
+      for (const std::string &B : moduleBaseDirectories(FromDir, Level))
+        It->second.push_back(&Dirs.directory(B));
+    return It->second;
+  }
+};
+
+/// Where one file's imports are looked for: its absolute path, its
+/// directory and the modules it imports. Computed on the worker that
+/// extracted the file (ImportSite::of), so that the serial import walk
+/// starts from them.
+struct ImportSite {
+  std::string Path; ///< Absolute and normal.
+  std::string Dir;  ///< Path's directory.
+  std::vector<std::pair<unsigned, std::string>> Modules;
+
+  static ImportSite of(const SourceFile &File, const FileFacts &Facts) {
+    std::filesystem::path P = absolutePath(File.path());
+    return ImportSite{P.string(), P.parent_path().string(), importedModules(Facts)};
+  }
+};
+
 /// Reads the project files the analysed files import but the user did not
 /// name (a pre-commit run passes only the changed loader, not the model it
-/// imports), transitively, so that names resolve as Python would.
+/// imports), transitively, so that names resolve as Python would. Sites
+/// holds each input's ImportSite.
 ///
 /// Looking the inputs' imports up is a file-system probe per candidate
-/// path, on a tree the size of diffusers thousands: they are probed first
-/// (each distinct (directory, level, module) once, each directory listed
-/// once: DirectoryListings.h), and the walk below, which decides in input
-/// order what is read, takes their answers. The probes run on one thread:
-/// on two workers they took longer than on one (110-130 ms against 70-90
-/// ms for the 24,336 lookups of the benchmark corpus, each worker busy all
-/// along), the directory reads and path lookups of neighbouring files
-/// contending in the kernel.
-void addImportedFiles(Analysis &A,
+/// path, on a tree the size of diffusers thousands: each distinct
+/// (directory, level, module) is probed once, each directory listed once,
+/// and each probe is a walk of the listings' tree (DirectoryListings.h,
+/// ImportProbe). The walk runs on one thread, in input order, which
+/// decides what is read; on the benchmark corpus it takes about 10 ms (70-90
+/// ms when each candidate was a path string to split and hash and every
+/// lookup was hashed twice).
+void addImportedFiles(Analysis &A, std::vector<ImportSite> Sites,
                       const std::map<std::string, std::string> &Contents,
-                      const std::function<FileFacts(const SourceFile &)> &Extract,
-                      unsigned Jobs) {
+                      const std::function<FileFacts(const SourceFile &)> &Extract) {
   // (importing directory, level, module), the directory by its number in
-  // DirIds: tens of thousands of lookups compare numbers before names.
-  using Lookup = std::tuple<unsigned, unsigned, std::string>;
-  std::vector<std::string> FromPath(A.Files.size()), FromDir(A.Files.size());
-  std::vector<std::vector<std::pair<unsigned, std::string>>> Modules(A.Files.size());
-  auto Locate = [&](size_t I) {
-    std::filesystem::path P = absolutePath(A.Files[I]->path());
-    FromPath[I] = P.string();
-    FromDir[I] = P.parent_path().string();
-    Modules[I] = importedModules(A.Facts[I]);
+  // DirIds, the module a view of the string in Sites (each site's Modules
+  // is not changed after it is made, and moving a vector keeps its
+  // elements where they are).
+  using Lookup = std::tuple<unsigned, unsigned, std::string_view>;
+  struct LookupHash {
+    size_t operator()(const Lookup &L) const {
+      return std::hash<std::string_view>()(std::get<2>(L)) ^
+             (size_t(std::get<0>(L)) << 8 | std::get<1>(L)) * 0x9E3779B97F4A7C15ull;
+    }
   };
-  parallelFor(A.InputCount, Jobs, Locate);
   std::unordered_map<std::string, unsigned> DirIds;
   std::vector<unsigned> DirOf;
+  DirectoryListings Dirs;
+  std::vector<const DirectoryListings::Directory *> DirNodes;
   auto NumberDir = [&](size_t I) {
-    DirOf.push_back(DirIds.emplace(FromDir[I], DirIds.size()).first->second);
+    auto [It, New] = DirIds.emplace(Sites[I].Dir, DirIds.size());
+    if (New)
+      DirNodes.push_back(&Dirs.directory(Sites[I].Dir));
+    DirOf.push_back(It->second);
   };
   for (size_t I = 0; I < A.InputCount; ++I)
     NumberDir(I);
-  // The distinct lookups of the inputs.
-  std::map<Lookup, size_t> Probed;
-  std::vector<std::pair<size_t, const std::pair<unsigned, std::string> *>> ToProbe;
-  for (size_t I = 0; I < A.InputCount; ++I)
-    for (const auto &LM : Modules[I])
-      if (!LM.second.empty() &&
-          Probed.emplace(Lookup{DirOf[I], LM.first, LM.second}, ToProbe.size())
-              .second)
-        ToProbe.push_back({I, &LM});
-  std::unordered_set<std::string> Known(FromPath.begin(),
-                                        FromPath.begin() + A.InputCount);
-  DirectoryListings Dirs;
-  std::vector<CandidateFiles> Answers(ToProbe.size());
-  for (size_t K = 0; K < ToProbe.size(); ++K)
-    Answers[K] = candidateFiles(FromDir[ToProbe[K].first], ToProbe[K].second->first,
-                                ToProbe[K].second->second, Known, Dirs);
-  // (directory, level, module) → already looked up.
-  std::set<Lookup> Tried;
+  std::unordered_set<std::string> Known;
+  // An input that is not on disk (given as contents) is a candidate even
+  // so: then every candidate path is spelled out and looked for in Known.
+  bool AllKnownExist = true;
+  for (size_t I = 0; I < A.InputCount; ++I) {
+    const ImportSite &S = Sites[I];
+    Known.insert(S.Path);
+    size_t NameAt = S.Dir.size() + (S.Dir.empty() || S.Dir.back() != '/');
+    AllKnownExist = AllKnownExist && S.Path.size() > NameAt &&
+                    Dirs.isRegularFile(*DirNodes[DirOf[I]],
+                                       std::string_view(S.Path).substr(NameAt));
+  }
+  ImportProbe Probe(Dirs);
+  // Each distinct lookup is answered and acted on where the walk meets it
+  // first. (The answers do not depend on the files read meanwhile: they
+  // are regular files, which every answer lists anyway.)
+  std::unordered_set<Lookup, LookupHash> Tried;
+  Tried.reserve(4 * A.InputCount);
   for (size_t I = 0; I < A.Files.size(); ++I) {
     if (A.Files.size() >= A.InputCount + MaxContextFiles)
       break;
     if (I >= A.InputCount) { // A file read here: its imports are new.
-      FromPath.emplace_back();
-      FromDir.emplace_back();
-      Modules.emplace_back();
-      Locate(I);
+      Sites.push_back(ImportSite::of(*A.Files[I], A.Facts[I]));
       NumberDir(I);
     }
-    for (const auto &[Level, Module] : Modules[I]) {
-      Lookup Key{DirOf[I], Level, Module};
-      if (Module.empty() || !Tried.insert(Key).second)
+    for (const auto &[Level, Module] : Sites[I].Modules) {
+      if (Module.empty() || !Tried.emplace(DirOf[I], Level, Module).second)
         continue;
-      auto It = Probed.find(Key);
-      CandidateFiles Fresh;
-      const CandidateFiles &Candidates =
-          It != Probed.end()
-              ? Answers[It->second]
-              : (Fresh = candidateFiles(FromDir[I], Level, Module, Known, Dirs));
+      CandidateFiles Candidates =
+          AllKnownExist ? Probe.find(DirOf[I], Sites[I].Dir, Level, Module)
+                        : candidateFiles(Sites[I].Dir, Level, Module, Known, Dirs);
       for (const auto &[C, Regular] : Candidates) {
         if (Known.count(C))
           break;
@@ -444,6 +527,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   // When each file was done and by which worker: the tail of the phase
   // (one worker still busy, the others out of files) for `--timings`.
   std::vector<std::pair<Clock::time_point, std::thread::id>> Finished(N);
+  std::vector<ImportSite> Sites(N);
   parallelFor(N, Jobs, [&](size_t I) {
     Read[I] = load(Inputs[I], Options.Contents);
     // C++ is parsed below, all units in one run.
@@ -451,6 +535,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
       Result->Facts[I] = Extract(*Read[I].File);
       releaseText(Read[I]);
     }
+    Sites[I] = ImportSite::of(*Read[I].File, Result->Facts[I]);
     Finished[I] = {Clock::now(), std::this_thread::get_id()};
     if (Options.Progress)
       Options.Progress(++Done, N);
@@ -463,8 +548,10 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   std::vector<std::string> LoadProblems; // For the run key.
   extractCxx(Read, Result->Facts, Options, Jobs, Cache.get(), Sink, Result->Notes);
   for (size_t I = 0; I < N; ++I) {
-    if (Read[I].File && Read[I].File->kind() == SourceKind::Cxx)
+    if (Read[I].File && Read[I].File->kind() == SourceKind::Cxx) {
       releaseText(Read[I]);
+      Sites[I].Modules = importedModules(Result->Facts[I]);
+    }
     LoadProblems.push_back(Read[I].Problem.value_or(""));
     Result->Files.push_back(std::move(Read[I].File));
     const SourceFile *File = Result->Files.back().get();
@@ -483,7 +570,7 @@ analyze(const std::vector<std::string> &Paths, const AnalysisOptions &Options) {
   Result->Times.AfterExtract = Since(Step);
   Step = Clock::now();
   Result->InputCount = N;
-  addImportedFiles(*Result, Options.Contents, Extract, Jobs);
+  addImportedFiles(*Result, std::move(Sites), Options.Contents, Extract);
   Result->Times.Imports = Since(Step);
   Result->Times.Extract = Since(Start);
   Step = Clock::now();

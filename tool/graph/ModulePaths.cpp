@@ -76,10 +76,8 @@ static std::string relativeModulePath(const std::string &Module) {
   return Rel;
 }
 
-/// The directories an import is looked for in, most likely first (see
-/// moduleCandidates), computed on strings.
-static std::vector<std::string> baseDirectories(const std::string &FromDir,
-                                                unsigned Level) {
+std::vector<std::string> moduleBaseDirectories(const std::string &FromDir,
+                                               unsigned Level) {
   std::vector<std::string> Out;
   std::string Dir = FromDir;
   if (Level > 0) {
@@ -108,7 +106,7 @@ std::vector<std::string> moduleKeyCandidates(const std::string &FromDir,
                                              const std::string &Module) {
   std::string Rel = relativeModulePath(Module);
   std::vector<std::string> Out;
-  for (const std::string &Base : baseDirectories(FromDir, Level))
+  for (const std::string &Base : moduleBaseDirectories(FromDir, Level))
     Out.push_back(Rel.empty() ? Base : joinPath(Base, Rel));
   return Out;
 }
@@ -118,7 +116,7 @@ std::vector<std::string> moduleCandidatePaths(const std::string &FromDir,
                                               const std::string &Module) {
   std::string Rel = relativeModulePath(Module);
   std::vector<std::string> Out;
-  for (const std::string &Base : baseDirectories(FromDir, Level)) {
+  for (const std::string &Base : moduleBaseDirectories(FromDir, Level)) {
     if (Rel.empty()) {
       Out.push_back(joinPath(Base, "__init__.py"));
       continue;

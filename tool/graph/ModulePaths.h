@@ -39,6 +39,14 @@ std::vector<std::string> moduleKeyCandidates(const std::string &FromDir,
                                              unsigned Level,
                                              const std::string &Module);
 
+/// The directories moduleCandidates looks for `import Module` (Level
+/// leading dots) in, most likely first, from the importing file's
+/// directory FromDir (absolute, normalised): each holds that module as
+/// `<base>/a/b.py` or `<base>/a/b/__init__.py` (`<base>/__init__.py` for
+/// an empty module).
+std::vector<std::string> moduleBaseDirectories(const std::string &FromDir,
+                                               unsigned Level);
+
 /// moduleCandidates' files as strings, from the importing file's directory
 /// FromDir (absolute, normalised), without std::filesystem::path's
 /// splitting: the analysis probes these for every import of every file.

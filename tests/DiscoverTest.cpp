@@ -101,6 +101,20 @@ TEST(DiscoverTest, EachFileOnce) {
             (std::vector<std::string>{"a.py", "d/b.py"}));
 }
 
+TEST(DiscoverTest, EachFileOnceUnderDirectoriesSpelledTwoWays) {
+  // A file under a directory is known by the directory's normal form and
+  // its name: `d/..` (normal form with a trailing `/`) and the directory
+  // itself name the same files.
+  TempDir T;
+  T.write("a.py", "");
+  T.write("d/b.py", "");
+  T.write("d/e/c.py", "");
+  auto Found = discoverInputs({T.path() + "/d/..", T.path(), T.path() + "/d/../d",
+                               T.path() + "/d/e/c.py"});
+  EXPECT_EQ(summarize(Found, T.path()),
+            (std::vector<std::string>{"d/../a.py", "d/../d/b.py", "d/../d/e/c.py"}));
+}
+
 TEST(DiscoverTest, KeepsTheUsersSpellingOfRelativePaths) {
   TempDir T;
   T.write("examples/gpt2-swap/model.py", "");

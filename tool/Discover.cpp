@@ -1,9 +1,9 @@
 //===- Discover.cpp - From command-line paths to input files --------------===//
 ///
 /// \file
-/// Walks the user's paths with std::filesystem's error_code overloads only,
-/// so that a vanishing file or an unreadable directory becomes a Problem on
-/// that path, never an exception.
+/// Walks the user's paths with error codes only (std::filesystem's
+/// error_code overloads, POSIX calls), so that a vanishing file or an
+/// unreadable directory becomes a Problem on that path, never an exception.
 ///
 //===----------------------------------------------------------------------===//
 #include "Discover.h"
@@ -11,10 +11,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <filesystem>
+#include <memory>
 #include <set>
+#include <string_view>
 #include <system_error>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace paramlint {
@@ -37,12 +41,6 @@ bool isSkippedDirectory(const std::string &Name) {
          std::end(Skipped);
 }
 
-bool hasInputExtension(const fs::path &P) {
-  std::string Ext = P.extension().string();
-  return Ext == ".py" || Ext == ".pyi" || Ext == ".ipynb" || Ext == ".cpp" ||
-         Ext == ".cc" || Ext == ".cxx" || Ext == ".h" || Ext == ".hpp";
-}
-
 /// A short lower-case reason, as in "no such file or directory".
 std::string describe(std::error_code Ec) {
   if (Ec == std::errc::no_such_file_or_directory)
@@ -59,39 +57,61 @@ std::string describe(std::error_code Ec) {
   return M;
 }
 
+/// The normalised absolute form of Spelling: each input's identity.
+std::string keyOf(const std::string &Spelling) {
+  std::error_code Ec;
+  fs::path Abs = fs::absolute(Spelling, Ec);
+  return (Ec ? fs::path(Spelling) : Abs).lexically_normal().string();
+}
+
+/// Key/Name for a directory entry's Name (one component, neither `.` nor
+/// `..`): what keyOf gives for the entry when Key is its directory's.
+std::string childKey(const std::string &Key, const std::string &Name) {
+  return !Key.empty() && Key.back() == '/' ? Key + Name : Key + "/" + Name;
+}
+
+std::string describeErrno(int Errno) {
+  return describe(std::error_code(Errno, std::generic_category()));
+}
+
 /// Collects the inputs; Seen holds the normalised absolute form of every
 /// path already emitted so that each file appears once.
+///
+/// Directories are read with `readdir`, whose entry types spare a `stat`
+/// per entry, and their files are opened relative to the directory's
+/// descriptor: on a tree of thousands of files the path lookups of `open`
+/// and `lstat` and std::filesystem's path splitting were most of the
+/// discovery (25 ms on the benchmark corpus, all of it before any worker
+/// starts).
 class Walker {
 public:
   std::vector<DiscoveredPath> Out;
 
   void addRoot(const std::string &Spelling) {
     if (Spelling.empty()) {
-      emit(Spelling, "no such file or directory");
+      emit(Spelling, keyOf(Spelling), "no such file or directory");
       return;
     }
     std::error_code Ec;
     // Explicit paths follow symlinks: the user named the target.
     fs::file_status St = fs::status(Spelling, Ec);
     if (Ec) {
-      emit(Spelling, describe(Ec));
+      emit(Spelling, keyOf(Spelling), describe(Ec));
       return;
     }
     if (fs::is_directory(St)) {
-      walk(Spelling);
+      walk(Spelling, keyOf(Spelling));
       return;
     }
-    addFile(Spelling, St);
+    addFile(Spelling, keyOf(Spelling), fs::is_regular_file(St), AT_FDCWD,
+            Spelling);
   }
 
 private:
   std::set<std::string> Seen;
 
-  void emit(const std::string &Spelling, std::string Problem) {
-    std::error_code Ec;
-    fs::path Abs = fs::absolute(Spelling, Ec);
-    std::string Key =
-        (Ec ? fs::path(Spelling) : Abs).lexically_normal().string();
+  void emit(const std::string &Spelling, const std::string &Key,
+            std::string Problem) {
     if (!Seen.insert(Key).second)
       return;
     Out.push_back({Spelling, std::move(Problem)});
@@ -100,83 +120,114 @@ private:
   static constexpr const char *NotRegular =
       "not a regular file (a FIFO, socket or device): skipped";
 
-  /// A file is taken if it is regular and can be opened; anything else
-  /// (a FIFO or device, which reading could block on forever) is a Problem.
-  void addFile(const std::string &Spelling, fs::file_status St) {
-    if (!fs::is_regular_file(St)) {
-      emit(Spelling, NotRegular);
+  /// A file is taken if it is regular and can be opened (Name, relative to
+  /// the directory DirFd); anything else (a FIFO or device, which reading
+  /// could block on forever) is a Problem.
+  void addFile(const std::string &Spelling, const std::string &Key,
+               bool Regular, int DirFd, const std::string &Name) {
+    if (!Regular) {
+      emit(Spelling, Key, NotRegular);
       return;
     }
-    int Fd = ::open(Spelling.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    int Fd = ::openat(DirFd, Name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (Fd < 0) {
-      emit(Spelling, describe(std::error_code(errno, std::generic_category())));
+      emit(Spelling, Key, describeErrno(errno));
       return;
     }
     ::close(Fd);
-    emit(Spelling, "");
+    emit(Spelling, Key, "");
   }
 
   /// Displayed child path: `dir/name`, keeping the user's spelling of the
-  /// directory but not a leading `./`.
+  /// directory but not a leading `./` (as std::filesystem::path's `/`
+  /// joins them).
   static std::string child(const std::string &Dir, const std::string &Name) {
-    if (Dir == "." || Dir == "./")
+    if (Dir == "." || Dir == "./" || Dir.empty())
       return Name;
-    return (fs::path(Dir) / Name).string();
+    return Dir.back() == '/' ? Dir + Name : Dir + "/" + Name;
   }
 
-  void walk(const std::string &Spelling) {
-    std::error_code Ec;
-    fs::directory_iterator It(Spelling, Ec);
-    if (Ec) {
-      emit(Spelling, describe(Ec));
+  /// The extension as std::filesystem::path::extension has it, for a name
+  /// that does not start with a dot.
+  static bool hasInputExtension(const std::string &Name) {
+    size_t Dot = Name.rfind('.');
+    if (Dot == std::string::npos || Dot == 0)
+      return false;
+    std::string_view Ext = std::string_view(Name).substr(Dot);
+    return Ext == ".py" || Ext == ".pyi" || Ext == ".ipynb" || Ext == ".cpp" ||
+           Ext == ".cc" || Ext == ".cxx" || Ext == ".h" || Ext == ".hpp";
+  }
+
+  /// Takes the inputs under the directory Spelling, whose keyOf is Key.
+  void walk(const std::string &Spelling, const std::string &Key) {
+    int Fd = ::open(Spelling.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *Dir = Fd < 0 ? nullptr : ::fdopendir(Fd);
+    if (!Dir) {
+      int Errno = errno;
+      if (Fd >= 0)
+        ::close(Fd);
+      emit(Spelling, Key, describeErrno(Errno));
       return;
     }
+    std::unique_ptr<DIR, int (*)(DIR *)> Closer(Dir, ::closedir);
     struct Entry {
       std::string Name;
-      fs::file_status Link; ///< The entry itself, symlinks not followed.
+      unsigned char Type; ///< The entry itself, symlinks not followed.
     };
     std::vector<Entry> Entries;
-    for (fs::directory_iterator End; It != End; It.increment(Ec)) {
-      std::error_code StEc;
-      fs::file_status Link = It->symlink_status(StEc);
-      if (StEc)
-        continue; // Vanished while listing.
-      Entries.push_back({It->path().filename().string(), Link});
+    for (;;) {
+      errno = 0;
+      struct dirent *E = ::readdir(Dir);
+      if (!E) {
+        if (errno)
+          emit(Spelling, Key, describeErrno(errno));
+        break;
+      }
+      if (std::strcmp(E->d_name, ".") == 0 || std::strcmp(E->d_name, "..") == 0)
+        continue;
+      unsigned char Type = E->d_type;
+      if (Type == DT_UNKNOWN) {
+        struct stat St;
+        if (::fstatat(Fd, E->d_name, &St, AT_SYMLINK_NOFOLLOW) != 0)
+          continue; // Vanished while listing.
+        Type = S_ISDIR(St.st_mode)   ? DT_DIR
+               : S_ISLNK(St.st_mode) ? DT_LNK
+               : S_ISREG(St.st_mode) ? DT_REG
+                                     : DT_FIFO;
+      }
+      Entries.push_back({E->d_name, Type});
     }
-    if (Ec)
-      emit(Spelling, describe(Ec));
     std::sort(Entries.begin(), Entries.end(),
               [](const Entry &A, const Entry &B) { return A.Name < B.Name; });
 
     for (const Entry &E : Entries) {
-      std::string Path = child(Spelling, E.Name);
       // Hidden files too: editors leave `.#name.py` lock links and
       // `.name.py.swp` files next to the user's code.
       if (!E.Name.empty() && E.Name[0] == '.')
         continue;
-      if (fs::is_directory(E.Link)) {
+      if (E.Type == DT_DIR) {
         if (!isSkippedDirectory(E.Name))
-          walk(Path);
+          walk(child(Spelling, E.Name), childKey(Key, E.Name));
         continue;
       }
       if (!hasInputExtension(E.Name))
         continue;
-      if (fs::is_symlink(E.Link)) {
+      std::string Path = child(Spelling, E.Name);
+      if (E.Type == DT_LNK) {
         // Never enter a linked directory (loops); a linked file is taken.
-        std::error_code TEc;
-        fs::file_status Target = fs::status(Path, TEc);
-        if (TEc) {
-          emit(Path, describe(TEc));
+        struct stat Target;
+        if (::fstatat(Fd, E.Name.c_str(), &Target, 0) != 0) {
+          emit(Path, childKey(Key, E.Name), describeErrno(errno));
           continue;
         }
-        if (fs::is_directory(Target))
+        if (S_ISDIR(Target.st_mode))
           continue;
-        addFile(Path, Target);
+        addFile(Path, childKey(Key, E.Name), S_ISREG(Target.st_mode), Fd, E.Name);
         continue;
       }
       // A FIFO, socket or device with a source's name is reported, never
       // opened: reading it could block or never end.
-      addFile(Path, E.Link);
+      addFile(Path, childKey(Key, E.Name), E.Type == DT_REG, Fd, E.Name);
     }
   }
 };

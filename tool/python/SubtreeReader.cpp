@@ -68,7 +68,8 @@ constexpr uint16_t VisibleBit = 1, NamedBit = 2, ExtraBit = 4;
 /// or, when its lowest bit is set, a small leaf packed into the word itself
 /// (byte 0: the inline bit, then visible, named, extra; byte 1 the symbol;
 /// bytes 4-7 padding columns, padding rows in the low nibble, padding
-/// bytes, size bytes; an inline leaf never spans a line).
+/// bytes, size bytes; an inline leaf never spans a line). list() decodes
+/// the word itself.
 class Slot {
 public:
   explicit Slot(const void *Where) { std::memcpy(&Word, Where, sizeof Word); }
@@ -77,47 +78,25 @@ public:
   const HeapSubtree &heap() const {
     return *reinterpret_cast<const HeapSubtree *>(static_cast<uintptr_t>(Word));
   }
-  uint16_t flags() const {
-    return isInline() ? static_cast<uint16_t>((Word >> 1) & 7) : heap().Flags;
-  }
-  bool visible() const { return flags() & VisibleBit; }
-  bool named() const { return flags() & NamedBit; }
-  bool extra() const { return flags() & ExtraBit; }
   uint32_t childCount() const { return isInline() ? 0 : heap().ChildCount; }
   uint32_t visibleChildCount() const {
     return childCount() ? heap().VisibleChildCount : 0;
   }
-  /// The children array, which the runtime allocates right before the
-  /// record.
-  const uint64_t *children() const {
-    return reinterpret_cast<const uint64_t *>(&heap()) - heap().ChildCount;
-  }
-  Length padding() const {
-    if (!isInline())
-      return heap().Padding;
-    return Length{byte(6), static_cast<uint32_t>(byte(5) & 0xF), byte(4)};
-  }
-  Length size() const {
-    if (!isInline())
-      return heap().Size;
-    return Length{byte(7), 0, byte(7)};
-  }
 
 private:
-  uint32_t byte(unsigned I) const {
-    return static_cast<uint32_t>((Word >> (8 * I)) & 0xFF);
-  }
   uint64_t Word;
 };
 
-/// Advances a position by a length, as the runtime adds them.
-inline void advance(Length &At, const Length &By) {
-  At.Bytes += By.Bytes;
-  if (By.Row > 0) {
-    At.Row += By.Row;
-    At.Column = By.Column;
+/// Advances a position by a length, as the runtime adds them (in scalars:
+/// see list()).
+inline void advance(uint32_t &Bytes, uint32_t &Row, uint32_t &Column,
+                    uint32_t ByBytes, uint32_t ByRows, uint32_t ByColumns) {
+  Bytes += ByBytes;
+  if (ByRows > 0) {
+    Row += ByRows;
+    Column = ByColumns;
   } else {
-    At.Column += By.Column;
+    Column += ByColumns;
   }
 }
 
@@ -242,82 +221,131 @@ void SubtreeReader::list(TSNode N, ChildList &Out) const {
   const Slot Top(N.id);
   if (Top.childCount() == 0)
     return;
+  // The listing's length is the node's visible child count (the self-check
+  // compares the two), so the vector grows at most once, here.
+  Out.Kids.reserve(Top.heap().VisibleChildCount);
   // One level per subtree being read: N, then the hidden subtrees the walk
   // descends into (a hidden node's children are listed in its place, as the
   // cursor does). A child's field is its own in its parent's production,
-  // else the field its hidden parent has in the level above. The level
-  // being read lives in locals; the ones above it wait on a stack.
+  // else the field its hidden parent has in the level above.
+  //
+  // The level being read lives in scalar locals and each child is written
+  // straight into Out: with the level as a struct copied on every descent
+  // and the child built on the stack and copied into the vector, the loop
+  // stalled on store forwarding (narrow stores read back as wide loads),
+  // which was most of this function's time.
   struct Level {
     const uint64_t *Kids;
-    uint32_t Count;
-    uint32_t Index;
-    uint32_t Structural; ///< Children so far that are not extras.
-    const TSSymbol *Aliases; ///< Null for production 0 (no aliases, no fields).
-    const TSFieldId *Fields; ///< The production's row of FieldAt.
+    uint32_t Count, Index, Structural;
+    const TSSymbol *Aliases;
+    const TSFieldId *Fields;
     TSFieldId Inherited;
-    Length At; ///< Where the last child ended (the first one starts).
+    uint32_t Bytes, Row, Column;
   };
   const TSLanguage &Lang = *Language;
-  auto Enter = [&](const Slot &S, TSFieldId Inherited, Length At) {
-    Level L{S.children(), S.childCount(), 0, 0, nullptr, nullptr, Inherited,
-            At};
-    if (const uint16_t Production = S.heap().ProductionId) {
-      L.Aliases = Lang.alias_sequences +
-                  static_cast<size_t>(Production) * Lang.max_alias_sequence_length;
-      L.Fields = FieldAt.data() + static_cast<size_t>(Production) * FieldStride;
-    }
-    return L;
-  };
   llvm::SmallVector<Level, 8> Above;
-  Level L = Enter(Top, 0, Length{N.context[0], N.context[1], N.context[2]});
+  const uint64_t *Kids = nullptr;
+  uint32_t Count = 0, Index = 0, Structural = 0;
+  const TSSymbol *Aliases = nullptr; // Null for production 0 (no aliases, no fields).
+  const TSFieldId *Fields = nullptr; // The production's row of FieldAt.
+  TSFieldId Inherited = 0;
+  // Where the last child ended (the first one starts where its parent does).
+  uint32_t Bytes = N.context[0], Row = N.context[1], Column = N.context[2];
+  auto Enter = [&](const HeapSubtree &H) {
+    Kids = reinterpret_cast<const uint64_t *>(&H) - H.ChildCount;
+    Count = H.ChildCount;
+    Index = 0;
+    Structural = 0;
+    Aliases = nullptr;
+    Fields = nullptr;
+    if (const uint16_t Production = H.ProductionId) {
+      Aliases = Lang.alias_sequences +
+                static_cast<size_t>(Production) * Lang.max_alias_sequence_length;
+      Fields = FieldAt.data() + static_cast<size_t>(Production) * FieldStride;
+    }
+  };
+  Enter(Top.heap());
   while (true) {
-    if (L.Index == L.Count) {
+    if (Index == Count) {
       if (Above.empty())
         return;
-      L = Above.pop_back_val();
+      const Level &L = Above.back();
+      Kids = L.Kids;
+      Count = L.Count;
+      Index = L.Index;
+      Structural = L.Structural;
+      Aliases = L.Aliases;
+      Fields = L.Fields;
+      Inherited = L.Inherited;
+      Bytes = L.Bytes;
+      Row = L.Row;
+      Column = L.Column;
+      Above.pop_back();
       continue;
     }
-    const uint64_t *Where = L.Kids + L.Index;
-    const Slot C(Where);
+    const uint64_t *Where = Kids + Index;
+    const uint64_t W = *Where;
+    // The child's padding and size, its flags and whether it has children
+    // of its own, from the word (an inline leaf) or the record.
+    uint32_t PadBytes, PadRows, PadColumns, SizeBytes, SizeRows, SizeColumns;
+    uint16_t Flags;
+    uint32_t Visible = 0;
+    const HeapSubtree *H = nullptr;
+    if (W & 1) {
+      PadBytes = static_cast<uint32_t>((W >> 48) & 0xFF);
+      PadRows = static_cast<uint32_t>((W >> 40) & 0xF);
+      PadColumns = static_cast<uint32_t>((W >> 32) & 0xFF);
+      SizeBytes = SizeColumns = static_cast<uint32_t>(W >> 56);
+      SizeRows = 0;
+      Flags = static_cast<uint16_t>((W >> 1) & 7);
+    } else {
+      H = reinterpret_cast<const HeapSubtree *>(static_cast<uintptr_t>(W));
+      PadBytes = H->Padding.Bytes;
+      PadRows = H->Padding.Row;
+      PadColumns = H->Padding.Column;
+      SizeBytes = H->Size.Bytes;
+      SizeRows = H->Size.Row;
+      SizeColumns = H->Size.Column;
+      Flags = H->Flags;
+      if (H->ChildCount)
+        Visible = H->VisibleChildCount;
+    }
     // A child starts after its padding, except the first, which starts
     // where its parent does (the parent's padding is the first child's).
-    if (L.Index > 0)
-      advance(L.At, C.padding());
-    const Length At = L.At;
-    ++L.Index;
-    advance(L.At, C.size());
-    const uint16_t Flags = C.flags();
+    if (Index > 0)
+      advance(Bytes, Row, Column, PadBytes, PadRows, PadColumns);
+    const uint32_t AtBytes = Bytes, AtRow = Row, AtColumn = Column;
+    ++Index;
+    advance(Bytes, Row, Column, SizeBytes, SizeRows, SizeColumns);
     TSSymbol Alias = 0;
     TSFieldId Field = 0;
     if (!(Flags & ExtraBit)) {
-      const uint32_t Index = L.Structural++;
-      Field = L.Inherited;
-      if (L.Aliases) {
-        Alias = L.Aliases[Index];
-        if (Index < FieldStride && L.Fields[Index])
-          Field = L.Fields[Index];
+      const uint32_t At = Structural++;
+      Field = Inherited;
+      if (Aliases) {
+        Alias = Aliases[At];
+        if (At < FieldStride && Fields[At])
+          Field = Fields[At];
       }
     }
     if ((Flags & VisibleBit) || Alias) {
-      ChildList::Child K;
-      K.Node.context[0] = At.Bytes;
-      K.Node.context[1] = At.Row;
-      K.Node.context[2] = At.Column;
-      K.Node.context[3] = Alias;
-      K.Node.id = Where;
-      K.Node.tree = N.tree;
-      K.Field = Field;
-      K.Named = Alias ? Lang.symbol_metadata[Alias].named : (Flags & NamedBit) != 0;
-      K.HasKids = C.visibleChildCount() > 0;
-      Out.Kids.push_back(K);
+      Out.Kids.emplace_back(
+          TSNode{{AtBytes, AtRow, AtColumn, Alias}, Where, N.tree}, Field,
+          Alias ? Lang.symbol_metadata[Alias].named : (Flags & NamedBit) != 0,
+          Visible > 0);
       continue;
     }
-    if (C.visibleChildCount() > 0) {
+    if (Visible > 0) {
       // A level with nothing left after this child need not be resumed
       // (hidden wrappers are mostly last children).
-      if (L.Index < L.Count)
-        Above.push_back(L);
-      L = Enter(C, Field, At);
+      if (Index < Count)
+        Above.push_back(Level{Kids, Count, Index, Structural, Aliases, Fields,
+                              Inherited, Bytes, Row, Column});
+      Inherited = Field;
+      Bytes = AtBytes;
+      Row = AtRow;
+      Column = AtColumn;
+      Enter(*H);
     }
   }
 }
@@ -332,9 +360,8 @@ void SubtreeReader::listWithCursor(TSTreeCursor &Cursor, TSNode N,
     return;
   do {
     TSNode C = ts_tree_cursor_current_node(&Cursor);
-    Out.Kids.push_back(ChildList::Child{
-        C, ts_tree_cursor_current_field_id(&Cursor), ts_node_is_named(C),
-        ts_node_child_count(C) != 0});
+    Out.Kids.emplace_back(C, ts_tree_cursor_current_field_id(&Cursor),
+                          ts_node_is_named(C), ts_node_child_count(C) != 0);
   } while (ts_tree_cursor_goto_next_sibling(&Cursor));
 }
 

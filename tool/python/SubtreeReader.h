@@ -36,6 +36,10 @@ namespace py {
 /// goto_next_sibling).
 struct ChildList {
   struct Child {
+    /// Constructed in place: the reader writes each child straight into
+    /// the vector.
+    Child(TSNode Node, TSFieldId Field, bool Named, bool HasKids)
+        : Node(Node), Field(Field), Named(Named), HasKids(HasKids) {}
     TSNode Node;
     TSFieldId Field; ///< 0 for none.
     bool Named;

@@ -2,10 +2,13 @@
 #include "graph/Linker.h"
 #include "python/PythonFrontend.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <set>
 
 using namespace paramlint;
 
@@ -413,4 +416,38 @@ TEST(LinkerTest, KeyBestMatchIsTheSameOnEveryNumberOfWorkers) {
   EXPECT_EQ(Serial.size(), 9u + 3 * 3 + 3 * 2);
   EXPECT_EQ(keyBindings(Two.link(2)), Serial);
   EXPECT_EQ(keyBindings(Four.link(4)), Serial);
+}
+
+TEST(LinkerTest, KeyBestMatchAsksEachModelAboutOpenKeys) {
+  // Open keys (`layers.*.weight`) are answered per (pattern, model) and
+  // the answers kept for the groups that follow: A explains the first
+  // converter's keys, B the second's, though both are asked about both
+  // and both explain `head.weight`.
+  auto Model = [](const char *Name, const char *List) {
+    return fmt::format("import torch.nn as nn\n\nclass {}(nn.Module):\n"
+                       "    def __init__(self):\n        super().__init__()\n"
+                       "        self.{} = nn.ModuleList([nn.Linear(4, 4) for _ in range(2)])\n"
+                       "        self.head = nn.Linear(4, 4)\n",
+                       Name, List);
+  };
+  auto Convert = [](const char *Name, const char *List) {
+    return fmt::format("def {}(ckpt):\n    sd = {{}}\n    for i in range(2):\n"
+                       "        sd[f\"{}.{{i}}.weight\"] = ckpt[\"w\"]\n"
+                       "        sd[f\"{}.{{i}}.bias\"] = ckpt[\"b\"]\n"
+                       "    sd[\"head.weight\"] = ckpt[\"h\"]\n    return sd\n",
+                       Name, List, List);
+  };
+  for (unsigned Jobs : {1u, 2u}) {
+    Project P;
+    P.add("a.py", Model("A", "layers")).add("b.py", Model("B", "blocks"));
+    P.add("c1.py", Convert("one", "layers")).add("c2.py", Convert("two", "blocks"));
+    P.add("c3.py", Convert("three", "layers"));
+    const ParamGraph &G = P.link(Jobs);
+    std::map<std::string, std::set<std::string>> ModelsOf;
+    for (const BoundKeyUse &U : G.KeyUses)
+      ModelsOf[U.File->path()].insert(U.TheModel->Name);
+    EXPECT_EQ(ModelsOf["/virtual/proj/c1.py"], std::set<std::string>{"A"}) << Jobs;
+    EXPECT_EQ(ModelsOf["/virtual/proj/c2.py"], std::set<std::string>{"B"}) << Jobs;
+    EXPECT_EQ(ModelsOf["/virtual/proj/c3.py"], std::set<std::string>{"A"}) << Jobs;
+  }
 }

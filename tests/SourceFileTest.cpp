@@ -84,6 +84,29 @@ TEST(SourceFileTest, PositionsNeedNoTextAndCountCodePoints) {
   EXPECT_EQ(F.hash(), contentHash(Text));
 }
 
+TEST(SourceFileTest, LineBreaksAndMultiByteCharactersAtEveryOffsetOfAWord) {
+  // The table is built with memchr and a word at a time: put line breaks
+  // and characters of 2-4 bytes at every offset within a word and across
+  // the text's end.
+  for (const std::string Char : {"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"})
+    for (size_t Lead = 0; Lead < 17; ++Lead) {
+      std::string Text = std::string(Lead, 'a') + Char + "\n" +
+                         std::string(Lead % 5, 'b') + Char + Char + "\n\n" +
+                         std::string(Lead / 2, 'c') + Char;
+      SourceFile F("mem.py", Text, SourceKind::Python);
+      for (uint32_t B = 0; B <= Text.size(); ++B) {
+        Position Want = bruteForce(Text, B);
+        Position Got = F.position(B);
+        EXPECT_EQ(Got.Row, Want.Row) << "lead " << Lead << " byte " << B;
+        EXPECT_EQ(Got.Column, Want.Column) << "lead " << Lead << " byte " << B;
+        uint32_t Start = B;
+        while (Start > 0 && Text[Start - 1] != '\n')
+          --Start;
+        EXPECT_EQ(F.lineStart(B), Start) << "lead " << Lead << " byte " << B;
+      }
+    }
+}
+
 TEST(SourceFileTest, AReleasedTextIsReadBackWhenAsked) {
   TempDir T;
   std::string Path = T.write("u.py", Unicode);

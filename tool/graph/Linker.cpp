@@ -381,7 +381,45 @@ private:
   /// choice, whichever worker scores a group.
   struct KeyScoreMemo {
     std::unordered_map<std::string_view, uint32_t> PatternIds;
-    std::unordered_map<uint64_t, bool> Explains;
+    /// (pattern id << 32 | model) → explains, in open addressing: a node
+    /// per answer cost 4 ms to free on one thread after the workers ended.
+    std::vector<uint64_t> Keys; ///< Empty where unused.
+    std::vector<bool> Values;
+    size_t Used = 0;
+    static constexpr uint64_t Empty = ~uint64_t(0);
+
+    /// The answer for Key, computed by Compute on the first ask.
+    template <typename Fn> bool explains(uint64_t Key, Fn &&Compute) {
+      if (2 * (Used + 1) > Keys.size())
+        grow();
+      size_t Mask = Keys.size() - 1;
+      size_t I = (Key * 0x9E3779B97F4A7C15ull) >> 20 & Mask;
+      while (Keys[I] != Empty && Keys[I] != Key)
+        I = (I + 1) & Mask;
+      if (Keys[I] == Empty) {
+        Keys[I] = Key;
+        Values[I] = Compute();
+        ++Used;
+      }
+      return Values[I];
+    }
+
+  private:
+    void grow() {
+      std::vector<uint64_t> OldKeys(std::max<size_t>(1024, 2 * Keys.size()), Empty);
+      std::vector<bool> OldValues(OldKeys.size());
+      OldKeys.swap(Keys);
+      OldValues.swap(Values);
+      size_t Mask = Keys.size() - 1;
+      for (size_t J = 0; J < OldKeys.size(); ++J)
+        if (OldKeys[J] != Empty) {
+          size_t I = (OldKeys[J] * 0x9E3779B97F4A7C15ull) >> 20 & Mask;
+          while (Keys[I] != Empty)
+            I = (I + 1) & Mask;
+          Keys[I] = OldKeys[J];
+          Values[I] = OldValues[J];
+        }
+    }
   };
   KeyGroupChoice scoreKeyGroup(const KeyGroupPlan &Plan, KeyScoreMemo &Memo) const;
   /// Built on the first best-match search for keys, once models are final.
@@ -1453,10 +1491,8 @@ Linker::KeyGroupChoice Linker::scoreKeyGroup(const KeyGroupPlan &P,
       } else if (K < Cheap) {
         Explains = explainsKey(M, Keys[I]->Pattern);
       } else {
-        auto [It, New] = Memo.Explains.try_emplace(PatternId[I] << 32 | Index);
-        if (New)
-          It->second = explainsKey(M, Keys[I]->Pattern);
-        Explains = It->second;
+        Explains = Memo.explains(PatternId[I] << 32 | Index,
+                                 [&] { return explainsKey(M, Keys[I]->Pattern); });
       }
       Score += Explains ? 1 : 0;
     }

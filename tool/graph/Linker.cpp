@@ -387,11 +387,21 @@ private:
     std::vector<bool> Values;
     size_t Used = 0;
     static constexpr uint64_t Empty = ~uint64_t(0);
+    /// At most this many slots (2 MiB of keys): a full table starts over,
+    /// so the memo's memory does not grow with the tree (the answers that
+    /// repeat are mostly those of one file's groups, asked close together).
+    static constexpr size_t MaxSlots = size_t(1) << 18;
 
     /// The answer for Key, computed by Compute on the first ask.
     template <typename Fn> bool explains(uint64_t Key, Fn &&Compute) {
-      if (2 * (Used + 1) > Keys.size())
-        grow();
+      if (2 * (Used + 1) > Keys.size()) {
+        if (Keys.size() >= MaxSlots) {
+          std::fill(Keys.begin(), Keys.end(), Empty);
+          Used = 0;
+        } else {
+          grow();
+        }
+      }
       size_t Mask = Keys.size() - 1;
       size_t I = (Key * 0x9E3779B97F4A7C15ull) >> 20 & Mask;
       while (Keys[I] != Empty && Keys[I] != Key)

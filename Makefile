@@ -64,9 +64,10 @@ test-asan: bootstrap-test
 	fi
 
 # The suites that run work on several threads in one process (the parallel
-# link, interning, directory listings, the caches, analyze()), built with
-# ThreadSanitizer; a reported race fails its test. Not part of `make test`
-# (a third full build): run it after changing what runs on the workers.
+# link, interning, the parse arena, directory listings, the caches,
+# analyze()), built with ThreadSanitizer; a reported race fails its test.
+# Not part of `make test` (a third full build): run it after changing what
+# runs on the workers.
 test-tsan: bootstrap-test
 	@test -f build/tsan/build.ninja || cmake --preset tsan
 	cmake --build --preset tsan -j2

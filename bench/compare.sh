@@ -2,7 +2,9 @@
 # `paramlint check` beside the bare tree-sitter parse (bench/BareParse.cpp)
 # and ast-grep with one pattern rule, all three from the outside with
 # /usr/bin/time, in one run, interleaved, at each --jobs; prints medians of
-# wall, CPU (user + sys) and peak RSS, and the ratios to the bare parse.
+# wall, CPU (user + sys) and peak RSS, the ratios to the bare parse, and
+# paramlint's ratio to each other tool paired within a round (the median
+# over the rounds: steadier where the machine's speed drifts).
 #
 #   bench/compare.sh [CORPUS_DIR]       (default /work/corpus)
 #
@@ -78,7 +80,7 @@ for ((R = 0; R < RUNS; R++)); do
       NAME=${C%%|*} CMD=${C#*|}
       (cd "$RULES" && /usr/bin/time -o "$RULES/time" -f '%e %U %S %M' $CMD >/dev/null 2>&1) || true
       read -r W U S M <"$RULES/time"
-      echo "$NAME $J $W $(echo "$U + $S" | bc) $M" >>"$RESULTS"
+      echo "$NAME $J $W $(echo "$U + $S" | bc) $M $R" >>"$RESULTS"
     done
   done
 done
@@ -87,9 +89,11 @@ echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$RESULTS" <<'PY'
 import statistics, sys
 rows = {}
+by_round = {}  # (jobs, round) -> {tool: (wall, cpu)}
 for line in open(sys.argv[1]):
-    name, jobs, wall, cpu, rss = line.split()
+    name, jobs, wall, cpu, rss, rnd = line.split()
     rows.setdefault((name, int(jobs)), []).append((float(wall), float(cpu), int(rss)))
+    by_round.setdefault((int(jobs), int(rnd)), {})[name] = (float(wall), float(cpu))
 med = {k: tuple(statistics.median(r[i] for r in v) for i in range(3)) for k, v in rows.items()}
 # Ratios to the bare parse with glibc's malloc and, when timed, with jemalloc.
 print(f"{'tool':16s} {'jobs':>4s} {'wall s':>8s} {'cpu s':>8s} {'RSS MiB':>8s} {'cpu/parse':>10s} "
@@ -105,6 +109,21 @@ for (name, jobs), (w, c, m) in sorted(med.items(), key=lambda kv: (kv[0][1], kv[
         else:
             line += f" {'-':>{width}s} {'-':>{width + 1}s}"
     print(line)
+# Paired ratios: paramlint against each other tool within the same round
+# (the runs of a round are adjacent), then the median over the rounds. On
+# a machine whose speed drifts from minute to minute this is steadier than
+# the ratio of the medians above, which pairs runs minutes apart.
+print("-- paired: median over rounds of paramlint / tool in the same round (cpu, wall)")
+for j in sorted({j for _, j in med}):
+    for other in sorted({n for n, jj in med if jj == j and n != "paramlint"}):
+        pairs = [(r["paramlint"][1] / r[other][1], r["paramlint"][0] / r[other][0])
+                 for (jj, _), r in sorted(by_round.items())
+                 if jj == j and "paramlint" in r and other in r]
+        if pairs:
+            cpu = [c for c, _ in pairs]
+            print(f"-- paired -j{j} paramlint / {other}: cpu {statistics.median(cpu):.2f}x "
+                  f"(rounds {min(cpu):.2f}-{max(cpu):.2f}), "
+                  f"wall {statistics.median(w for _, w in pairs):.2f}x, {len(pairs)} rounds")
 jobs = sorted({j for _, j in med})
 if len(jobs) > 1:
     lo, hi = jobs[0], jobs[-1]

@@ -204,7 +204,11 @@ TEST_P(FixtureTest, DiagnosticsMatchAnnotations) {
   }
 
   std::vector<std::string> Failures;
-  for (auto &[File, List] : Expected) {
+  for (auto &Entry : Expected) {
+    // Named, not a structured binding: clang 14 (the fuzz build) cannot
+    // capture a binding in a lambda.
+    const auto &File = Entry.first;
+    auto &List = Entry.second;
     // Filtered expectations first, so that an unfiltered one does not take
     // the diagnostic a filtered one needs.
     std::vector<const Expectation *> Order;

@@ -38,25 +38,13 @@ JOBS=${BENCH_JOBS:-1 2}
 for B in "$BUILD/paramlint" "$BUILD/bench/bare_parse"; do
   [[ -x $B ]] || { echo "compare.sh: $B missing (build paramlint and bare_parse)" >&2; exit 2; }
 done
-JEMALLOC=${BENCH_JEMALLOC-$(ldd "$BUILD/paramlint" | awk '/libjemalloc/ {print $3; exit}')}
+source bench/peers.sh
 [[ -z $JEMALLOC || -f $JEMALLOC ]] || { echo "compare.sh: $JEMALLOC missing" >&2; exit 2; }
-SG=${AST_GREP:-$(command -v ast-grep || echo /tmp/astgrep/node_modules/.bin/ast-grep)}
-[[ -x $SG ]] || SG=""
 
-# ast-grep reads its rules from the sgconfig.yml of the working directory:
-# one rule, the loader bug of the design (a write to a norm's `.scale`).
+# ast-grep runs in RULES, where its rule is.
 RULES=$(mktemp -d)
 trap 'rm -rf "$RULES"' EXIT
-mkdir -p "$RULES/rules"
-echo 'ruleDirs: [rules]' >"$RULES/sgconfig.yml"
-cat >"$RULES/rules/norm-scale-write.yml" <<'EOF'
-id: norm-scale-write
-language: python
-severity: warning
-message: write to a norm's scale
-rule:
-  pattern: $M.scale = $V
-EOF
+write_ast_grep_rule "$RULES"
 
 echo "== corpus $CORPUS: $(find "$CORPUS" \( -name '*.py' -o -name '*.ipynb' \) -not -path '*/.*' | wc -l) inputs;" \
   "runs $RUNS; load average $(cut -d' ' -f1-3 /proc/loadavg)"

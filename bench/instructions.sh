@@ -44,12 +44,13 @@ fi
 [[ -n $SG ]] && CMDS+=("ast-grep||$SG scan -j 1 $CORPUS")
 
 echo "== corpus $CORPUS; $(nproc) cores; $(valgrind --version)"
-# valgrind's summary of each goes to NAME.log.
+# valgrind's summary of each goes to NAME.log, the program's exit status
+# (valgrind passes it on) to NAME.rc: a program that failed has no count.
 printf '%s\n' "${CMDS[@]}" | (cd "$WORK" && xargs -d '\n' -P 2 -I{} bash -c '
   IFS="|" read -r NAME PRELOAD CMD <<<"$1"
   env ${PRELOAD:+LD_PRELOAD=$PRELOAD} valgrind --tool=cachegrind \
     --cache-sim=no --branch-sim=no --cachegrind-out-file=/dev/null \
-    $CMD >/dev/null 2>"$NAME.log" || true' _ {})
+    $CMD >/dev/null 2>"$NAME.log"; echo $? >"$NAME.rc"' _ {})
 
 python3 - "$WORK" "${CMDS[@]%%|*}" <<'PY'
 import re, sys
@@ -57,10 +58,13 @@ work, names = sys.argv[1], sys.argv[2:]
 count = {}
 for n in names:
     m = re.search(r"I\s+refs:\s+([\d,]+)", open(f"{work}/{n}.log").read())
-    if m:
+    rc = open(f"{work}/{n}.rc").read().strip()
+    if m and rc == "0":
         count[n] = int(m.group(1).replace(",", ""))
     else:
-        print(f"{n}: no count (see valgrind's output)", file=sys.stderr)
+        # The log goes with the temporary directory: show its end now.
+        tail = open(f"{work}/{n}.log").read().splitlines()[-10:]
+        print(f"{n}: no count (exit status {rc}); the end of valgrind's output:", *tail, sep="\n  ", file=sys.stderr)
 print(f"{'program':16s} {'instructions':>16s} {'/parse':>8s} {'/parse_je':>10s} {'/parse_arena':>13s}")
 for n in names:
     if n not in count:

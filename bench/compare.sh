@@ -63,11 +63,18 @@ for ((R = 0; R < RUNS; R++)); do
     # The floor with tree-sitter's allocations in the parse arena, as
     # `check` makes them (python/ParseArena.h), and the rest in jemalloc.
     CMDS+=("bare_parse_arena|env ${JEMALLOC:+LD_PRELOAD=$JEMALLOC} $BUILD/bench/bare_parse --arena -j $J $CORPUS")
-    [[ -n $SG ]] && CMDS+=("ast-grep|$SG scan -j $J $CORPUS")
+    # ast-grep's pattern run two ways (bench/peers.sh), and a pattern that
+    # matches nothing: ast-grep's parse and walk, the peer's own floor.
+    # (`run` exits 1 when nothing matched.)
+    [[ -n $SG ]] && CMDS+=("ast-grep|$SG scan -j $J $CORPUS"
+                           "ast-grep_run|$SG run -p $AST_GREP_PATTERN -l python -j $J $CORPUS"
+                           "ast-grep_parse|$SG run -p paramlint_matches_nothing -l python -j $J $CORPUS")
     for C in "${CMDS[@]}"; do
       NAME=${C%%|*} CMD=${C#*|}
       (cd "$RULES" && /usr/bin/time -o "$RULES/time" -f '%e %U %S %M' $CMD >/dev/null 2>&1) || true
-      read -r W U S M <"$RULES/time"
+      # The figures are the last line: time(1) writes "Command exited with
+      # non-zero status" above them.
+      read -r W U S M < <(tail -n 1 "$RULES/time")
       echo "$NAME $J $W $(echo "$U + $S" | bc) $M $R" >>"$RESULTS"
     done
   done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Instructions, not time: `paramlint check -j 1` beside the bare parse (the
-# three floors of compare.sh) and ast-grep's one-rule scan, each counted by
+# three floors of compare.sh) and ast-grep's one pattern (as a `scan` rule
+# and as `run -p`, bench/peers.sh), each counted by
 # valgrind (cachegrind without its cache model: the count of instructions
 # the program executed). The counts are the same on every run and on a busy
 # machine, where compare.sh's times drift by 15% from one round to the
@@ -41,7 +42,8 @@ if [[ -n $JEMALLOC ]]; then
   CMDS+=("bare_parse_je|$JEMALLOC|$BUILD/bench/bare_parse -j 1 $CORPUS")
   CMDS+=("bare_parse_arena|$JEMALLOC|$BUILD/bench/bare_parse --arena -j 1 $CORPUS")
 fi
-[[ -n $SG ]] && CMDS+=("ast-grep||$SG scan -j 1 $CORPUS")
+[[ -n $SG ]] && CMDS+=("ast-grep||$SG scan -j 1 $CORPUS"
+                       "ast-grep_run||$SG run -p $AST_GREP_PATTERN -l python -j 1 $CORPUS")
 
 echo "== corpus $CORPUS; $(nproc) cores; $(valgrind --version)"
 # valgrind's summary of each goes to NAME.log, the program's exit status

@@ -26,24 +26,9 @@ using Shape = std::vector<std::tuple<TSSymbol, uint32_t, uint32_t, TSFieldId>>;
 
 Shape shapeOf(const TSTree *Tree) {
   Shape Out;
-  TSTreeCursor C = ts_tree_cursor_new(ts_tree_root_node(Tree));
-  while (true) {
-    TSNode N = ts_tree_cursor_current_node(&C);
-    Out.emplace_back(ts_node_symbol(N), ts_node_start_byte(N),
-                     ts_node_end_byte(N), ts_tree_cursor_current_field_id(&C));
-    if (ts_tree_cursor_goto_first_child(&C))
-      continue;
-    bool Moved = false;
-    while (!Moved) {
-      if (ts_tree_cursor_goto_next_sibling(&C))
-        Moved = true;
-      else if (!ts_tree_cursor_goto_parent(&C))
-        break;
-    }
-    if (!Moved)
-      break;
-  }
-  ts_tree_cursor_delete(&C);
+  forEachNodePreOrder(Tree, [&](TSNode N, TSFieldId Field) {
+    Out.emplace_back(ts_node_symbol(N), ts_node_start_byte(N), ts_node_end_byte(N), Field);
+  });
   return Out;
 }
 

@@ -1,6 +1,7 @@
 //===- python/ParseArena.cpp - One file's parse in one region -------------===//
 #include "python/ParseArena.h"
 
+#include "python/LexerFastPath.h"
 #include "python/PythonSyntax.h"
 
 #include <algorithm>
@@ -270,6 +271,7 @@ TSParser *ParseArenaScope::parser() {
   if (!Here.Parser) {
     Here.Parser = ts_parser_new();
     ts_parser_set_language(Here.Parser, Grammar::get().Language);
+    useLexerFastPath(Here.Parser);
   }
   return Here.Parser;
 }

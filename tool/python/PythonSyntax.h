@@ -243,6 +243,29 @@ inline Span spanOf(TSNode N) {
 /// tests, without a call into the shared library per test.
 inline bool isNull(TSNode N) { return N.id == nullptr; }
 
+/// Calls Visit(TSNode, TSFieldId) for every node of Tree and its field in
+/// its parent, in pre-order, the way a TSTreeCursor walks it (for checks
+/// and tests that compare whole trees; the frontend's own walk lists
+/// children with the SubtreeReader).
+template <typename Visitor> void forEachNodePreOrder(const TSTree *Tree, Visitor Visit) {
+  TSTreeCursor C = ts_tree_cursor_new(ts_tree_root_node(Tree));
+  while (true) {
+    Visit(ts_tree_cursor_current_node(&C), ts_tree_cursor_current_field_id(&C));
+    if (ts_tree_cursor_goto_first_child(&C))
+      continue;
+    bool Moved = false;
+    while (!Moved) {
+      if (ts_tree_cursor_goto_next_sibling(&C))
+        Moved = true;
+      else if (!ts_tree_cursor_goto_parent(&C))
+        break;
+    }
+    if (!Moved)
+      break;
+  }
+  ts_tree_cursor_delete(&C);
+}
+
 } // namespace py
 } // namespace paramlint
 

@@ -2,6 +2,8 @@
 
 #include "python/SubtreeReader.h"
 
+#include "python/PythonSyntax.h"
+
 // The grammar's generated header: the layout of its TSLanguage (alias
 // sequences, field maps, symbol metadata), which the runtime reads too. It
 // takes TSStateId from a newer api.h than the runtime's 0.20.7.
@@ -366,17 +368,16 @@ void SubtreeReader::listWithCursor(TSTreeCursor &Cursor, TSNode N,
 }
 
 bool SubtreeReader::agreesWithCursor(const TSTree *Tree) const {
-  TSNode Root = ts_tree_root_node(Tree);
-  TSTreeCursor Walk = ts_tree_cursor_new(Root);
-  TSTreeCursor Lister = ts_tree_cursor_new(Root);
+  TSTreeCursor Lister = ts_tree_cursor_new(ts_tree_root_node(Tree));
   ChildList Mine, Theirs;
   auto Same = [](const TSNode &A, const TSNode &B) {
     return A.id == B.id && A.tree == B.tree &&
            std::memcmp(A.context, B.context, sizeof A.context) == 0;
   };
   bool Agrees = true;
-  while (Agrees) {
-    TSNode N = ts_tree_cursor_current_node(&Walk);
+  forEachNodePreOrder(Tree, [&](TSNode N, TSFieldId) {
+    if (!Agrees)
+      return;
     list(N, Mine);
     listWithCursor(Lister, N, Theirs);
     Agrees = Mine.size() == Theirs.size() &&
@@ -388,21 +389,8 @@ bool SubtreeReader::agreesWithCursor(const TSTree *Tree) const {
       Agrees = Same(A.Node, B.Node) && A.Field == B.Field &&
                A.Named == B.Named && A.HasKids == B.HasKids;
     }
-    // The next node in pre-order.
-    if (ts_tree_cursor_goto_first_child(&Walk))
-      continue;
-    bool Moved = false;
-    while (!Moved && Agrees) {
-      if (ts_tree_cursor_goto_next_sibling(&Walk))
-        Moved = true;
-      else if (!ts_tree_cursor_goto_parent(&Walk))
-        break;
-    }
-    if (!Moved)
-      break;
-  }
+  });
   ts_tree_cursor_delete(&Lister);
-  ts_tree_cursor_delete(&Walk);
   return Agrees;
 }
 

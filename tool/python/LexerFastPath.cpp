@@ -1,0 +1,190 @@
+//===- python/LexerFastPath.cpp - One-byte characters without the detour ---===//
+#include "python/LexerFastPath.h"
+
+#include "python/PythonSyntax.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace paramlint {
+namespace py {
+namespace {
+
+/// The runtime's lexer (0.20.7's `Lexer`, lib/src/lexer.h) as far as the
+/// fast path reads it: the fields in their order and types, so the layout
+/// is the one the compiler gives the runtime's struct.
+struct LexerView {
+  // TSLexer, what the grammar sees (tree_sitter/parser.h).
+  int32_t Lookahead;
+  TSSymbol ResultSymbol;
+  void (*Advance)(void *, bool);
+  void (*MarkEnd)(void *);
+  uint32_t (*GetColumn)(void *);
+  bool (*IsAtIncludedRangeStart)(const void *);
+  bool (*Eof)(const void *);
+  // Length: a byte offset and its row and column.
+  struct Length {
+    uint32_t Bytes;
+    TSPoint Extent;
+  };
+  Length CurrentPosition;
+  Length TokenStartPosition;
+  Length TokenEndPosition;
+  TSRange *IncludedRanges;
+  const char *Chunk;
+  TSInput Input;
+  TSLogger Logger;
+  uint32_t IncludedRangeCount;
+  uint32_t CurrentIncludedRangeIndex;
+  uint32_t ChunkStart;
+  uint32_t ChunkSize;
+  uint32_t LookaheadSize;
+  bool DidGetColumn;
+};
+static_assert(offsetof(LexerView, CurrentPosition) == 48, "0.20.7 layout");
+static_assert(offsetof(LexerView, IncludedRanges) == 88, "0.20.7 layout");
+static_assert(offsetof(LexerView, Logger) == 128, "0.20.7 layout");
+static_assert(offsetof(LexerView, LookaheadSize) == 160, "0.20.7 layout");
+
+/// In 0.20.7 the lexer is a TSParser's first member.
+LexerView &lexerOf(TSParser *Parser) { return *reinterpret_cast<LexerView *>(Parser); }
+
+/// The runtime's own step, which the fast path falls back to.
+void (*RuntimeAdvance)(void *, bool) = nullptr;
+
+/// One step, as the runtime's ts_lexer__advance takes it, when the
+/// character left and the character reached are both one byte inside the
+/// current chunk and included range and no logger listens; else the
+/// runtime's step.
+void fastAdvance(void *Lexer, bool Skip) {
+  LexerView &L = *static_cast<LexerView *>(Lexer);
+  const uint32_t Next = L.CurrentPosition.Bytes + 1;
+  // Next - ChunkStart wraps for a position before the chunk: the runtime's.
+  if (L.Chunk && !L.Logger.log && L.LookaheadSize == 1 &&
+      L.CurrentIncludedRangeIndex < L.IncludedRangeCount &&
+      Next != L.IncludedRanges[L.CurrentIncludedRangeIndex].end_byte &&
+      Next - L.ChunkStart < L.ChunkSize) {
+    const unsigned char C = static_cast<unsigned char>(L.Chunk[Next - L.ChunkStart]);
+    if (C < 0x80) {
+      L.CurrentPosition.Bytes = Next;
+      if (L.Lookahead == '\n') {
+        ++L.CurrentPosition.Extent.row;
+        L.CurrentPosition.Extent.column = 0;
+      } else {
+        ++L.CurrentPosition.Extent.column;
+      }
+      if (Skip)
+        L.TokenStartPosition = L.CurrentPosition;
+      L.Lookahead = C; // One byte: LookaheadSize stays 1.
+      return;
+    }
+  }
+  RuntimeAdvance(Lexer, Skip);
+}
+
+/// Every kind of step the fast path takes or declines: one-byte text, tabs,
+/// CRLF and lone CR, two-, three- and four-byte characters (in names,
+/// strings and comments), an undecodable byte, a NUL, line continuations,
+/// f-strings with nested quotes, an indentation error, and no newline at
+/// the end.
+constexpr char ProbeText[] =
+    "# caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80\n"
+    "import torch.nn as nn\r\n"
+    "class Norm(nn.Module):\r\n"
+    "\tdef __init__(self, d\xc3\xa9, eps=1e-5):\n"
+    "\t\tsuper().__init__()\n"
+    "\t\tself.scale = nn.Parameter(torch.ones(d\xc3\xa9))  # \xe2\x9c\x93\n"
+    "\t\tself.shift = \\\n"
+    "\t\t\tnn.Parameter(torch.zeros(d\xc3\xa9))\r"
+    "\t\tx = f\"{self.scale!r:>{10}} \xe2\x82\xac {'a' + \"b\"}\"\n"
+    "\t\ty = '''doc\n\xf0\x9f\x98\x80 \xff end'''\n"
+    "  z = [1,\n      2]\n"
+    "s = 'nul\0here'\n"
+    "def f(:\n  pass\n"
+    "w = \xce\xb1\xce\xb2 + 1";
+
+/// A node as the self-check compares it: symbol, bytes, points, errors,
+/// missing flag and child count.
+using NodeFacts = std::tuple<TSSymbol, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t,
+                             uint32_t, bool, bool, uint32_t>;
+
+std::vector<NodeFacts> nodesOf(const TSTree *Tree) {
+  std::vector<NodeFacts> Out;
+  forEachNodePreOrder(Tree, [&](TSNode N, TSFieldId) {
+    const TSPoint S = ts_node_start_point(N), E = ts_node_end_point(N);
+    Out.emplace_back(ts_node_symbol(N), ts_node_start_byte(N), ts_node_end_byte(N), S.row,
+                     S.column, E.row, E.column, ts_node_has_error(N),
+                     ts_node_is_missing(N), ts_node_child_count(N));
+  });
+  return Out;
+}
+
+/// Whether a fresh parser's lexer looks like 0.20.7's: the runtime's
+/// functions in place, the one default included range, no chunk, no
+/// logger, nothing read.
+bool looksLike0207(const LexerView &L) {
+  return L.Advance && L.MarkEnd && L.GetColumn && L.IsAtIncludedRangeStart && L.Eof &&
+         L.IncludedRangeCount == 1 && L.IncludedRanges &&
+         L.IncludedRanges[0].start_byte == 0 &&
+         L.IncludedRanges[0].end_byte == UINT32_MAX && !L.Chunk &&
+         L.ChunkSize == 0 && !L.Logger.log && L.LookaheadSize == 0;
+}
+
+bool switchedOff() {
+  const char *Value = std::getenv("PARAMLINT_LEXER_FAST_PATH");
+  return Value && (std::strcmp(Value, "off") == 0 || std::strcmp(Value, "0") == 0);
+}
+
+/// The self-check: a probe parsed with the runtime's step and with the
+/// fast path gives the same tree.
+bool selfCheck() {
+  const TSLanguage *Language = Grammar::get().Language;
+  if (ts_language_version(Language) != 14 || switchedOff())
+    return false;
+  TSParser *Plain = ts_parser_new();
+  TSParser *Fast = ts_parser_new();
+  bool Agrees = false;
+  if (ts_parser_set_language(Plain, Language) && ts_parser_set_language(Fast, Language) &&
+      looksLike0207(lexerOf(Plain)) && looksLike0207(lexerOf(Fast)) &&
+      lexerOf(Plain).Advance == lexerOf(Fast).Advance) {
+    RuntimeAdvance = lexerOf(Plain).Advance;
+    lexerOf(Fast).Advance = fastAdvance;
+    const uint32_t Size = sizeof ProbeText - 1;
+    TSTree *A = ts_parser_parse_string(Plain, nullptr, ProbeText, Size);
+    TSTree *B = ts_parser_parse_string(Fast, nullptr, ProbeText, Size);
+    Agrees = A && B && nodesOf(A) == nodesOf(B) &&
+             ts_node_end_byte(ts_tree_root_node(A)) == Size;
+    ts_tree_delete(A);
+    ts_tree_delete(B);
+  }
+  ts_parser_delete(Plain);
+  ts_parser_delete(Fast);
+  return Agrees;
+}
+
+} // namespace
+
+bool lexerFastPathAvailable() {
+  static const bool Available = selfCheck();
+  return Available;
+}
+
+bool useLexerFastPath(TSParser *Parser) {
+  if (!Parser || !lexerFastPathAvailable())
+    return false;
+  LexerView &L = lexerOf(Parser);
+  if (L.Advance == fastAdvance)
+    return true;
+  if (L.Advance != RuntimeAdvance)
+    return false;
+  L.Advance = fastAdvance;
+  return true;
+}
+
+} // namespace py
+} // namespace paramlint

@@ -5,7 +5,7 @@
 /// character at a time through a function pointer the runtime puts in its
 /// lexer (`TSLexer::advance`). In runtime 0.20.7 each step then goes
 /// through three more functions and a UTF-8 decoder called through another
-/// pointer: some 115 instructions per character, 15% of `check`'s
+/// pointer: some 95 instructions per character, 15% of `check`'s
 /// instructions. Nearly every character of model code is one byte.
 ///
 /// The fast path replaces that pointer in a parser's lexer with a function

@@ -65,18 +65,13 @@ std::string readAll(const fs::path &P) {
   return S.str();
 }
 
-bool switchedOff() {
-  const char *V = std::getenv("PARAMLINT_LEXER_FAST_PATH");
-  return V && (std::strcmp(V, "off") == 0 || std::strcmp(V, "0") == 0);
-}
-
 } // namespace
 
 // Debian's runtime is 0.20.7: the self-check passes and the parse arena's
 // parsers take the fast path. (Another runtime would turn it off, which
 // this test is here to notice.)
 TEST(LexerFastPathTest, ActiveOnThisRuntime) {
-  if (switchedOff()) {
+  if (lexerFastPathSwitchedOff()) {
     EXPECT_FALSE(lexerFastPathAvailable());
     GTEST_SKIP() << "PARAMLINT_LEXER_FAST_PATH=off";
   }

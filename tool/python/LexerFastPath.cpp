@@ -1,6 +1,7 @@
 //===- python/LexerFastPath.cpp - One-byte characters without the detour ---===//
 #include "python/LexerFastPath.h"
 
+#include "python/EnvironmentSwitch.h"
 #include "python/PythonSyntax.h"
 
 #include <cstddef>
@@ -124,10 +125,17 @@ std::vector<NodeFacts> nodesOf(const TSTree *Tree) {
   return Out;
 }
 
-/// Whether a fresh parser's lexer looks like 0.20.7's: the runtime's
-/// functions in place, the one default included range, no chunk, no
-/// logger, nothing read.
-bool looksLike0207(const LexerView &L) {
+/// Whether a fresh parser's lexer looks like 0.20.7's. First what the
+/// public API says of it, before anything the view points to is read: the
+/// included ranges (`ts_parser_included_ranges` returns the lexer's own
+/// array and count in 0.20.7). Then the runtime's functions in place, the
+/// one default range, no chunk, no logger, nothing read.
+bool looksLike0207(TSParser *Parser) {
+  const LexerView &L = lexerOf(Parser);
+  uint32_t Count = 0;
+  const TSRange *Ranges = ts_parser_included_ranges(Parser, &Count);
+  if (Ranges != L.IncludedRanges || Count != L.IncludedRangeCount)
+    return false;
   return L.Advance && L.MarkEnd && L.GetColumn && L.IsAtIncludedRangeStart && L.Eof &&
          L.IncludedRangeCount == 1 && L.IncludedRanges &&
          L.IncludedRanges[0].start_byte == 0 &&
@@ -135,22 +143,17 @@ bool looksLike0207(const LexerView &L) {
          L.ChunkSize == 0 && !L.Logger.log && L.LookaheadSize == 0;
 }
 
-bool switchedOff() {
-  const char *Value = std::getenv("PARAMLINT_LEXER_FAST_PATH");
-  return Value && (std::strcmp(Value, "off") == 0 || std::strcmp(Value, "0") == 0);
-}
-
 /// The self-check: a probe parsed with the runtime's step and with the
 /// fast path gives the same tree.
 bool selfCheck() {
   const TSLanguage *Language = Grammar::get().Language;
-  if (ts_language_version(Language) != 14 || switchedOff())
+  if (ts_language_version(Language) != 14 || lexerFastPathSwitchedOff())
     return false;
   TSParser *Plain = ts_parser_new();
   TSParser *Fast = ts_parser_new();
   bool Agrees = false;
   if (ts_parser_set_language(Plain, Language) && ts_parser_set_language(Fast, Language) &&
-      looksLike0207(lexerOf(Plain)) && looksLike0207(lexerOf(Fast)) &&
+      looksLike0207(Plain) && looksLike0207(Fast) &&
       lexerOf(Plain).Advance == lexerOf(Fast).Advance) {
     RuntimeAdvance = lexerOf(Plain).Advance;
     lexerOf(Fast).Advance = fastAdvance;
@@ -168,6 +171,10 @@ bool selfCheck() {
 }
 
 } // namespace
+
+bool lexerFastPathSwitchedOff() {
+  return switchedOffInEnvironment("PARAMLINT_LEXER_FAST_PATH");
+}
 
 bool lexerFastPathAvailable() {
   static const bool Available = selfCheck();

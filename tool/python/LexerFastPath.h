@@ -44,6 +44,10 @@ bool useLexerFastPath(TSParser *Parser);
 /// or of useLexerFastPath) and `PARAMLINT_LEXER_FAST_PATH=off` is not set.
 bool lexerFastPathAvailable();
 
+/// Whether the environment asks for the runtime's own steps
+/// (`PARAMLINT_LEXER_FAST_PATH=off`).
+bool lexerFastPathSwitchedOff();
+
 } // namespace py
 } // namespace paramlint
 

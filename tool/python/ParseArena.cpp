@@ -1,6 +1,7 @@
 //===- python/ParseArena.cpp - One file's parse in one region -------------===//
 #include "python/ParseArena.h"
 
+#include "python/EnvironmentSwitch.h"
 #include "python/LexerFastPath.h"
 #include "python/PythonSyntax.h"
 
@@ -238,10 +239,7 @@ const bool Installed = [] {
 } // namespace
 
 bool ParseArenaScope::switchedOff() {
-  static const bool Off = [] {
-    const char *Value = std::getenv("PARAMLINT_PARSE_ARENA");
-    return Value && (std::strcmp(Value, "off") == 0 || std::strcmp(Value, "0") == 0);
-  }();
+  static const bool Off = switchedOffInEnvironment("PARAMLINT_PARSE_ARENA");
   return Off;
 }
 

@@ -2,6 +2,7 @@
 
 #include "python/SubtreeReader.h"
 
+#include "python/EnvironmentSwitch.h"
 #include "python/PythonSyntax.h"
 
 // The grammar's generated header: the layout of its TSLanguage (alias
@@ -159,8 +160,7 @@ def h(: pass
 } // namespace
 
 bool SubtreeReader::switchedOff() {
-  const char *Value = std::getenv("PARAMLINT_SUBTREE_READER");
-  return Value && (std::strcmp(Value, "off") == 0 || std::strcmp(Value, "0") == 0);
+  return switchedOffInEnvironment("PARAMLINT_SUBTREE_READER");
 }
 
 SubtreeReader::SubtreeReader(const TSLanguage *Language) : Language(Language) {

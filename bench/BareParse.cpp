@@ -35,9 +35,9 @@ namespace {
 
 /// `--arena`: parse each file in a ParseArenaScope, as `check` does, so
 /// that the floor can be timed with the runtime's allocations in the arena
-/// and with the lexer's fast path (python/LexerFastPath.h), which the
-/// arena's parsers have, too (bench/compare.sh prints it as a row of its
-/// own).
+/// and with the lexer's fast path (python/LexerFastPath.h) and the
+/// arena's language (python/ParseLanguage.h), which the arena's parsers
+/// have, too (bench/compare.sh prints it as a row of its own).
 bool UseArena = false;
 
 /// The same limit as `analyze()`'s: larger files are skipped.

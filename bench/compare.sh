@@ -23,10 +23,11 @@
 # paramlint is linked with jemalloc (PARAMLINT_JEMALLOC), bare_parse with
 # glibc's malloc; and paramlint parses each file in an arena
 # (python/ParseArena.h), whose parsers take the lexer's fast path
-# (python/LexerFastPath.h). So that the floor stays honest, bare_parse is
-# timed three ways (glibc, jemalloc, jemalloc with the arena and the fast
-# path: `bare_parse_arena`, the parse as paramlint makes it), and the ratios
-# are printed against each.
+# (python/LexerFastPath.h) and parse with python/ParseLanguage.h's language.
+# So that the floor stays honest, bare_parse is timed three ways (glibc,
+# jemalloc, jemalloc with the arena, the fast path and that language:
+# `bare_parse_arena`, the parse as paramlint makes it), and the ratios are
+# printed against each.
 # On a shared machine wall time is inflated by other processes; CPU time
 # (what the process itself spent) and peak RSS are the figures to compare.
 set -euo pipefail
@@ -61,9 +62,9 @@ for ((R = 0; R < RUNS; R++)); do
           "bare_parse|$BUILD/bench/bare_parse -j $J $CORPUS")
     [[ -n $JEMALLOC ]] &&
       CMDS+=("bare_parse_je|env LD_PRELOAD=$JEMALLOC $BUILD/bench/bare_parse -j $J $CORPUS")
-    # The floor with tree-sitter's allocations in the parse arena and the
-    # lexer's fast path, as `check` parses (python/ParseArena.h), and the
-    # rest in jemalloc.
+    # The floor with tree-sitter's allocations in the parse arena, the
+    # lexer's fast path and the arena's language, as `check` parses
+    # (python/ParseArena.h), and the rest in jemalloc.
     CMDS+=("bare_parse_arena|env ${JEMALLOC:+LD_PRELOAD=$JEMALLOC} $BUILD/bench/bare_parse --arena -j $J $CORPUS")
     # ast-grep's pattern run two ways (bench/peers.sh), and a pattern that
     # matches nothing: ast-grep's parse and walk, the peer's own floor.

@@ -2,17 +2,13 @@
 
 #include "python/LexerFastPath.h"
 #include "python/PythonSyntax.h"
+#include "TreeShape.h"
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
-#include <tuple>
 #include <vector>
 
 using namespace paramlint;
@@ -20,50 +16,13 @@ using namespace paramlint::py;
 
 namespace {
 
-namespace fs = std::filesystem;
-
-/// Every node of a tree in pre-order: symbol, bytes, start and end points,
-/// error and missing flags. The fast path moves rows and columns itself,
-/// so they are compared too.
-using Node = std::tuple<TSSymbol, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t,
-                        uint32_t, bool, bool>;
-using Shape = std::vector<Node>;
-
-Shape shapeOf(const TSTree *Tree) {
-  Shape Out;
-  forEachNodePreOrder(Tree, [&](TSNode N, TSFieldId) {
-    TSPoint S = ts_node_start_point(N), E = ts_node_end_point(N);
-    Out.emplace_back(ts_node_symbol(N), ts_node_start_byte(N), ts_node_end_byte(N), S.row,
-                     S.column, E.row, E.column, ts_node_has_error(N), ts_node_is_missing(N));
-  });
-  return Out;
-}
-
 /// A parser of its own, with or without the fast path.
-struct OwnParser {
-  explicit OwnParser(bool Fast) : P(ts_parser_new()) {
-    ts_parser_set_language(P, Grammar::get().Language);
+struct LexerParser : test::OwnParser {
+  explicit LexerParser(bool Fast) {
     if (Fast)
       EXPECT_TRUE(useLexerFastPath(P));
   }
-  ~OwnParser() { ts_parser_delete(P); }
-  Shape shape(const std::string &Text) {
-    TSTree *T = ts_parser_parse_string(P, nullptr, Text.data(),
-                                       static_cast<uint32_t>(Text.size()));
-    EXPECT_TRUE(T);
-    Shape S = T ? shapeOf(T) : Shape{};
-    ts_tree_delete(T);
-    return S;
-  }
-  TSParser *P;
 };
-
-std::string readAll(const fs::path &P) {
-  std::ifstream In(P, std::ios::binary);
-  std::ostringstream S;
-  S << In.rdbuf();
-  return S.str();
-}
 
 } // namespace
 
@@ -83,14 +42,9 @@ TEST(LexerFastPathTest, ActiveOnThisRuntime) {
 TEST(LexerFastPathTest, FixturesSameTrees) {
   if (!lexerFastPathAvailable())
     GTEST_SKIP() << "fast path off";
-  OwnParser Plain(false), Fast(true);
+  LexerParser Plain(false), Fast(true);
   size_t Files = 0;
-  for (const auto &E : fs::recursive_directory_iterator(fs::path(PARAMLINT_SOURCE_DIR))) {
-    const std::string Rel = fs::relative(E.path(), PARAMLINT_SOURCE_DIR).string();
-    if (!E.is_regular_file() || E.path().extension() != ".py" ||
-        Rel.rfind("build", 0) == 0 || Rel.rfind(".", 0) == 0)
-      continue;
-    const std::string Text = readAll(E.path());
+  for (const auto &[Rel, Text] : test::repositoryPythonFiles()) {
     EXPECT_EQ(Fast.shape(Text), Plain.shape(Text)) << Rel;
     ++Files;
   }
@@ -120,7 +74,7 @@ TEST(LexerFastPathTest, StepsItDeclines) {
       "f\"{x!r:>{w}} \xe2\x82\xac {'q' + \"r\"}\" \\\n  'tail'\n",
       "class A(nn.Module):\n    def __init__(self):\n        self.\xc3\xa9 = nn.LayerNorm(4)\n",
   };
-  OwnParser Plain(false), Fast(true);
+  LexerParser Plain(false), Fast(true);
   for (const std::string &T : Texts)
     EXPECT_EQ(Fast.shape(T), Plain.shape(T)) << T;
 }
@@ -136,7 +90,7 @@ TEST(LexerFastPathTest, RandomTextsSameTrees) {
       "\"", "'''", "f'", "{", "}", "#", "1.5e-3", ",", ".", "\xc3\xa9", "\xe2\x86\x92",
       "\xf0\x9f\x98\x80", "\xff", "\x80", std::string(1, '\0'), "\xc3"};
   std::mt19937 Random(20261128);
-  OwnParser Plain(false), Fast(true);
+  LexerParser Plain(false), Fast(true);
   for (int I = 0; I < 400; ++I) {
     std::string Text;
     const int Length = static_cast<int>(Random() % 200);
@@ -153,10 +107,10 @@ TEST(LexerFastPathTest, IncludedRanges) {
     GTEST_SKIP() << "fast path off";
   const std::string Text = "a = 1\nIGNORED\nb = a.scale\n";
   TSRange Ranges[2] = {{{0, 0}, {1, 0}, 0, 6}, {{2, 0}, {3, 0}, 14, 26}};
-  OwnParser Plain(false), Fast(true);
+  LexerParser Plain(false), Fast(true);
   ASSERT_TRUE(ts_parser_set_included_ranges(Plain.P, Ranges, 2));
   ASSERT_TRUE(ts_parser_set_included_ranges(Fast.P, Ranges, 2));
-  const Shape S = Plain.shape(Text);
+  const test::Shape S = Plain.shape(Text);
   EXPECT_GT(S.size(), 5u);
   EXPECT_EQ(Fast.shape(Text), S);
 }
@@ -167,7 +121,7 @@ TEST(LexerFastPathTest, LoggerHearsEveryStep) {
   if (!lexerFastPathAvailable())
     GTEST_SKIP() << "fast path off";
   auto Count = [](bool FastPath) {
-    OwnParser Parser(FastPath);
+    LexerParser Parser(FastPath);
     size_t Lines = 0;
     TSLogger Logger{&Lines, [](void *Payload, TSLogType Type, const char *) {
                       if (Type == TSLogTypeLex)
@@ -187,7 +141,7 @@ TEST(LexerFastPathTest, LoggerHearsEveryStep) {
 TEST(LexerFastPathTest, OnlyFreshParsers) {
   if (!lexerFastPathAvailable())
     GTEST_SKIP() << "fast path off";
-  OwnParser P(true);
+  LexerParser P(true);
   EXPECT_TRUE(useLexerFastPath(P.P)); // Already on: still on.
   EXPECT_FALSE(useLexerFastPath(nullptr));
 }

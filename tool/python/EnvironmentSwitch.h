@@ -1,10 +1,10 @@
 //===- python/EnvironmentSwitch.h - Speed-ups the environment turns off -*- C++ -*-===//
 ///
 /// \file
-/// The frontend's speed-ups that read tree-sitter's private layouts (the
-/// parse arena, the SubtreeReader, the lexer's fast path) can each be
-/// turned off from the environment, so that a run, and ctest, can take
-/// the runtime's own way instead.
+/// The frontend's speed-ups that reach into how tree-sitter parses (the
+/// parse arena, the SubtreeReader, the lexer's fast path, the dense parse
+/// table, the scanner memo) can each be turned off from the environment, so that a run, and
+/// ctest, can take the runtime's own way instead.
 ///
 //===----------------------------------------------------------------------===//
 #ifndef PARAMLINT_PYTHON_ENVIRONMENTSWITCH_H

@@ -2,6 +2,7 @@
 #include "python/LexerFastPath.h"
 
 #include "python/EnvironmentSwitch.h"
+#include "python/ParseProbe.h"
 #include "python/PythonSyntax.h"
 
 #include <cstddef>
@@ -88,43 +89,6 @@ void fastAdvance(void *Lexer, bool Skip) {
   RuntimeAdvance(Lexer, Skip);
 }
 
-/// Every kind of step the fast path takes or declines: one-byte text, tabs,
-/// CRLF and lone CR, two-, three- and four-byte characters (in names,
-/// strings and comments), an undecodable byte, a NUL, line continuations,
-/// f-strings with nested quotes, an indentation error, and no newline at
-/// the end.
-constexpr char ProbeText[] =
-    "# caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80\n"
-    "import torch.nn as nn\r\n"
-    "class Norm(nn.Module):\r\n"
-    "\tdef __init__(self, d\xc3\xa9, eps=1e-5):\n"
-    "\t\tsuper().__init__()\n"
-    "\t\tself.scale = nn.Parameter(torch.ones(d\xc3\xa9))  # \xe2\x9c\x93\n"
-    "\t\tself.shift = \\\n"
-    "\t\t\tnn.Parameter(torch.zeros(d\xc3\xa9))\r"
-    "\t\tx = f\"{self.scale!r:>{10}} \xe2\x82\xac {'a' + \"b\"}\"\n"
-    "\t\ty = '''doc\n\xf0\x9f\x98\x80 \xff end'''\n"
-    "  z = [1,\n      2]\n"
-    "s = 'nul\0here'\n"
-    "def f(:\n  pass\n"
-    "w = \xce\xb1\xce\xb2 + 1";
-
-/// A node as the self-check compares it: symbol, bytes, points, errors,
-/// missing flag and child count.
-using NodeFacts = std::tuple<TSSymbol, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t,
-                             uint32_t, bool, bool, uint32_t>;
-
-std::vector<NodeFacts> nodesOf(const TSTree *Tree) {
-  std::vector<NodeFacts> Out;
-  forEachNodePreOrder(Tree, [&](TSNode N, TSFieldId) {
-    const TSPoint S = ts_node_start_point(N), E = ts_node_end_point(N);
-    Out.emplace_back(ts_node_symbol(N), ts_node_start_byte(N), ts_node_end_byte(N), S.row,
-                     S.column, E.row, E.column, ts_node_has_error(N),
-                     ts_node_is_missing(N), ts_node_child_count(N));
-  });
-  return Out;
-}
-
 /// Whether a fresh parser's lexer looks like 0.20.7's. First what the
 /// public API says of it, before anything the view points to is read: the
 /// included ranges (`ts_parser_included_ranges` returns the lexer's own
@@ -157,13 +121,7 @@ bool selfCheck() {
       lexerOf(Plain).Advance == lexerOf(Fast).Advance) {
     RuntimeAdvance = lexerOf(Plain).Advance;
     lexerOf(Fast).Advance = fastAdvance;
-    const uint32_t Size = sizeof ProbeText - 1;
-    TSTree *A = ts_parser_parse_string(Plain, nullptr, ProbeText, Size);
-    TSTree *B = ts_parser_parse_string(Fast, nullptr, ProbeText, Size);
-    Agrees = A && B && nodesOf(A) == nodesOf(B) &&
-             ts_node_end_byte(ts_tree_root_node(A)) == Size;
-    ts_tree_delete(A);
-    ts_tree_delete(B);
+    Agrees = parsesProbeAsRuntime(Fast);
   }
   ts_parser_delete(Plain);
   ts_parser_delete(Fast);

@@ -3,6 +3,7 @@
 
 #include "python/EnvironmentSwitch.h"
 #include "python/LexerFastPath.h"
+#include "python/ParseLanguage.h"
 #include "python/PythonSyntax.h"
 
 #include <algorithm>
@@ -268,7 +269,7 @@ TSParser *ParseArenaScope::parser() {
     return nullptr;
   if (!Here.Parser) {
     Here.Parser = ts_parser_new();
-    ts_parser_set_language(Here.Parser, Grammar::get().Language);
+    ts_parser_set_language(Here.Parser, parseLanguage());
     useLexerFastPath(Here.Parser);
   }
   return Here.Parser;

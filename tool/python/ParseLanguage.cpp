@@ -36,8 +36,12 @@ const Chosen &chosen() {
     if (!denseParseTableSwitchedOff()) {
       C->Rows = denseParseTable(C->Language);
       C->WithTable = withDenseParseTable(C->Language, C->Rows);
-      if ((C->Dense = parsesAsGrammar(C->WithTable.get())))
+      if ((C->Dense = parsesAsGrammar(C->WithTable.get()))) {
         C->Language = C->WithTable.get();
+      } else {
+        C->WithTable.reset();
+        C->Rows = {};
+      }
     }
     if (!scannerMemoSwitchedOff()) {
       C->WithMemo = withScannerMemo(C->Language);
